@@ -19,6 +19,23 @@ public final class PuzzleSet {
     private PuzzleSet() {
     }
 
+    /** The task of a CSV set from its first row: 81-cell questions are Sudoku, 900-cell ones Maze. */
+    public static String detectTask(Path file) {
+        List<PuzzleCsv.Row> rows = PuzzleCsv.read(file);
+        if (rows.isEmpty()) {
+            throw new DataFormatException(file, "", "no rows after the header");
+        }
+        int length = rows.get(0).question().length();
+        if (length == SudokuGrid.CELLS) {
+            return "sudoku";
+        }
+        if (length == MazeGrid.CELLS) {
+            return "maze";
+        }
+        throw new DataFormatException(file, Long.toString(rows.get(0).line()), PuzzleCsv.QUESTION + ": "
+                + length + " characters is neither a Sudoku (" + SudokuGrid.CELLS + ") nor a maze (" + MazeGrid.CELLS + ")");
+    }
+
     public static List<Example<SudokuGrid>> readSudoku(Path file) {
         return read(file, text -> SudokuGrid.parse(text).requireConsistent(), SudokuGrid::parse, SudokuChecker::problem);
     }

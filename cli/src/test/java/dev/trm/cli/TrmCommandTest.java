@@ -1,0 +1,123 @@
+package dev.trm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrmCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Exit code, standard output and standard error of one {@code trm} run. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run trm(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Trm.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Path shared(String relative) {
+        Path p = Paths.get(System.getProperty("trm.data.dir", "../shared/data")).resolve(relative);
+        assertTrue(Files.isRegularFile(p), "shared data missing: " + p.toAbsolutePath());
+        return p;
+    }
+
+    @Test
+    void solvePrintsTheGrid() {
+        Run r = trm("solve", "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("9 8 1 | 7 2 5 | 6 3 4\n"), r.out());
+        assertTrue(r.out().contains("unique solution"));
+        Run json = trm("solve", "--json", "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.");
+        assertTrue(json.out().contains("\"answer\":\"981725634546831792237694185765248319892513476314967528129356847673482951458179263\""));
+    }
+
+    @Test
+    void solveRejectsBadPuzzles() {
+        Run shortOne = trm("solve", "123");
+        assertEquals(1, shortOne.code());
+        assertTrue(shortOne.err().contains("trm solve: puzzle: a Sudoku has 81 cells, got 3 characters"), shortOne.err());
+        Run conflict = trm("solve", "11" + ".".repeat(79));
+        assertEquals(1, conflict.code());
+        assertTrue(conflict.err().contains("contradictory givens: row 1 has two 1s"), conflict.err());
+        Run unsolvable = trm("solve", "12345678." + "........9" + ".".repeat(63));
+        assertEquals(1, unsolvable.code());
+        assertTrue(unsolvable.out().contains("no solution"));
+        assertEquals(2, trm("solve", "--nope").code());
+    }
+
+    @Test
+    void checkPrintsTheSummaryOfTheSharedTrainingSet() {
+        Run r = trm("data", "check", shared("sudoku/train_1k.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("1000 Sudoku puzzles; every row valid"), r.out());
+        assertTrue(r.out().contains("unique solutions: 1000 of 1000"));
+        assertTrue(r.out().contains("givens: min 17, max 37"));
+        assertTrue(r.out().contains("rating (solver dead ends): min 0, max 611, mean 86.5"));
+    }
+
+    @Test
+    void checkNamesTheCorruptedRow() throws IOException {
+        List<String> lines = Files.readAllLines(shared("sudoku/train_1k.csv"));
+        String row = lines.get(16);
+        int q = row.indexOf(',') + 1;
+        lines.set(16, row.substring(0, q + 5) + "x" + row.substring(q + 6));
+        Path bad = dir.resolve("bad.csv");
+        Files.write(bad, lines);
+        Run r = trm("data", "check", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("trm data check: " + bad + ":17: question: character 6 (r1c6) is 'x'"), r.err());
+        assertEquals("", r.out(), "no half summary before the error");
+    }
+
+    @Test
+    void checkMazeAndArc() {
+        Run maze = trm("data", "check", shared("maze-30x30-hard-1k/train.csv").toString());
+        assertEquals(0, maze.code(), maze.err());
+        assertTrue(maze.out().contains("1000 mazes; every row valid"));
+        assertTrue(maze.out().contains("shortest path (moves): min 109, max 146, mean 114.1"), maze.out());
+        Run arc = trm("data", "check", shared("arc-agi-1/training.json").toString());
+        assertEquals(0, arc.code(), arc.err());
+        assertTrue(arc.out().contains("400 ARC tasks, 1302 demonstration pairs, 416 test pairs (0 without outputs)"), arc.out());
+    }
+
+    @Test
+    void generateIsSeededAndAugmentKeepsValidity() throws IOException {
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        assertEquals(0, trm("data", "generate", "--count", "20", "--givens", "40-45", "--seed", "7", "-o", a.toString()).code());
+        assertEquals(0, trm("data", "generate", "--count", "20", "--givens", "40-45", "--seed", "7", "-o", b.toString()).code());
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        Run check = trm("data", "check", a.toString());
+        assertEquals(0, check.code(), check.err());
+        assertTrue(check.out().contains("20 Sudoku puzzles"));
+        assertFalse(check.out().contains("givens: min 39"));
+        Path aug = dir.resolve("aug.csv.gz");
+        assertEquals(0, trm("data", "augment", a.toString(), "--copies", "3", "--seed", "1", "-o", aug.toString()).code());
+        Run augCheck = trm("data", "check", aug.toString(), "--task", "sudoku");
+        assertEquals(0, augCheck.code(), augCheck.err());
+        assertTrue(augCheck.out().contains("80 Sudoku puzzles"), augCheck.out());
+        Run badRange = trm("data", "generate", "--count", "2", "--givens", "5-9", "-o", dir.resolve("c.csv").toString());
+        assertEquals(1, badRange.code());
+        assertTrue(badRange.err().contains("givens range must lie in 17..81"), badRange.err());
+        assertFalse(Files.exists(dir.resolve("c.csv")));
+    }
+}
