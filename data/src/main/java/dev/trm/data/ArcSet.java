@@ -43,7 +43,7 @@ public final class ArcSet {
             throw new DataFormatException(file, "", "expected a JSON object keyed by task id");
         }
         Map<String, ArcTask> tasks = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = root.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String where = "task " + e.getKey();
