@@ -1,0 +1,173 @@
+package dev.trm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@link TensorOps} over DJL arrays (PyTorch engine), with autograd. Every result is attached to
+ * the step's manager, so closing that manager frees all intermediates of the step (DJL would
+ * otherwise attach results to the manager of their first input, which can be a long-lived weight).
+ */
+public final class DjlOps implements TensorOps<NDArray> {
+    private static final Scope NO_SCOPE = () -> { };
+
+    private final Map<String, NDArray> params;
+    private final Map<String, NDArray> constants;
+    private final NDManager step;
+
+    /**
+     * @param params    tensors by state-dict name (weights or their EMA copies)
+     * @param constants a cache for constant tables, kept by the caller across steps
+     * @param step      the manager that owns this step's intermediates
+     */
+    public DjlOps(Map<String, NDArray> params, Map<String, NDArray> constants, NDManager step) {
+        this.params = params;
+        this.constants = constants;
+        this.step = step;
+    }
+
+    private NDArray own(NDArray a) {
+        a.attach(step);
+        return a;
+    }
+
+    @Override
+    public NDArray param(String name) {
+        NDArray p = params.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no tensor named '" + name + "'");
+        }
+        return p;
+    }
+
+    @Override
+    public NDArray constant(String name, float[] values, long... shape) {
+        NDArray c = constants.get(name);
+        if (c == null) {
+            NDManager owner = params.values().iterator().next().getManager();
+            c = owner.create(values, new Shape(shape)).toDevice(params.values().iterator().next().getDevice(), false);
+            c.attach(owner);
+            constants.put(name, c);
+        }
+        return c;
+    }
+
+    @Override
+    public NDArray embedding(NDArray table, NDArray ids) {
+        return own(table.get(new NDIndex("{}", ids)));
+    }
+
+    @Override
+    public NDArray linear(NDArray x, NDArray weight) {
+        return own(x.matMul(own(weight.transpose())));
+    }
+
+    @Override
+    public NDArray matMul(NDArray a, NDArray b) {
+        return own(a.matMul(b));
+    }
+
+    @Override
+    public NDArray add(NDArray a, NDArray b) {
+        return own(a.add(b));
+    }
+
+    @Override
+    public NDArray mul(NDArray a, NDArray b) {
+        return own(a.mul(b));
+    }
+
+    @Override
+    public NDArray div(NDArray a, NDArray b) {
+        return own(a.div(b));
+    }
+
+    @Override
+    public NDArray scale(NDArray x, float factor) {
+        return own(x.mul(factor));
+    }
+
+    @Override
+    public NDArray addScalar(NDArray x, float value) {
+        return own(x.add(value));
+    }
+
+    @Override
+    public NDArray neg(NDArray x) {
+        return own(x.neg());
+    }
+
+    @Override
+    public NDArray sqrt(NDArray x) {
+        return own(x.sqrt());
+    }
+
+    @Override
+    public NDArray sigmoid(NDArray x) {
+        return own(x.getNDArrayInternal().sigmoid());
+    }
+
+    @Override
+    public NDArray meanLastAxis(NDArray x) {
+        return own(x.mean(new int[] {-1}, true));
+    }
+
+    @Override
+    public NDArray softmaxLastAxis(NDArray x) {
+        return own(x.softmax(-1));
+    }
+
+    @Override
+    public NDArray slice(NDArray x, int axis, long start, long end) {
+        NDIndex index = new NDIndex();
+        for (int i = 0; i < axis; i++) {
+            index.addAllDim();
+        }
+        index.addSliceDim(start, end);
+        return own(x.get(index));
+    }
+
+    @Override
+    public NDArray concat(List<NDArray> parts, int axis) {
+        return own(NDArrays.concat(new NDList(parts), axis));
+    }
+
+    @Override
+    public NDArray reshape(NDArray x, long... shape) {
+        return own(x.reshape(shape));
+    }
+
+    @Override
+    public NDArray permute(NDArray x, int... axes) {
+        return own(x.transpose(axes));
+    }
+
+    @Override
+    public <R> R withoutGradient(Supplier<R> block) {
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return block.get();
+        } finally {
+            JniUtils.setGradMode(before);
+        }
+    }
+
+    @Override
+    public NDArray detach(NDArray x) {
+        return own(x.stopGradient());
+    }
+
+    @Override
+    public Scope scope(String name) {
+        return NO_SCOPE;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.trm.model;
+
+import java.util.Arrays;
+
+/**
+ * One supervision step of TRM, {@code (x, y, z) -> (y', z', logits, q_halt, q_continue)}, written
+ * once against {@link TensorOps}. Follows the reference {@code trm.py}:
+ *
+ * <pre>
+ *   x = input embedding (tokens, puzzle row), scaled by sqrt(D)
+ *   repeat T times (the first T-1 without gradient):
+ *       repeat n times: z = net(z + (y + x))
+ *       y = net(y + z)
+ *   logits = lm_head(y without the puzzle prefix);  q = q_head(y[0])
+ *   y' = detach(y), z' = detach(z)
+ * </pre>
+ *
+ * where {@code net} is the one network: {@code layers} post-norm blocks, each a sequence mixer
+ * (attention with RoPE, or a token-mixing SwiGLU normalised over the sequence axis) followed by a
+ * channel SwiGLU; RMSNorm without weight; no biases but the Q head's.
+ */
+public final class TrmStep {
+    /** The step's results. {@code y}, {@code z} are detached; q are [B] logits. */
+    public record Outputs<T>(T y, T z, T logits, T qHalt, T qContinue) {
+    }
+
+    private final TrmConfig config;
+    private final float[] ropeCos;
+    private final float[] ropeSin;
+    private final float[] prefixMask;
+
+    public TrmStep(TrmConfig config) {
+        this.config = config;
+        int len = config.workingLength();
+        int hd = config.headSize();
+        this.ropeCos = new float[len * hd];
+        this.ropeSin = new float[len * hd];
+        int half = hd / 2;
+        for (int p = 0; p < len; p++) {
+            for (int i = 0; i < half; i++) {
+                double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / hd);
+                // the reference computes the angle table in fp32
+                float angle = (float) p * (float) invFreq;
+                float cos = (float) Math.cos(angle);
+                float sin = (float) Math.sin(angle);
+                ropeCos[p * hd + i] = cos;
+                ropeCos[p * hd + half + i] = cos;
+                ropeSin[p * hd + i] = sin;
+                ropeSin[p * hd + half + i] = sin;
+            }
+        }
+        this.prefixMask = new float[config.puzzleEmbLen()];
+        prefixMask[0] = 1f;
+    }
+
+    public TrmConfig config() {
+        return config;
+    }
+
+    /** The puzzle-embedding rows of a batch of int64 ids [B]: [B, D]. */
+    public <T> T puzzleRows(TensorOps<T> ops, T puzzleIds) {
+        try (TensorOps.Scope s = ops.scope("puzzle_emb")) {
+            return ops.embedding(ops.param(TrmParameters.PUZZLE_EMB), puzzleIds);
+        }
+    }
+
+    /**
+     * Runs one supervision step.
+     *
+     * @param tokens     int64 [B, S]
+     * @param puzzleRows float [B, D], see {@link #puzzleRows}
+     * @param y          float [B, L, D], the answer state
+     * @param z          float [B, L, D], the latent state
+     */
+    public <T> Outputs<T> forward(TensorOps<T> ops, T tokens, T puzzleRows, T y, T z) {
+        T x = inputEmbedding(ops, tokens, puzzleRows);
+        Object[] state = {y, z};
+        for (int t = 0; t < config.hCycles() - 1; t++) {
+            final int round = t;
+            final Object[] in = state;
+            state = ops.withoutGradient(() -> round(ops, in, x, round));
+        }
+        state = round(ops, state, x, config.hCycles() - 1);
+        @SuppressWarnings("unchecked")
+        T yOut = (T) state[0];
+        @SuppressWarnings("unchecked")
+        T zOut = (T) state[1];
+        try (TensorOps.Scope s = ops.scope("heads")) {
+            T answerRows = ops.slice(yOut, 1, config.puzzleEmbLen(), config.workingLength());
+            T logits = ops.linear(answerRows, ops.param(TrmParameters.LM_HEAD));
+            T first = ops.slice(yOut, 1, 0, 1);
+            T q = ops.reshape(ops.add(ops.linear(first, ops.param(TrmParameters.Q_HEAD_W)),
+                    ops.param(TrmParameters.Q_HEAD_B)), -1, 2);
+            T qHalt = ops.reshape(ops.slice(q, 1, 0, 1), -1);
+            T qContinue = ops.reshape(ops.slice(q, 1, 1, 2), -1);
+            return new Outputs<>(ops.detach(yOut), ops.detach(zOut), logits, qHalt, qContinue);
+        }
+    }
+
+    /** Token embedding behind the puzzle prefix (row 0 the puzzle vector, the rest zeros), times sqrt(D). */
+    public <T> T inputEmbedding(TensorOps<T> ops, T tokens, T puzzleRows) {
+        int d = config.hiddenSize();
+        try (TensorOps.Scope s = ops.scope("input")) {
+            T tokenRows = ops.embedding(ops.param(TrmParameters.EMBED_TOKENS), tokens);
+            T mask = ops.constant("prefix_mask", prefixMask, 1, config.puzzleEmbLen(), 1);
+            T prefix = ops.mul(ops.reshape(puzzleRows, -1, 1, d), mask);
+            return ops.scale(ops.concat(Arrays.asList(prefix, tokenRows), 1), (float) Math.sqrt(d));
+        }
+    }
+
+    private <T> Object[] round(TensorOps<T> ops, Object[] state, T x, int t) {
+        @SuppressWarnings("unchecked")
+        T y = (T) state[0];
+        @SuppressWarnings("unchecked")
+        T z = (T) state[1];
+        for (int i = 0; i < config.lCycles(); i++) {
+            try (TensorOps.Scope s = ops.scope("h" + t + ".z" + i)) {
+                z = net(ops, z, ops.add(y, x));
+            }
+        }
+        try (TensorOps.Scope s = ops.scope("h" + t + ".y")) {
+            y = net(ops, y, z);
+        }
+        return new Object[] {y, z};
+    }
+
+    /** The one network: f(hidden, injection) = blocks(hidden + injection). */
+    private <T> T net(TensorOps<T> ops, T hidden, T injection) {
+        T h = ops.add(hidden, injection);
+        for (int layer = 0; layer < config.layers(); layer++) {
+            try (TensorOps.Scope s = ops.scope("block" + layer)) {
+                h = block(ops, h, TrmParameters.block(layer));
+            }
+        }
+        return h;
+    }
+
+    private <T> T block(TensorOps<T> ops, T h, String p) {
+        if (config.variant() == Variant.ATTENTION) {
+            try (TensorOps.Scope s = ops.scope("attn")) {
+                h = rmsNorm(ops, ops.add(h, attention(ops, h, p)));
+            }
+        } else {
+            try (TensorOps.Scope s = ops.scope("mlp_t")) {
+                T ht = ops.permute(h, 0, 2, 1);
+                ht = rmsNorm(ops, ops.add(ht, swiglu(ops, ht, p + "mlp_t.")));
+                h = ops.permute(ht, 0, 2, 1);
+            }
+        }
+        try (TensorOps.Scope s = ops.scope("mlp")) {
+            return rmsNorm(ops, ops.add(h, swiglu(ops, h, p + "mlp.")));
+        }
+    }
+
+    private <T> T swiglu(TensorOps<T> ops, T h, String p) {
+        T gateUp = ops.linear(h, ops.param(p + "gate_up_proj.weight"));
+        long inter = shapeOf(p) / 2;
+        T gate = ops.slice(gateUp, 2, 0, inter);
+        T up = ops.slice(gateUp, 2, inter, 2 * inter);
+        T silu = ops.mul(gate, ops.sigmoid(gate));
+        return ops.linear(ops.mul(silu, up), ops.param(p + "down_proj.weight"));
+    }
+
+    /** Rows of a gate_up weight: 2 x the intermediate size of that SwiGLU. */
+    private long shapeOf(String prefix) {
+        int h = prefix.endsWith("mlp_t.") ? config.workingLength() : config.hiddenSize();
+        return 2L * config.swigluInter(h);
+    }
+
+    private <T> T attention(TensorOps<T> ops, T h, String p) {
+        int len = config.workingLength();
+        int heads = config.heads();
+        int hd = config.headSize();
+        T qkv = ops.linear(h, ops.param(p + "self_attn.qkv_proj.weight"));
+        qkv = ops.permute(ops.reshape(qkv, -1, len, 3L * heads, hd), 0, 2, 1, 3); // [B, 3H, L, hd]
+        T q = rope(ops, ops.slice(qkv, 1, 0, heads));
+        T k = rope(ops, ops.slice(qkv, 1, heads, 2L * heads));
+        T v = ops.slice(qkv, 1, 2L * heads, 3L * heads);
+        T scores = ops.scale(ops.matMul(q, ops.permute(k, 0, 1, 3, 2)), (float) (1 / Math.sqrt(hd)));
+        T out = ops.matMul(ops.softmaxLastAxis(scores), v); // [B, H, L, hd]
+        out = ops.reshape(ops.permute(out, 0, 2, 1, 3), -1, len, config.hiddenSize());
+        return ops.linear(out, ops.param(p + "self_attn.o_proj.weight"));
+    }
+
+    /** Rotate-half RoPE: x cos + rotate_half(x) sin, tables [L, hd]. */
+    private <T> T rope(TensorOps<T> ops, T x) {
+        int hd = config.headSize();
+        int len = config.workingLength();
+        T cos = ops.constant("rope_cos", ropeCos, len, hd);
+        T sin = ops.constant("rope_sin", ropeSin, len, hd);
+        T rotated = ops.concat(Arrays.asList(ops.neg(ops.slice(x, 3, hd / 2, hd)), ops.slice(x, 3, 0, hd / 2)), 3);
+        return ops.add(ops.mul(x, cos), ops.mul(rotated, sin));
+    }
+
+    /** x / sqrt(mean(x^2) + eps) over the last axis; no weight. */
+    private <T> T rmsNorm(TensorOps<T> ops, T x) {
+        T meanSquare = ops.meanLastAxis(ops.mul(x, x));
+        return ops.div(x, ops.sqrt(ops.addScalar(meanSquare, config.normEps())));
+    }
+}

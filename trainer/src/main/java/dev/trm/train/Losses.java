@@ -1,0 +1,72 @@
+package dev.trm.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * The reference losses ({@code models/losses.py}). All results are attached to the given manager.
+ */
+public final class Losses {
+    /** Stablemax's guard against division by zero. */
+    public static final double STABLEMAX_EPS = 1e-30;
+
+    /** Which cross-entropy the language-model loss uses. */
+    public enum CrossEntropy { STABLEMAX, SOFTMAX }
+
+    private Losses() {
+    }
+
+    private static NDArray own(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
+    }
+
+    /**
+     * Log-probabilities under stablemax: s(v) = 1/(1 - v) for v &lt; 0, v + 1 otherwise;
+     * log p = log(s / sum s). The reference computes this in float64; here it runs in the logits'
+     * float32, because a dtype cast in DJL's PyTorch engine drops the autograd graph (the forward
+     * values agree with float64 to ~1e-7 relative, see LossesTest).
+     */
+    public static NDArray logStablemax(NDArray logits, NDManager m) {
+        NDArray x = logits;
+        NDArray negative = own(x.lt(0), m);
+        NDArray small = own(own(own(x.neg(), m).add(1 + STABLEMAX_EPS), m).pow(-1), m);
+        NDArray large = own(x.add(1), m);
+        NDArray s = own(NDArrays.where(negative, small, large), m);
+        NDArray total = own(s.sum(new int[] {-1}, true), m);
+        return own(own(s.div(total), m).log(), m);
+    }
+
+    /**
+     * Per-cell cross-entropy [B, S] (0 where {@code mask} is 0), in the logits' dtype.
+     *
+     * @param logits float [B, S, V]
+     * @param labels int64 [B, S]
+     * @param mask   float [B, S], 1 for a cell that counts
+     */
+    public static NDArray crossEntropy(CrossEntropy kind, NDArray logits, NDArray labels, NDArray mask, NDManager m) {
+        NDArray logp = kind == CrossEntropy.STABLEMAX ? logStablemax(logits, m) : own(logits.logSoftmax(-1), m);
+        int vocab = (int) logits.getShape().get(2);
+        NDArray oneHot = own(labels.oneHot(vocab, logp.getDataType()), m);
+        NDArray picked = own(own(logp.mul(oneHot), m).sum(new int[] {-1}), m);
+        return own(own(picked.neg(), m).mul(own(mask.toType(logp.getDataType(), false), m)), m);
+    }
+
+    /** The reference lm loss: per-sample mean over counted cells, summed over the batch (a scalar). */
+    public static NDArray lmLoss(CrossEntropy kind, NDArray logits, NDArray labels, NDArray mask, NDManager m) {
+        NDArray perCell = crossEntropy(kind, logits, labels, mask, m);
+        NDArray counts = own(own(mask.sum(new int[] {-1}), m).maximum(1f), m);
+        NDArray perSample = own(own(perCell.sum(new int[] {-1}), m).div(own(counts.toType(perCell.getDataType(), false), m)), m);
+        return own(perSample.sum(), m);
+    }
+
+    /** Binary cross-entropy with logits, summed over the batch: max(x,0) - x t + log(1 + exp(-|x|)). */
+    public static NDArray bceWithLogitsSum(NDArray logits, NDArray targets, NDManager m) {
+        NDArray relu = own(logits.maximum(0f), m);
+        NDArray xt = own(logits.mul(targets), m);
+        NDArray soft = own(own(own(own(own(logits.abs(), m).neg(), m).exp(), m).add(1f), m).log(), m);
+        return own(own(own(relu.sub(xt), m).add(soft), m).sum(), m);
+    }
+}

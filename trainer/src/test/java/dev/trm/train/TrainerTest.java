@@ -1,0 +1,175 @@
+package dev.trm.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.trm.data.Example;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.task.sudoku.SudokuGenerator;
+import dev.trm.task.sudoku.SudokuGrid;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    static final TrmConfig TINY = Presets.get("sudoku-mlp-tiny");
+
+    @TempDir
+    Path dir;
+
+    static List<Example<SudokuGrid>> puzzles(int n, long seed) {
+        SudokuGenerator gen = new SudokuGenerator(seed);
+        List<Example<SudokuGrid>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SudokuGenerator.Puzzle p = gen.next(SudokuGenerator.Difficulty.givens(40, 45));
+            out.add(new Example<>(i + 2, "test", p.question(), p.answer(), p.rating()));
+        }
+        return out;
+    }
+
+    static TrainConfig config(long seed) {
+        return new TrainConfig(4, 100, 1e-3f, 2, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.5f, 0.5f,
+                Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, seed, 0);
+    }
+
+    static Trainer trainer(long seed) {
+        return new Trainer(TINY, config(seed), PuzzleSamples.sudoku(puzzles(12, 1), true, seed), Device.cpu());
+    }
+
+    static double[] losses(Trainer t, int steps) {
+        double[] out = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            out[i] = t.step().loss();
+        }
+        return out;
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalRuns() {
+        double[] a;
+        double[] b;
+        double[] c;
+        try (Trainer t = trainer(5)) {
+            a = losses(t, 4);
+        }
+        try (Trainer t = trainer(5)) {
+            b = losses(t, 4);
+        }
+        try (Trainer t = trainer(6)) {
+            c = losses(t, 4);
+        }
+        assertArrayEquals(a, b);
+        assertNotEquals(a[3], c[3]);
+    }
+
+    @Test
+    void resumeEqualsUninterrupted() throws IOException {
+        double[] straight;
+        float[] straightWeights;
+        try (Trainer t = trainer(9)) {
+            straight = losses(t, 8);
+            straightWeights = t.weights().get(TrmParameters.LM_HEAD).toFloatArray();
+        }
+        Path file = dir.resolve("run.ckpt");
+        double[] resumed = new double[8];
+        try (Trainer t = trainer(9)) {
+            System.arraycopy(losses(t, 4), 0, resumed, 0, 4);
+            t.snapshot(Map.of("data", "generated")).write(file);
+        }
+        Checkpoint c = Checkpoint.read(file);
+        assertEquals(4, c.step());
+        assertEquals("generated", c.info().get("data"));
+        try (Trainer t = Trainer.resume(c, PuzzleSamples.sudoku(puzzles(12, 1), true, 9), Device.cpu())) {
+            System.arraycopy(losses(t, 4), 0, resumed, 4, 4);
+            assertArrayEquals(straightWeights, t.weights().get(TrmParameters.LM_HEAD).toFloatArray());
+        }
+        assertArrayEquals(straight, resumed, "the loss curve after a resume equals the uninterrupted one");
+    }
+
+    @Test
+    void checkpointsAreByteIdenticalForEqualState() throws IOException {
+        Path a = dir.resolve("a.ckpt");
+        Path b = dir.resolve("b.ckpt");
+        try (Trainer t = trainer(3)) {
+            losses(t, 2);
+            t.snapshot(Map.of()).write(a);
+            t.snapshot(Map.of()).write(b);
+        }
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    }
+
+    @Test
+    void emaIsTheExponentialAverageOfTheWeights() {
+        try (Trainer t = trainer(4); NDManager m = NDManager.newBaseManager()) {
+            String name = "L_level.layers.0.mlp.down_proj.weight";
+            float[] before = t.weights().get(name).toFloatArray();
+            t.step();
+            float[] after = t.weights().get(name).toFloatArray();
+            float[] ema = t.evaluationTensors().get(name).toFloatArray();
+            float rate = t.trainConfig().emaRate();
+            double maxErr = 0;
+            for (int i = 0; i < ema.length; i++) {
+                maxErr = Math.max(maxErr, Math.abs(ema[i] - (rate * before[i] + (1 - rate) * after[i])));
+            }
+            assertTrue(maxErr < 1e-6, "max error " + maxErr);
+            assertNotEquals(before[0], after[0]);
+            // buffers are not averaged: the evaluation view shares them
+            NDArray hInit = t.evaluationTensors().get(TrmParameters.H_INIT);
+            assertTrue(hInit == t.weights().get(TrmParameters.H_INIT));
+        }
+    }
+
+    @Test
+    void puzzleEmbeddingMovesBySignSgd() {
+        try (Trainer t = trainer(8)) {
+            t.step();
+            float[] row = t.weights().get(TrmParameters.PUZZLE_EMB).toFloatArray();
+            // from zero, one sign-SGD step moves each coordinate by -lr*sign(g): lr at step 1 is 1e-2 / 2
+            for (float v : row) {
+                assertTrue(Math.abs(Math.abs(v) - 0.005f) < 1e-7 || v == 0f, "coordinate " + v);
+            }
+            assertTrue(java.util.Arrays.stream(toDouble(row)).anyMatch(v -> v != 0));
+        }
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    @Test
+    void taskMismatchAndBadCheckpointsAreClearErrors() throws IOException {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Presets.get("maze-att-tiny"),
+                config(1), PuzzleSamples.sudoku(puzzles(2, 1), false, 1), Device.cpu()));
+        assertTrue(e.getMessage().contains("task 'maze' but the data set is 'sudoku'"), e.getMessage());
+        assertTrue(assertThrows(IOException.class, () -> Checkpoint.read(dir.resolve("none.ckpt"))).getMessage().contains("no such file"));
+        Path junk = dir.resolve("junk.ckpt");
+        Files.writeString(junk, "hello");
+        assertTrue(assertThrows(IOException.class, () -> Checkpoint.read(junk)).getMessage().contains("not a TRM checkpoint"));
+        Path good = dir.resolve("good.ckpt");
+        try (Trainer t = trainer(2)) {
+            t.snapshot(Map.of()).write(good);
+        }
+        byte[] all = Files.readAllBytes(good);
+        Path truncated = dir.resolve("truncated.ckpt");
+        Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 2));
+        String msg = assertThrows(IOException.class, () -> Checkpoint.read(truncated)).getMessage();
+        assertTrue(msg.contains("truncated"), msg);
+    }
+}
