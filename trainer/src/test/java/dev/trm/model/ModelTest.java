@@ -28,6 +28,16 @@ class ModelTest {
     }
 
     @Test
+    void flopCountsMatchTheReferenceTable() {
+        // reference section 9.1: 1.22 G and 1.36 G per network call per sample; 25.6 and 28.6 GFLOP per step
+        assertEquals(1.22e9, Flops.perNetworkCall(Presets.get("sudoku-mlp")), 0.01e9);
+        assertEquals(1.36e9, Flops.perNetworkCall(Presets.get("sudoku-att")), 0.01e9);
+        assertEquals(25.6e9, Flops.perStep(Presets.get("sudoku-mlp")), 0.1e9);
+        assertEquals(28.6e9, Flops.perStep(Presets.get("sudoku-att")), 0.1e9);
+        assertEquals(15.9e9, Flops.perNetworkCall(Presets.get("maze-att")), 0.1e9);
+    }
+
+    @Test
     void swigluRoundingAndShapes() {
         TrmConfig c = Presets.get("sudoku-mlp");
         assertEquals(1536, c.swigluInter(512));

@@ -1,0 +1,73 @@
+package dev.trm.cli;
+
+import static dev.trm.cli.TrmCommandTest.shared;
+import static dev.trm.cli.TrmCommandTest.trm;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trm.train.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainEvalAndResumeOnATinyPreset() throws IOException {
+        Path train = dir.resolve("train.csv");
+        Path test = dir.resolve("test.csv");
+        assertEquals(0, trm("data", "generate", "--count", "16", "--seed", "1", "-o", train.toString()).code());
+        assertEquals(0, trm("data", "generate", "--count", "8", "--seed", "2", "-o", test.toString()).code());
+        Path out = dir.resolve("run");
+        TrmCommandTest.Run r = trm("train", "--preset", "sudoku-mlp-tiny", "--data", train.toString(), "--eval-data", test.toString(),
+                "--steps", "4", "--batch", "4", "--eval-every", "2", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("exact accuracy"), r.out());
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(4 + 2, metrics.size(), "one line per step and one per evaluation");
+        assertTrue(metrics.get(2).contains("\"eval\":true"), metrics.get(2));
+        assertTrue(Files.size(out.resolve("curve.png")) > 1000);
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        assertEquals(4, c.step());
+        assertTrue(c.info().get("data").endsWith("train.csv"));
+
+        TrmCommandTest.Run eval = trm("eval", out.resolve("checkpoint.ckpt").toString(), test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("8 puzzles"), eval.out());
+        assertTrue(eval.out().lines().anyMatch(l -> l.startsWith("3 ")), "a row per supervision step");
+
+        // resuming a run that reached its last step changes nothing
+        TrmCommandTest.Run again = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--data", train.toString(),
+                "-o", out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(6, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void badInputsAreClearErrors() throws IOException {
+        Path train = dir.resolve("train.csv");
+        assertEquals(0, trm("data", "generate", "--count", "4", "--seed", "1", "-o", train.toString()).code());
+        TrmCommandTest.Run gpu = trm("train", "--preset", "sudoku-mlp-tiny", "--data", train.toString(), "--device", "gpu",
+                "-o", dir.resolve("g").toString());
+        assertEquals(1, gpu.code());
+        assertTrue(gpu.err().contains("--device gpu: no CUDA GPU"), gpu.err());
+        TrmCommandTest.Run mismatch = trm("train", "--preset", "sudoku-mlp-tiny", "--data",
+                shared("maze-30x30-hard-1k/test.csv").toString(), "-o", dir.resolve("m").toString());
+        assertEquals(1, mismatch.code());
+        assertTrue(mismatch.err().contains("holds maze puzzles but the model is for sudoku"), mismatch.err());
+        TrmCommandTest.Run missing = trm("eval", dir.resolve("nope.ckpt").toString(), train.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nope.ckpt: no such file"), missing.err());
+        TrmCommandTest.Run badConfig = trm("train", "--preset", "sudoku-mlp-tiny", "--hidden", "33", "--data", train.toString(),
+                "-o", dir.resolve("b").toString());
+        assertEquals(1, badConfig.code());
+        assertTrue(badConfig.err().contains("model config: heads (2) must divide the hidden size (33)"), badConfig.err());
+        TrmCommandTest.Run noData = trm("train", "--preset", "sudoku-mlp-tiny");
+        assertEquals(1, noData.code());
+    }
+}

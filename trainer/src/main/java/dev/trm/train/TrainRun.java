@@ -1,0 +1,188 @@
+package dev.trm.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives a {@link Trainer} to its last step with what a person running it needs: a progress line
+ * (samples/s, ETA, loss), a metrics log ({@code metrics.jsonl}: one line per step, one per
+ * evaluation), periodic evaluation with the EMA weights, checkpoints ({@code checkpoint.ckpt},
+ * replaced atomically) and a learning-curve plot ({@code curve.png}).
+ */
+public final class TrainRun {
+    public static final String CHECKPOINT = "checkpoint.ckpt";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String CURVE = "curve.png";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    /** Training-loss points are averaged over this many steps for the plot. */
+    private static final int PLOT_WINDOW = 20;
+
+    /**
+     * @param outDir    where the checkpoint, metrics and plot go
+     * @param evalSet   held-out puzzles (null: no evaluation)
+     * @param evalBatch puzzles per evaluation batch
+     * @param info      provenance written into checkpoints (data set, command)
+     * @param progress  where the progress line goes (null: none)
+     */
+    public record Options(Path outDir, List<PuzzleSamples.Sample> evalSet, int evalBatch, Map<String, String> info,
+                          PrintStream progress) {
+    }
+
+    private TrainRun() {
+    }
+
+    /** Trains to the configured step count; returns the last evaluation (null without an eval set). */
+    public static Evaluation run(Trainer trainer, Options o) throws IOException {
+        Files.createDirectories(o.outDir());
+        Path metrics = o.outDir().resolve(METRICS);
+        List<JsonNode> history = keepHistoryUpTo(metrics, trainer.stepCount());
+        TrainConfig tc = trainer.trainConfig();
+        long total = tc.steps();
+        long startStep = trainer.stepCount();
+        long t0 = System.nanoTime();
+        long lastPrint = 0;
+        Evaluation last = null;
+        Map<String, String> info = new LinkedHashMap<>(o.info());
+        try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            while (trainer.stepCount() < total) {
+                StepMetrics m = trainer.step();
+                ObjectNode line = JSON.valueToTree(m);
+                writeLine(log, line, history);
+                long now = System.nanoTime();
+                if (o.progress() != null && (now - lastPrint > PROGRESS_EVERY_NANOS || m.step() == total)) {
+                    printProgress(o.progress(), m, startStep, total, now - t0, tc.batchSize());
+                    lastPrint = now;
+                }
+                boolean evalNow = m.step() == total || (tc.evalInterval() > 0 && m.step() % tc.evalInterval() == 0);
+                if (evalNow) {
+                    if (o.evalSet() != null) {
+                        last = evaluate(trainer, o);
+                        ObjectNode e = evaluationJson(m.step(), last);
+                        writeLine(log, e, history);
+                        info.put("eval_step", Long.toString(m.step()));
+                        info.put("eval_exact_accuracy", String.format("%.4f", last.exact()));
+                        info.put("eval_blank_accuracy", String.format("%.4f", last.blankAccuracy()));
+                        if (o.progress() != null) {
+                            o.progress().printf("%nstep %d eval: exact %.4f, cell %.4f, blank cells %.4f (after step 1: %.4f),"
+                                    + " q-halt accuracy %.3f%n", m.step(), last.exact(), last.cellAccuracy(),
+                                    last.blankAccuracy(), last.blankByStep()[0], last.qHaltAccuracy());
+                        }
+                    }
+                    log.flush();
+                    trainer.snapshot(info).write(o.outDir().resolve(CHECKPOINT));
+                    plot(o.outDir().resolve(CURVE), history, trainer);
+                }
+            }
+        }
+        if (o.progress() != null) {
+            o.progress().println();
+        }
+        return last;
+    }
+
+    static Evaluation evaluate(Trainer trainer, Options o) {
+        try (NDManager m = NDManager.newBaseManager(trainer.weights().manager().getDevice())) {
+            return Evaluation.run(trainer.modelConfig(), trainer.evaluationTensors(), trainer.weights().constants(),
+                    o.evalSet(), o.evalBatch(), m);
+        }
+    }
+
+    static ObjectNode evaluationJson(long step, Evaluation e) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("step", step);
+        n.put("eval", true);
+        n.put("puzzles", e.puzzles());
+        n.put("exact_accuracy", e.exact());
+        n.put("cell_accuracy", e.cellAccuracy());
+        n.put("blank_accuracy", e.blankAccuracy());
+        n.put("q_halt_accuracy", e.qHaltAccuracy());
+        n.put("mean_halt_step", e.meanHaltStep());
+        n.put("exact_at_halt", e.exactAtHalt());
+        n.set("blank_accuracy_by_step", JSON.valueToTree(e.blankByStep()));
+        n.set("exact_accuracy_by_step", JSON.valueToTree(e.exactByStep()));
+        return n;
+    }
+
+    private static void writeLine(Writer log, ObjectNode line, List<JsonNode> history) throws IOException {
+        log.write(JSON.writeValueAsString(line));
+        log.write('\n');
+        history.add(line);
+    }
+
+    /** Metrics lines of earlier runs up to the resumed step (lines past it belong to a run that did not checkpoint). */
+    private static List<JsonNode> keepHistoryUpTo(Path metrics, long step) throws IOException {
+        List<JsonNode> kept = new ArrayList<>();
+        if (!Files.exists(metrics)) {
+            return kept;
+        }
+        StringBuilder text = new StringBuilder();
+        for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            JsonNode n = JSON.readTree(line);
+            if (n.path("step").asLong() <= step) {
+                kept.add(n);
+                text.append(line).append('\n');
+            }
+        }
+        dev.trm.data.AtomicFile.write(metrics, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+        return kept;
+    }
+
+    private static void printProgress(PrintStream out, StepMetrics m, long startStep, long total, long nanos, int batch) {
+        int width = 30;
+        int filled = (int) (width * m.step() / total);
+        double seconds = nanos / 1e9;
+        long done = m.step() - startStep;
+        double stepsPerSecond = done / Math.max(seconds, 1e-9);
+        long etaSeconds = (long) ((total - m.step()) / Math.max(stepsPerSecond, 1e-9));
+        out.printf("\r[%s%s] %d/%d %3d%% %6.1f samples/s ETA %d:%02d:%02d loss %.4f lr %.2e",
+                "#".repeat(filled), ".".repeat(width - filled), m.step(), total, 100 * m.step() / total,
+                stepsPerSecond * batch, etaSeconds / 3600, etaSeconds / 60 % 60, etaSeconds % 60, m.loss(), m.lr());
+        out.flush();
+    }
+
+    private static void plot(Path file, List<JsonNode> history, Trainer trainer) throws IOException {
+        LearningCurve.Series loss = new LearningCurve.Series("train loss (mean of " + PLOT_WINDOW + " steps)");
+        LearningCurve.Series blank = new LearningCurve.Series("eval: blank-cell accuracy");
+        LearningCurve.Series exact = new LearningCurve.Series("eval: exact accuracy");
+        LearningCurve.Series first = new LearningCurve.Series("eval: blank-cell accuracy after step 1");
+        double sum = 0;
+        int n = 0;
+        for (JsonNode j : history) {
+            if (j.path("eval").asBoolean(false)) {
+                blank.add(j.path("step").asDouble(), j.path("blank_accuracy").asDouble());
+                exact.add(j.path("step").asDouble(), j.path("exact_accuracy").asDouble());
+                first.add(j.path("step").asDouble(), j.path("blank_accuracy_by_step").path(0).asDouble());
+            } else {
+                sum += j.path("loss").asDouble();
+                if (++n == PLOT_WINDOW) {
+                    loss.add(j.path("step").asDouble(), sum / n);
+                    sum = 0;
+                    n = 0;
+                }
+            }
+        }
+        String title = "TRM " + trainer.modelConfig().task() + " " + trainer.modelConfig().variant().name().toLowerCase()
+                + " D=" + trainer.modelConfig().hiddenSize() + " T=" + trainer.modelConfig().hCycles()
+                + " n=" + trainer.modelConfig().lCycles() + " N_sup=" + trainer.modelConfig().haltMaxSteps()
+                + ", batch " + trainer.trainConfig().batchSize() + ", lr " + trainer.trainConfig().lr();
+        LearningCurve.write(file, title, List.of(loss), "training loss", List.of(blank, exact, first), "held-out accuracy (EMA weights)");
+    }
+}
