@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trm", mixinStandardHelpOptions = true, version = "trm 0.1.0",
         description = "Tiny Recursive Models: puzzles, data sets and (as they land) train, export, eval, bench.",
-        subcommands = {SolveCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class})
+        subcommands = {SolveCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, BenchCommand.class})
 public final class Trm {
     /** Exit code of bad input or a failed check. */
     public static final int EXIT_BAD_INPUT = 1;

@@ -21,13 +21,37 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
+    /**
+     * Makes sure {@code target}'s folder exists (creating it) and is writable, so a long job can
+     * fail before it starts rather than at the end. Returns the folder.
+     */
+    public static Path requireWritableFolder(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + describe(e), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("cannot write " + target + ": folder " + dir + " is not writable");
+        }
+        return dir;
+    }
+
+    private static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? kind : kind + " " + e.getMessage();
+    }
+
     public static void write(Path target, Writer body) throws IOException {
         Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
+        Path dir = requireWritableFolder(target);
+        Path temp;
+        try {
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + describe(e), e);
         }
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 body.writeTo(out);

@@ -38,6 +38,9 @@ public final class Exporter {
     public static Result export(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance,
                                 List<PuzzleSamples.Sample> verifySamples, boolean verify, Path out)
             throws IOException, OrtException {
+        if (out != null) {
+            AtomicFile.requireWritableFolder(out);
+        }
         OnnxMl.ModelProto model = StepExport.build(config, values, provenance);
         byte[] bytes = model.toByteArray();
         StepVerifier.Report report = null;

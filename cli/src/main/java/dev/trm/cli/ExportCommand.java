@@ -1,0 +1,122 @@
+package dev.trm.cli;
+
+import dev.trm.export.Exporter;
+import dev.trm.export.OfficialWeights;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.runtime.StepContract;
+import dev.trm.train.Checkpoint;
+import dev.trm.train.PuzzleSamples;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code trm export} (also the {@code trm-export} command): one supervision step to ONNX, verified. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Trace one TRM supervision step into an ONNX file (x, y, z) -> (y', z', logits, q_halt, q_continue),"
+                + " verify it against the trainer's step, and write it atomically. Or write the weights as safetensors.")
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "CHECKPOINT", description = "a trainer checkpoint (.ckpt)")
+    Path checkpoint;
+
+    @ArgGroup(exclusive = false, heading = "Other sources:%n")
+    OtherSource other;
+
+    static final class OtherSource {
+        @Option(names = "--preset", required = true, description = "architecture of --from-safetensors / --random-weights")
+        String preset;
+
+        @Option(names = "--from-safetensors", description = "official TRM weights (state-dict names; fp32/bf16/fp16)")
+        Path safetensors;
+
+        @Option(names = "--random-weights", description = "freshly initialised weights (seeded), for size and parity checks")
+        boolean random;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed of --random-weights")
+        long seed;
+    }
+
+    @Option(names = "--to", defaultValue = "onnx", description = "onnx (default) or safetensors")
+    String to;
+
+    @Option(names = {"-o", "--out"}, required = true, description = "output file")
+    Path out;
+
+    @Option(names = "--verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "check the file against the trainer's step before writing (default: on)")
+    boolean verify;
+
+    @Option(names = "--verify-data", description = "puzzles of the model's task to verify on (default: generated Sudoku puzzles)")
+    Path verifyData;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        TrmConfig config;
+        Map<String, float[]> values;
+        Map<String, String> provenance = new LinkedHashMap<>();
+        if (checkpoint != null) {
+            if (other != null) {
+                throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
+            }
+            Checkpoint c = Checkpoint.read(checkpoint);
+            config = c.model();
+            values = c.evaluationValues();
+            provenance.putAll(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
+        } else if (other != null && other.safetensors != null) {
+            Map.Entry<TrmConfig, Map<String, float[]>> w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
+            config = w.getKey();
+            values = w.getValue();
+            provenance.put(StepContract.SOURCE_CHECKPOINT, other.safetensors.getFileName().toString());
+        } else if (other != null && other.random) {
+            config = Presets.get(other.preset);
+            values = new TrmParameters(config).initialise(other.seed);
+            provenance.put(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed);
+        } else {
+            throw new IllegalArgumentException("nothing to export: give a CHECKPOINT, or --preset with --from-safetensors or --random-weights");
+        }
+        if ("safetensors".equals(to)) {
+            OfficialWeights.write(out, config, values, Map.of("format", "pt"));
+            stdout.printf("wrote %s (%,d bytes, official state-dict names)%n", out, Files.size(out));
+            stdout.flush();
+            return 0;
+        }
+        if (!"onnx".equals(to)) {
+            throw new IllegalArgumentException("--to: expected onnx or safetensors, got '" + to + "'");
+        }
+        List<PuzzleSamples.Sample> samples = verifyData == null ? null
+                : TrainCommand.samples(config.task(), verifyData, false, 0).originals();
+        long t0 = System.nanoTime();
+        Exporter.Result r;
+        try {
+            r = Exporter.export(config, values, provenance, samples, verify, out);
+        } catch (Exporter.VerificationException e) {
+            spec.commandLine().getErr().print(e.report().table());
+            throw e;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (r.report() != null) {
+            stdout.print(r.report().table());
+        }
+        stdout.printf("wrote %s: %,d bytes (%.2f bytes per parameter, %,d parameters), %s %s, T=%d n=%d N_sup=%d, in %.1f s%s%n",
+                out, r.onnx().length, (double) r.onnx().length / Exporter.floats(config), Exporter.floats(config), config.task(),
+                config.variant().name().toLowerCase(), config.hCycles(), config.lCycles(), config.haltMaxSteps(), seconds,
+                verify ? " (export + verification)" : " (not verified)");
+        stdout.flush();
+        return 0;
+    }
+}
