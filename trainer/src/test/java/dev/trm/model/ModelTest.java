@@ -1,5 +1,6 @@
 package dev.trm.model;
 
+import dev.trm.Floats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,21 +64,14 @@ class ModelTest {
         assertArrayEquals(new float[32], v.get(TrmParameters.PUZZLE_EMB));
         // LeCun truncated normal: std 1/sqrt(fan_in), clipped at 2.27 std
         float[] w = v.get("L_level.layers.0.mlp.gate_up_proj.weight");
-        double std = Math.sqrt(java.util.Arrays.stream(toDouble(w)).map(x -> x * x).average().orElse(0));
+        double std = Math.sqrt(java.util.Arrays.stream(Floats.toDouble(w)).map(x -> x * x).average().orElse(0));
         assertEquals(1 / Math.sqrt(32), std, 0.01);
-        double max = java.util.Arrays.stream(toDouble(w)).map(Math::abs).max().orElse(0);
+        double max = java.util.Arrays.stream(Floats.toDouble(w)).map(Math::abs).max().orElse(0);
         assertTrue(max <= 2 / TrmParameters.TRUNCATED_STD / Math.sqrt(32) + 1e-6 && max > 0.3, "max " + max);
         assertArrayEquals(w, p.initialise(3).get("L_level.layers.0.mlp.gate_up_proj.weight"));
         assertFalse(java.util.Arrays.equals(w, p.initialise(4).get("L_level.layers.0.mlp.gate_up_proj.weight")));
     }
 
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
 
     @Test
     void configsAreValidated() {

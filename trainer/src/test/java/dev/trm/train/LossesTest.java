@@ -1,5 +1,6 @@
 package dev.trm.train;
 
+import dev.trm.Floats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -48,19 +49,12 @@ class LossesTest {
                 for (int j = 0; j < 4; j++) {
                     plus[j] = v[j] + (j == i ? h : 0);
                 }
-                double numeric = (stablemaxLoss(plus, 2) - stablemaxLoss(toDouble(v), 2)) / h;
+                double numeric = (stablemaxLoss(plus, 2) - stablemaxLoss(Floats.toDouble(v), 2)) / h;
                 assertEquals(numeric, grad[i], 1e-4, "d loss / d logit " + i);
             }
         }
     }
 
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
 
     private static double stablemaxLoss(double[] x, int label) {
         double total = 0;

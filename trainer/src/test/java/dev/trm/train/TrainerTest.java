@@ -1,5 +1,6 @@
 package dev.trm.train;
 
+import dev.trm.Floats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -141,17 +142,10 @@ class TrainerTest {
             for (float v : row) {
                 assertTrue(Math.abs(Math.abs(v) - 0.005f) < 1e-7 || v == 0f, "coordinate " + v);
             }
-            assertTrue(java.util.Arrays.stream(toDouble(row)).anyMatch(v -> v != 0));
+            assertTrue(java.util.Arrays.stream(Floats.toDouble(row)).anyMatch(v -> v != 0));
         }
     }
 
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
 
     @Test
     void taskMismatchAndBadCheckpointsAreClearErrors() throws IOException {
