@@ -1,0 +1,53 @@
+package dev.trm.runtime;
+
+/** One puzzle after one supervision step: what a policy or an observer sees. */
+public final class StepState {
+    private final PuzzleTask task;
+    private final int puzzleIndex;
+    private final String puzzle;
+    private final int step;
+    private final String answer;
+    private final float haltProbability;
+    private Boolean solved;
+
+    StepState(PuzzleTask task, int puzzleIndex, String puzzle, int step, String answer, float haltProbability) {
+        this.task = task;
+        this.puzzleIndex = puzzleIndex;
+        this.puzzle = puzzle;
+        this.step = step;
+        this.answer = answer;
+        this.haltProbability = haltProbability;
+    }
+
+    /** Position of the puzzle in the batch it was submitted with. */
+    public int puzzleIndex() {
+        return puzzleIndex;
+    }
+
+    public String puzzle() {
+        return puzzle;
+    }
+
+    /** Supervision steps done so far (1-based). */
+    public int step() {
+        return step;
+    }
+
+    /** The arg-max answer after this step. */
+    public String answer() {
+        return answer;
+    }
+
+    /** sigmoid(q_halt): the model's belief that the answer is right. */
+    public float haltProbability() {
+        return haltProbability;
+    }
+
+    /** Whether the task checker confirms the answer (computed once, on demand). */
+    public boolean isSolved() {
+        if (solved == null) {
+            solved = task.isSolution(puzzle, answer);
+        }
+        return solved;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.trm.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A loaded TRM step file. It drives the recursion in Java: y and z start from the file's
+ * y_init/z_init, each {@link Solver#step()} runs one supervision step for the puzzles still
+ * running, and a {@link HaltPolicy} decides when each puzzle stops.
+ *
+ * <p>One model serves many threads at once (ONNX Runtime sessions are thread-safe; each solve has
+ * its own tensors). {@link #close()} is safe to call more than once.
+ */
+public final class TrmModel implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TrmModel.class.getName());
+    private static final String[] INPUTS = {StepContract.IN_TOKENS, StepContract.IN_PUZZLE_IDS, StepContract.IN_Y,
+        StepContract.IN_Z};
+    private static final String[] OUTPUTS = {StepContract.OUT_Y, StepContract.OUT_Z, StepContract.OUT_LOGITS,
+        StepContract.OUT_Q_HALT, StepContract.OUT_Q_CONTINUE};
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelInfo info;
+    private final PuzzleTask task;
+    private final Provider provider;
+    private volatile boolean closed;
+
+    private TrmModel(OrtEnvironment env, OrtSession session, ModelInfo info, Provider provider) {
+        this.env = env;
+        this.session = session;
+        this.info = info;
+        this.task = PuzzleTask.forName(info.task());
+        this.provider = provider;
+        if (task.sequenceLength() != info.seqLen()) {
+            throw new ModelLoadException("model for " + info.task() + " has S = " + info.seqLen() + ", the task needs "
+                    + task.sequenceLength());
+        }
+    }
+
+    public static TrmModel load(Path file, RuntimeOptions options) {
+        try {
+            return load(Files.readAllBytes(file), options, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new ModelLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public static TrmModel load(InputStream in, RuntimeOptions options) {
+        try {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            byte[] chunk = new byte[1 << 16];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                buf.write(chunk, 0, n);
+            }
+            return load(buf.toByteArray(), options, "model stream");
+        } catch (IOException e) {
+            throw new ModelLoadException("model stream: cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public static TrmModel load(byte[] bytes, RuntimeOptions options) {
+        return load(bytes, options, "model bytes");
+    }
+
+    private static TrmModel load(byte[] bytes, RuntimeOptions options, String source) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Provider used = options.provider();
+        OrtSession session;
+        try {
+            if (options.provider() == Provider.CPU) {
+                session = cpuSession(env, bytes, options, source);
+            } else {
+                try {
+                    session = cudaSession(env, bytes, options);
+                    used = Provider.CUDA;
+                } catch (OrtException e) {
+                    if (options.provider() == Provider.CUDA) {
+                        throw new ModelLoadException(source + ": the CUDA provider cannot load (" + e.getMessage()
+                                + "); it needs the onnxruntime_gpu artifact, CUDA 12 and cuDNN 9", e);
+                    }
+                    LOG.info("CUDA provider unavailable (" + e.getMessage() + "); running on the CPU");
+                    session = cpuSession(env, bytes, options, source);
+                    used = Provider.CPU;
+                }
+            }
+        } catch (UnsatisfiedLinkError e) {
+            throw new ModelLoadException(source + ": ONNX Runtime's native library cannot load: " + e.getMessage(), e);
+        }
+        try {
+            ModelInfo info = ModelInfo.of(session.getMetadata().getCustomMetadata(), source);
+            requireNames(session.getInputNames(), INPUTS, "inputs", source);
+            requireNames(session.getOutputNames(), OUTPUTS, "outputs", source);
+            return new TrmModel(env, session, info, used);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            if (e instanceof TrmRuntimeException) {
+                throw (TrmRuntimeException) e;
+            }
+            throw new ModelLoadException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession cpuSession(OrtEnvironment env, byte[] bytes, RuntimeOptions o, String source) {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (o.threads() > 0) {
+                opts.setIntraOpNumThreads(o.threads());
+            }
+            return env.createSession(bytes, opts);
+        } catch (OrtException e) {
+            throw new ModelLoadException(source + ": not a loadable ONNX model (truncated or not ONNX?): " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession cudaSession(OrtEnvironment env, byte[] bytes, RuntimeOptions o) throws OrtException {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.addCUDA(o.cudaDevice());
+            return env.createSession(bytes, opts);
+        }
+    }
+
+    private static void requireNames(java.util.Set<String> have, String[] want, String what, String source) {
+        List<String> missing = new ArrayList<>();
+        for (String w : want) {
+            if (!have.contains(w)) {
+                missing.add(w);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ModelLoadException(source + ": not a TRM step: " + what + " " + missing + " missing (has " + have + ")");
+        }
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException e) {
+            LOG.log(Level.FINE, "closing a failed session", e);
+        }
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public PuzzleTask task() {
+        return task;
+    }
+
+    /** The provider the session actually runs on. */
+    public Provider provider() {
+        return provider;
+    }
+
+    OrtEnvironment env() {
+        return env;
+    }
+
+    OrtSession session() {
+        if (closed) {
+            throw new TrmRuntimeException("the model is closed");
+        }
+        return session;
+    }
+
+    /** A step-by-step solver over a batch of puzzles (validated now). */
+    public Solver solver(List<String> puzzles, HaltPolicy policy, StepObserver observer) {
+        return new Solver(this, puzzles, policy, observer);
+    }
+
+    public Solution solve(String puzzle, HaltPolicy policy) {
+        return solveAll(Arrays.asList(puzzle), policy, 1, null).get(0);
+    }
+
+    /** Solves every puzzle, {@code batch} at a time; puzzles leave their batch as they halt. */
+    public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, int batch, StepObserver observer) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        List<Solution> out = new ArrayList<>();
+        for (int start = 0; start < puzzles.size(); start += batch) {
+            List<String> part = puzzles.subList(start, Math.min(puzzles.size(), start + batch));
+            try (Solver s = solver(part, policy, observer)) {
+                while (!s.isDone()) {
+                    s.step();
+                }
+                out.addAll(s.solutions());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            closeQuietly(session);
+        }
+    }
+}
