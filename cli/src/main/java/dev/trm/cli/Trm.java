@@ -32,7 +32,7 @@ public final class Trm {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (e instanceof DataFormatException || e instanceof PuzzleException || e instanceof IOException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof dev.trm.runtime.TrmRuntimeException) {
             err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;

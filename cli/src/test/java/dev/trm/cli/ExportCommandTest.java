@@ -50,6 +50,35 @@ class ExportCommandTest {
     }
 
     @Test
+    void solveAndEvalWithTheExportedModel() throws IOException {
+        Path onnx = dir.resolve("m.onnx");
+        assertEquals(0, trm("export", checkpoint.toString(), "-o", onnx.toString()).code());
+        String puzzle = "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.";
+        TrmCommandTest.Run r = trm("solve", "--model", onnx.toString(), "--policy", "fixed", "--provider", "cpu", puzzle);
+        assertTrue(r.code() == 0 || r.code() == 1, r.err());
+        assertTrue(r.out().contains("after 3 of 3 steps (max-steps"), r.out());
+        TrmCommandTest.Run json = trm("solve", "--model", onnx.toString(), "--json", "--policy", "q-halt:0.9", puzzle);
+        assertTrue(json.out().startsWith("{\"puzzle\":\"" + puzzle + "\",\"answer\":\""), json.out());
+        TrmCommandTest.Run bad = trm("solve", "--model", onnx.toString(), "123");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("puzzle: sudoku: a Sudoku has 81 cells"), bad.err());
+        Path junk = dir.resolve("junk.onnx");
+        Files.writeString(junk, "junk");
+        TrmCommandTest.Run badModel = trm("solve", "--model", junk.toString(), puzzle);
+        assertEquals(1, badModel.code());
+        assertTrue(badModel.err().contains("not a loadable ONNX model"), badModel.err());
+        TrmCommandTest.Run badPolicy = trm("solve", "--model", onnx.toString(), "--policy", "sometimes", puzzle);
+        assertEquals(1, badPolicy.code());
+        assertTrue(badPolicy.err().contains("unknown halting policy 'sometimes'"), badPolicy.err());
+        Path test = dir.resolve("test.csv");
+        assertEquals(0, trm("data", "generate", "--count", "6", "--seed", "9", "-o", test.toString()).code());
+        TrmCommandTest.Run eval = trm("eval", onnx.toString(), test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("verified+q-halt"), eval.out());
+        assertTrue(eval.out().contains("6 puzzles"), eval.out());
+    }
+
+    @Test
     void exportingTwiceIsByteIdentical() throws IOException {
         Path a = dir.resolve("a.onnx");
         Path b = dir.resolve("b.onnx");

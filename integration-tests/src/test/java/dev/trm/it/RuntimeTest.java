@@ -1,0 +1,225 @@
+package dev.trm.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.trm.data.Example;
+import dev.trm.export.Exporter;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.model.TrmWeights;
+import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.ModelLoadException;
+import dev.trm.runtime.Provider;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.Solver;
+import dev.trm.runtime.TrmModel;
+import dev.trm.runtime.TrmRuntimeException;
+import dev.trm.task.sudoku.SudokuCodec;
+import dev.trm.task.sudoku.SudokuGenerator;
+import dev.trm.task.sudoku.SudokuGrid;
+import dev.trm.train.Checkpoint;
+import dev.trm.train.Evaluation;
+import dev.trm.train.Losses;
+import dev.trm.train.Optimizer;
+import dev.trm.train.PuzzleSamples;
+import dev.trm.train.TrainConfig;
+import dev.trm.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime on a tiny model trained and exported here, against the trainer's own evaluation. */
+class RuntimeTest {
+    static final int PUZZLES = 24;
+    @TempDir
+    static Path dir;
+    static Checkpoint checkpoint;
+    static Path onnx;
+    static List<Example<SudokuGrid>> set;
+    static List<String> puzzles = new ArrayList<>();
+    static TrmModel model;
+
+    @BeforeAll
+    static void trainAndExport() throws Exception {
+        SudokuGenerator gen = new SudokuGenerator(7);
+        set = new ArrayList<>();
+        for (int i = 0; i < PUZZLES; i++) {
+            SudokuGenerator.Puzzle p = gen.next(SudokuGenerator.Difficulty.givens(60, 70));
+            set.add(new Example<>(i, "t", p.question(), p.answer(), p.rating()));
+            puzzles.add(p.question().toLine());
+        }
+        TrmConfig c = Presets.get("sudoku-mlp-tiny").withCycles(2, 2, 6);
+        TrainConfig tc = new TrainConfig(8, 60, 3e-3f, 5, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.1f, 0.5f,
+                Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, 3, 0);
+        Path ckpt = dir.resolve("tiny.ckpt");
+        try (Trainer t = new Trainer(c, tc, PuzzleSamples.sudoku(set, true, 3), Device.cpu())) {
+            for (int i = 0; i < tc.steps(); i++) {
+                t.step();
+            }
+            t.snapshot(Map.of()).write(ckpt);
+        }
+        checkpoint = Checkpoint.read(ckpt);
+        onnx = dir.resolve("tiny.onnx");
+        Exporter.export(checkpoint.model(), checkpoint.evaluationValues(), Map.of(), null, true, onnx);
+        model = TrmModel.load(onnx, RuntimeOptions.cpu());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        model.close(); // closing twice is safe
+    }
+
+    @Test
+    void fixedPolicyGivesTheTrainersAnswers() {
+        List<Solution> fixed = model.solveAll(puzzles, HaltPolicy.fixed(), 8, null);
+        TrmConfig c = checkpoint.model();
+        List<PuzzleSamples.Sample> samples = PuzzleSamples.sudoku(set, false, 0).originals();
+        // the trainer's evaluation, answer by answer
+        try (NDManager m = NDManager.newBaseManager();
+             TrmWeights w = new TrmWeights(new TrmParameters(c), checkpoint.evaluationValues(), m, Device.cpu())) {
+            Evaluation e = Evaluation.run(c, w.arrays(), w.constants(), samples, 8, m);
+            int exact = 0;
+            for (int i = 0; i < PUZZLES; i++) {
+                assertEquals(c.haltMaxSteps(), fixed.get(i).steps());
+                assertEquals(HaltPolicy.MAX_STEPS, fixed.get(i).haltReason());
+                exact += fixed.get(i).answer().equals(set.get(i).answer().toLine()) ? 1 : 0;
+            }
+            assertEquals(e.exact(), (double) exact / PUZZLES, 1e-9, "exact accuracy of runtime and trainer agree");
+        }
+        List<String> trainerAnswers = TrainerAnswers.of(c, checkpoint.evaluationValues(), samples);
+        for (int i = 0; i < PUZZLES; i++) {
+            assertEquals(trainerAnswers.get(i), fixed.get(i).answer(), "puzzle " + i);
+        }
+    }
+
+    @Test
+    void verifiedNeverStopsLaterAndKeepsEverySolvedAnswer() {
+        List<Solution> fixed = model.solveAll(puzzles, HaltPolicy.fixed(), 8, null);
+        List<Solution> verified = model.solveAll(puzzles, HaltPolicy.verified(), 8, null);
+        for (int i = 0; i < PUZZLES; i++) {
+            assertTrue(verified.get(i).steps() <= fixed.get(i).steps());
+            if (fixed.get(i).solved()) {
+                assertTrue(verified.get(i).solved(), "puzzle " + i);
+                assertEquals(fixed.get(i).answer(), verified.get(i).answer());
+            }
+            if (verified.get(i).haltReason().equals("verified")) {
+                assertTrue(verified.get(i).solved());
+            }
+        }
+    }
+
+    @Test
+    void compactedBatchEqualsOneByOne() {
+        HaltPolicy policy = HaltPolicy.verified().or(HaltPolicy.qHalt(0.5));
+        List<Solution> batch = model.solveAll(puzzles, policy, PUZZLES, null);
+        for (int i = 0; i < PUZZLES; i++) {
+            Solution one = model.solve(puzzles.get(i), policy);
+            assertEquals(one.answer(), batch.get(i).answer(), "puzzle " + i);
+            assertEquals(one.steps(), batch.get(i).steps(), "puzzle " + i);
+            assertEquals(one.haltReason(), batch.get(i).haltReason());
+            assertArrayEquals(one.haltProbabilities(), batch.get(i).haltProbabilities(), 1e-5f);
+        }
+    }
+
+    @Test
+    void eightThreadsShareOneModel() throws Exception {
+        List<Solution> single = model.solveAll(puzzles, HaltPolicy.fixed(), 4, null);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<Solution>>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> model.solveAll(puzzles, HaltPolicy.fixed(), 4, null)));
+            }
+            for (Future<List<Solution>> f : futures) {
+                List<Solution> got = f.get();
+                for (int i = 0; i < PUZZLES; i++) {
+                    assertEquals(single.get(i).answer(), got.get(i).answer());
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void observerSeesEveryStep() {
+        List<Integer> steps = new ArrayList<>();
+        try (Solver s = model.solver(List.of(puzzles.get(0)), HaltPolicy.fixed(), st -> steps.add(st.step()))) {
+            while (!s.isDone()) {
+                s.step();
+            }
+            assertEquals(checkpoint.model().haltMaxSteps(), s.solutions().get(0).haltProbabilities().length);
+        }
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), steps);
+    }
+
+    @Test
+    void badModelsAndPuzzlesAreClearErrors() throws Exception {
+        Path junk = dir.resolve("junk.onnx");
+        Files.writeString(junk, "not onnx");
+        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(junk, RuntimeOptions.cpu())).getMessage()
+                .contains("not a loadable ONNX model"));
+        byte[] all = Files.readAllBytes(onnx);
+        Path truncated = dir.resolve("truncated.onnx");
+        Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 2));
+        assertThrows(ModelLoadException.class, () -> TrmModel.load(truncated, RuntimeOptions.cpu()));
+        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(dir.resolve("none.onnx"), RuntimeOptions.cpu()))
+                .getMessage().contains("no such file"));
+        ModelLoadException cuda = assertThrows(ModelLoadException.class,
+                () -> TrmModel.load(onnx, new RuntimeOptions(Provider.CUDA, 0, 0)));
+        assertTrue(cuda.getMessage().contains("CUDA provider cannot load"), cuda.getMessage());
+        try (TrmModel auto = TrmModel.load(onnx, new RuntimeOptions(Provider.AUTO, 1, 0))) {
+            assertEquals(Provider.CPU, auto.provider());
+        }
+        InvalidPuzzleException shortOne = assertThrows(InvalidPuzzleException.class, () -> model.solve("123", HaltPolicy.fixed()));
+        assertTrue(shortOne.getMessage().contains("81 cells"), shortOne.getMessage());
+        InvalidPuzzleException conflict = assertThrows(InvalidPuzzleException.class,
+                () -> model.solve("11" + ".".repeat(79), HaltPolicy.fixed()));
+        assertTrue(conflict.getMessage().contains("contradictory givens"), conflict.getMessage());
+        InvalidPuzzleException maze = assertThrows(InvalidPuzzleException.class,
+                () -> model.solve("#".repeat(900), HaltPolicy.fixed()));
+        assertTrue(maze.getMessage().contains("81 cells"), maze.getMessage());
+        assertTrue(TrmRuntimeException.class.isAssignableFrom(InvalidPuzzleException.class));
+    }
+
+    @Test
+    void noNativeGrowthOverManySolves() {
+        Runtime rt = Runtime.getRuntime();
+        long before = NativeMemory.rssKb();
+        for (int i = 0; i < 300; i++) {
+            model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed());
+        }
+        long mid = NativeMemory.rssKb();
+        for (int i = 0; i < 600; i++) {
+            model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed());
+        }
+        long after = NativeMemory.rssKb();
+        // warm-up may grow; the next 600 solves must not keep growing (allow 20 MB of noise)
+        assertTrue(after - mid < 20 * 1024, "RSS grew from " + mid + " kB to " + after + " kB (started at " + before + ")");
+        assertTrue(rt.totalMemory() > 0);
+    }
+
+    @Test
+    void helperDecodeMatchesCodec() {
+        int[] t = SudokuCodec.INSTANCE.encode(set.get(0).answer());
+        assertEquals(set.get(0).answer().toLine(), model.task().decode(t));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.trm.it;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.model.TrmStep;
+import dev.trm.model.TrmWeights;
+import dev.trm.task.sudoku.SudokuCodec;
+import dev.trm.train.PuzzleSamples;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The trainer's arg-max answers after all N_sup steps, one puzzle at a time. */
+final class TrainerAnswers {
+    private TrainerAnswers() {
+    }
+
+    static List<String> of(TrmConfig c, Map<String, float[]> values, List<PuzzleSamples.Sample> samples) {
+        List<String> out = new ArrayList<>();
+        TrmStep step = new TrmStep(c);
+        JniUtils.setGradMode(false);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+             TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
+            for (PuzzleSamples.Sample s : samples) {
+                try (NDManager sm = m.newSubManager()) {
+                    long[] tok = new long[c.seqLen()];
+                    for (int i = 0; i < tok.length; i++) {
+                        tok[i] = s.tokens()[i];
+                    }
+                    NDArray tokens = sm.create(tok, new Shape(1, c.seqLen()));
+                    Shape state = new Shape(1, c.workingLength(), c.hiddenSize());
+                    NDArray y = sm.zeros(state).add(w.get(TrmParameters.H_INIT));
+                    NDArray z = sm.zeros(state).add(w.get(TrmParameters.L_INIT));
+                    NDArray rows = step.puzzleRows(w.ops(sm), sm.create(new long[1]));
+                    NDArray logits = null;
+                    for (int k = 0; k < c.haltMaxSteps(); k++) {
+                        TrmStep.Outputs<NDArray> o = step.forward(w.ops(sm), tokens, rows, y, z);
+                        y = o.y();
+                        z = o.z();
+                        logits = o.logits();
+                    }
+                    long[] pred = logits.argMax(-1).toLongArray();
+                    int[] p = new int[pred.length];
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] = (int) pred[i];
+                    }
+                    out.add(SudokuCodec.INSTANCE.decode(p).toLine());
+                }
+            }
+        }
+        return out;
+    }
+}
