@@ -290,12 +290,12 @@ public final class Trainer implements AutoCloseable {
         }
         for (Map.Entry<Long, float[]> e : sums.entrySet()) {
             NDIndex row = new NDIndex(e.getKey());
-            float[] w = table.get(row).toFloatArray();
-            float[] sum = e.getValue();
-            for (int k = 0; k < d; k++) {
-                w[k] = w[k] * (1 - lr * train.puzzleEmbWeightDecay()) - lr * Math.signum(sum[k]);
-            }
             try (NDManager sm = table.getManager().newSubManager()) {
+                float[] w = own(table.get(row), sm).toFloatArray();
+                float[] sum = e.getValue();
+                for (int k = 0; k < d; k++) {
+                    w[k] = w[k] * (1 - lr * train.puzzleEmbWeightDecay()) - lr * Math.signum(sum[k]);
+                }
                 table.set(row, sm.create(w));
             }
         }
