@@ -203,15 +203,15 @@ class RuntimeTest {
     @Test
     void noNativeGrowthOverManySolves() {
         Runtime rt = Runtime.getRuntime();
-        long before = NativeMemory.rssKb();
+        long before = dev.trm.train.ProcessMemory.rssKb();
         for (int i = 0; i < 300; i++) {
             model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed());
         }
-        long mid = NativeMemory.rssKb();
+        long mid = dev.trm.train.ProcessMemory.rssKb();
         for (int i = 0; i < 600; i++) {
             model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed());
         }
-        long after = NativeMemory.rssKb();
+        long after = dev.trm.train.ProcessMemory.rssKb();
         // warm-up may grow; the next 600 solves must not keep growing (allow 20 MB of noise)
         assertTrue(after - mid < 20 * 1024, "RSS grew from " + mid + " kB to " + after + " kB (started at " + before + ")");
         assertTrue(rt.totalMemory() > 0);

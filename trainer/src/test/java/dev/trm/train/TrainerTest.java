@@ -148,6 +148,18 @@ class TrainerTest {
 
 
     @Test
+    void nativeMemoryStaysFlatAcrossSteps() {
+        try (Trainer t = trainer(12)) {
+            losses(t, 20);
+            long warm = ProcessMemory.rssKb();
+            losses(t, 60);
+            long after = ProcessMemory.rssKb();
+            // one manager scope per step: 60 more steps must not grow the process (allow 40 MB of allocator noise)
+            assertTrue(after - warm < 40 * 1024, "RSS grew from " + warm + " kB to " + after + " kB over 60 steps");
+        }
+    }
+
+    @Test
     void taskMismatchAndBadCheckpointsAreClearErrors() throws IOException {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(Presets.get("maze-att-tiny"),
                 config(1), PuzzleSamples.sudoku(puzzles(2, 1), false, 1), Device.cpu()));
