@@ -36,6 +36,7 @@ public final class Solver implements AutoCloseable {
     private final long[] nanos;
     private int[] active;
     private int step;
+    private long lastRunNanos;
     private OnnxTensor tokenTensor;
     private OnnxTensor idTensor;
     private OnnxTensor y;
@@ -118,6 +119,11 @@ public final class Solver implements AutoCloseable {
         return active.length == 0;
     }
 
+    /** Time spent inside ONNX Runtime's run call in the last step (the rest of a step is the runtime's overhead). */
+    public long lastRunNanos() {
+        return lastRunNanos;
+    }
+
     /** Supervision steps run so far. */
     public int steps() {
         return step;
@@ -142,6 +148,7 @@ public final class Solver implements AutoCloseable {
             throw new TrmRuntimeException("step " + step + " failed in ONNX Runtime: " + e.getMessage(), e);
         }
         long elapsed = System.nanoTime() - t0;
+        lastRunNanos = elapsed;
         try {
             float[] logits = floats(result, StepContract.OUT_LOGITS);
             float[] q = floats(result, StepContract.OUT_Q_HALT);
