@@ -38,6 +38,13 @@ public final class AtomicFile {
         return dir;
     }
 
+    /** Temporary files start private (rw-------); the finished file should read like any other (rw-r--r--). */
+    private static void readableByOthers(Path temp) throws IOException {
+        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
     private static String describe(IOException e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
@@ -53,6 +60,7 @@ public final class AtomicFile {
             throw new IOException("cannot write " + target + ": " + describe(e), e);
         }
         try {
+            readableByOthers(temp);
             try (OutputStream out = Files.newOutputStream(temp)) {
                 body.writeTo(out);
             }

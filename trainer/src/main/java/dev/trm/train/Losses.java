@@ -32,7 +32,10 @@ public final class Losses {
     public static NDArray logStablemax(NDArray logits, NDManager m) {
         NDArray x = logits;
         NDArray negative = own(x.lt(0), m);
-        NDArray small = own(own(own(x.neg(), m).add(1 + STABLEMAX_EPS), m).pow(-1), m);
+        // 1/(1 - v) on min(v, 0): the branch where() does not pick must stay finite, or its gradient
+        // (0 x inf at v = 1 in float32) poisons the step with NaN. Values are the reference's.
+        NDArray nonPositive = own(x.minimum(0f), m);
+        NDArray small = own(own(own(nonPositive.neg(), m).add(1 + STABLEMAX_EPS), m).pow(-1), m);
         NDArray large = own(x.add(1), m);
         NDArray s = own(NDArrays.where(negative, small, large), m);
         NDArray total = own(s.sum(new int[] {-1}, true), m);

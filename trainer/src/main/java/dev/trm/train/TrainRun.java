@@ -26,7 +26,8 @@ public final class TrainRun {
     public static final String CHECKPOINT = "checkpoint.ckpt";
     public static final String METRICS = "metrics.jsonl";
     public static final String CURVE = "curve.png";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
     /** Training-loss points are averaged over this many steps for the plot. */
     private static final int PLOT_WINDOW = 20;
@@ -135,7 +136,12 @@ public final class TrainRun {
             if (line.isEmpty()) {
                 continue;
             }
-            JsonNode n = JSON.readTree(line);
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (IOException e) {
+                continue; // a line cut short by a crash: past the checkpoint by definition
+            }
             if (n.path("step").asLong() <= step) {
                 kept.add(n);
                 text.append(line).append('\n');

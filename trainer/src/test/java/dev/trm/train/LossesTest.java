@@ -3,6 +3,7 @@ package dev.trm.train;
 import dev.trm.Floats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -55,6 +56,23 @@ class LossesTest {
         }
     }
 
+
+    @Test
+    void stablemaxGradientStaysFiniteAtTheBranchPoints() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // v = 1 made the unpicked branch 1/(1 - v) overflow in float32 and turned the gradient into NaN
+            NDArray x = m.create(new float[] {1f, 0f, -1f, 1e6f, -1e6f}, new Shape(1, 1, 5));
+            x.setRequiresGradient(true);
+            NDArray labels = m.create(new long[] {0}, new Shape(1, 1));
+            NDArray mask = m.create(new float[] {1}, new Shape(1, 1));
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                gc.backward(Losses.lmLoss(Losses.CrossEntropy.STABLEMAX, x, labels, mask, m));
+            }
+            for (float g : x.getGradient().toFloatArray()) {
+                assertTrue(Float.isFinite(g), "finite gradient, got " + g);
+            }
+        }
+    }
 
     private static double stablemaxLoss(double[] x, int label) {
         double total = 0;
