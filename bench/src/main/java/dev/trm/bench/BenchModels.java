@@ -1,0 +1,62 @@
+package dev.trm.bench;
+
+import dev.trm.export.StepExport;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.task.sudoku.SudokuGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Models and puzzles for the benchmarks: seeded random weights per preset, or a trained file given by a property. */
+final class BenchModels {
+    /** System property naming a trained .onnx model for the solve benchmarks. */
+    static final String MODEL_PROPERTY = "trm.bench.model";
+    /** System property naming a CSV of puzzles for the solve benchmarks. */
+    static final String PUZZLES_PROPERTY = "trm.bench.puzzles";
+
+    private BenchModels() {
+    }
+
+    static Map<String, float[]> randomWeights(TrmConfig c) {
+        return new TrmParameters(c).initialise(0);
+    }
+
+    static byte[] onnx(TrmConfig c, Map<String, float[]> values) {
+        return StepExport.build(c, values, Map.of()).toByteArray();
+    }
+
+    /** The trained model if the property names one, else random weights of the preset. */
+    static byte[] solveModel(String preset) throws IOException {
+        String path = System.getProperty(MODEL_PROPERTY);
+        if (path != null) {
+            return Files.readAllBytes(Path.of(path));
+        }
+        TrmConfig c = Presets.get(preset);
+        return onnx(c, randomWeights(c));
+    }
+
+    /** Sudoku puzzles: the 'question' column of the property's CSV, else generated hard-ish ones. */
+    static List<String> puzzles(int n) {
+        String path = System.getProperty(PUZZLES_PROPERTY);
+        List<String> out = new ArrayList<>();
+        if (path != null) {
+            for (dev.trm.data.PuzzleCsv.Row r : dev.trm.data.PuzzleCsv.read(Path.of(path))) {
+                if (out.size() == n) {
+                    break;
+                }
+                out.add(r.question());
+            }
+            return out;
+        }
+        SudokuGenerator gen = new SudokuGenerator(1);
+        for (int i = 0; i < n; i++) {
+            out.add(gen.next(SudokuGenerator.Difficulty.givens(30, 40)).question().toLine());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.trm.bench;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.TrmModel;
+import dev.trm.task.sudoku.SudokuGrid;
+import dev.trm.task.sudoku.SudokuSolver;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Reference points: the fp32 matmul ceiling through ONNX Runtime (2 x 1024^3 FLOP per op), model
+ * load time, and the exact classical solver's time per puzzle.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class ReferenceBenchmark {
+    /** Side of the square matrices of the ceiling. */
+    public static final int SIDE = 1024;
+    static final int SOLVER_PUZZLES = 64;
+
+    private OrtSession matmul;
+    private Map<String, OnnxTensor> matmulInputs;
+    private byte[] model;
+    private List<SudokuGrid> grids;
+
+    @Setup(Level.Trial)
+    public void setUp() throws OrtException, IOException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        matmul = env.createSession(matmulModel(SIDE), new OrtSession.SessionOptions());
+        float[] a = new float[SIDE * SIDE];
+        Random rng = new Random(0);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        matmulInputs = Map.of("a", OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {SIDE, SIDE}),
+                "b", OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {SIDE, SIDE}));
+        model = BenchModels.solveModel("sudoku-mlp");
+        grids = new java.util.ArrayList<>();
+        for (String p : BenchModels.puzzles(SOLVER_PUZZLES)) {
+            grids.add(SudokuGrid.parse(p));
+        }
+    }
+
+    /** An ONNX graph c = a @ b over two [n, n] float inputs. */
+    public static byte[] matmulModel(int n) {
+        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(n))
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(n)))).build();
+        OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("matmul")
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").addInput("a").addInput("b").addOutput("c"))
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("a").setType(type))
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("b").setType(type))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("c").setType(type)).build();
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).build().toByteArray();
+    }
+
+    @Benchmark
+    public float matmulCeiling() throws OrtException {
+        try (OrtSession.Result r = matmul.run(matmulInputs)) {
+            return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
+        }
+    }
+
+    @Benchmark
+    public int load() {
+        try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
+            return m.info().haltMaxSteps();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SOLVER_PUZZLES)
+    public int exactSolver() {
+        int solved = 0;
+        for (SudokuGrid g : grids) {
+            solved += SudokuSolver.solve(g, 1).solutions();
+        }
+        return solved;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+        matmulInputs.values().forEach(OnnxTensor::close);
+        matmul.close();
+    }
+}

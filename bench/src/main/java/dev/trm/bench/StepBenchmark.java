@@ -1,0 +1,138 @@
+package dev.trm.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.model.TrmStep;
+import dev.trm.model.TrmWeights;
+import dev.trm.runtime.StepContract;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One supervision step on the same weights: ONNX Runtime (CPU, the runtime's engine) next to DJL
+ * eager inference without gradient (the trainer's engine). FLOPs per step: {@link dev.trm.model.Flops#perStep}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class StepBenchmark {
+    @Param({"sudoku-mlp-small", "sudoku-mlp", "sudoku-att"})
+    public String preset;
+
+    @Param({"1", "8", "64"})
+    public int batch;
+
+    private OrtSession session;
+    private Map<String, OnnxTensor> inputs;
+    private NDManager manager;
+    private TrmWeights weights;
+    private TrmStep step;
+    private NDArray tokens;
+    private NDArray rows;
+    private NDArray y;
+    private NDArray z;
+
+    @Setup(Level.Trial)
+    public void setUp() throws OrtException {
+        TrmConfig c = Presets.get(preset);
+        Map<String, float[]> values = BenchModels.randomWeights(c);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        session = env.createSession(BenchModels.onnx(c, values), opts);
+        Random rng = new Random(0);
+        long[] tok = new long[batch * c.seqLen()];
+        for (int i = 0; i < tok.length; i++) {
+            tok[i] = 1 + rng.nextInt(c.vocabSize() - 1);
+        }
+        int state = batch * c.workingLength() * c.hiddenSize();
+        float[] ys = new float[state];
+        for (int i = 0; i < state; i++) {
+            ys[i] = (float) rng.nextGaussian();
+        }
+        long[] stateShape = {batch, c.workingLength(), c.hiddenSize()};
+        inputs = new HashMap<>();
+        inputs.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, direct(tok), new long[] {batch, c.seqLen()}));
+        inputs.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, direct(new long[batch]), new long[] {batch}));
+        inputs.put(StepContract.IN_Y, OnnxTensor.createTensor(env, direct(ys), stateShape));
+        inputs.put(StepContract.IN_Z, OnnxTensor.createTensor(env, direct(ys), stateShape));
+
+        manager = NDManager.newBaseManager(Device.cpu());
+        weights = new TrmWeights(new TrmParameters(c), values, manager, Device.cpu());
+        step = new TrmStep(c);
+        JniUtils.setGradMode(false);
+        tokens = manager.create(tok, new Shape(batch, c.seqLen()));
+        y = manager.create(ys, new Shape(stateShape));
+        z = manager.create(ys, new Shape(stateShape));
+        rows = step.puzzleRows(weights.ops(manager), manager.create(new long[batch]));
+    }
+
+    static LongBuffer direct(long[] v) {
+        LongBuffer b = ByteBuffer.allocateDirect(v.length * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        b.put(v);
+        ((java.nio.Buffer) b).rewind();
+        return b;
+    }
+
+    static FloatBuffer direct(float[] v) {
+        FloatBuffer b = ByteBuffer.allocateDirect(v.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        b.put(v);
+        ((java.nio.Buffer) b).rewind();
+        return b;
+    }
+
+    @Benchmark
+    public float runtime() throws OrtException {
+        try (OrtSession.Result r = session.run(inputs)) {
+            return ((OnnxTensor) r.get(StepContract.OUT_Q_HALT).get()).getFloatBuffer().get(0);
+        }
+    }
+
+    @Benchmark
+    public float djl() {
+        try (NDManager sm = manager.newSubManager()) {
+            TrmStep.Outputs<NDArray> out = step.forward(weights.ops(sm), tokens, rows, y, z);
+            return out.qHalt().getFloat(0);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+        inputs.values().forEach(OnnxTensor::close);
+        session.close();
+        weights.close();
+        manager.close();
+    }
+}
