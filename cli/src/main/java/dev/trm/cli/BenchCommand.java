@@ -16,6 +16,7 @@ import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,10 +25,65 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code trm bench}: throughput measurements that print a table (not tests). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print a table.",
+/**
+ * {@code trm bench}: the short benchmark (runtime step vs DJL, the ceiling, overhead, solves per
+ * policy, peak RSS) as one table plus bench.csv and bench.png; {@code trm bench training}: trainer
+ * throughput. Measurements, not tests.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Short benchmark: the runtime step next to DJL eager and the fp32 matmul ceiling, runtime overhead,"
+                + " solves per policy and peak memory. Prints a table and writes bench.csv and bench.png.",
         subcommands = {BenchCommand.Training.class})
-final class BenchCommand {
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--presets", split = ",", defaultValue = "sudoku-mlp-small,sudoku-mlp,sudoku-att",
+            description = "(default: ${DEFAULT-VALUE})")
+    List<String> presets;
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,8,64", description = "(default: ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "timed runs per measurement, median reported (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = {"-m", "--model"}, description = "a trained .onnx for the solve rows (default: random sudoku-mlp-small)")
+    Path model;
+
+    @Option(names = "--puzzles", description = "CSV of puzzles for the solve rows (default: 16 generated)")
+    Path puzzles;
+
+    @Option(names = "--count", defaultValue = "16", description = "puzzles for the solve rows (default: ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "runs/bench", description = "where bench.csv and bench.png go")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] solveModel = model != null ? java.nio.file.Files.readAllBytes(model)
+                : dev.trm.export.StepExport.build(Presets.get("sudoku-mlp-small"),
+                        new dev.trm.model.TrmParameters(Presets.get("sudoku-mlp-small")).initialise(0), java.util.Map.of()).toByteArray();
+        List<String> list = new ArrayList<>();
+        if (puzzles != null) {
+            for (dev.trm.data.PuzzleCsv.Row r : dev.trm.data.PuzzleCsv.read(puzzles)) {
+                if (list.size() < count) {
+                    list.add(r.question());
+                }
+            }
+        } else {
+            SudokuGenerator gen = new SudokuGenerator(1);
+            for (int i = 0; i < count; i++) {
+                list.add(gen.next(SudokuGenerator.Difficulty.givens(30, 40)).question().toLine());
+            }
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        dev.trm.bench.BenchSummary.run(new dev.trm.bench.BenchSummary.Options(presets, batches, repeats, solveModel, list, out), stdout);
+        stdout.printf("wrote %s and %s%n", out.resolve("bench.csv"), out.resolve("bench.png"));
+        stdout.flush();
+        return 0;
+    }
     /** Side of the square matrices of the ceiling measurement. */
     static final int CEILING_SIDE = 1024;
 

@@ -1,0 +1,245 @@
+package dev.trm.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trm.data.AtomicFile;
+import dev.trm.model.Flops;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.model.TrmStep;
+import dev.trm.model.TrmWeights;
+import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.Solver;
+import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
+import dev.trm.train.LearningCurve;
+import dev.trm.train.ProcessMemory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The short benchmark behind {@code trm bench}: in one process, the fp32 matmul ceiling through
+ * ONNX Runtime, then per preset and batch the runtime step next to DJL eager (medians of a few
+ * runs), the runtime's overhead per step at batch 1, and solves per policy. Prints one table and
+ * writes {@code bench.csv} and {@code bench.png}.
+ */
+public final class BenchSummary {
+    /** Options of one summary run. */
+    public record Options(List<String> presets, List<Integer> batches, int repeats, byte[] solveModel, List<String> puzzles,
+                          Path outDir) {
+    }
+
+    /** One row of the step table. */
+    public record StepRow(String preset, int batch, double runtimeMs, double djlMs, double gflops, double ofCeiling) {
+        double ratio() {
+            return djlMs / runtimeMs;
+        }
+    }
+
+    private BenchSummary() {
+    }
+
+    public static void run(Options o, PrintWriter out) throws OrtException, IOException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        double ceiling = ceiling(env, o.repeats() * 3);
+        out.printf("fp32 matmul ceiling through ONNX Runtime (%dx%d, %d cores): %.1f GFLOP/s%n", ReferenceBenchmark.SIDE,
+                ReferenceBenchmark.SIDE, Runtime.getRuntime().availableProcessors(), ceiling);
+        out.printf("%-17s %5s %12s %12s %9s %9s %10s%n", "preset", "batch", "runtime ms", "DJL ms", "DJL/rt", "GFLOP/s",
+                "of ceiling");
+        out.flush();
+        List<StepRow> rows = new ArrayList<>();
+        for (String preset : o.presets()) {
+            TrmConfig c = Presets.get(preset);
+            for (int batch : o.batches()) {
+                StepRow r = stepRow(env, c, preset, batch, o.repeats(), ceiling);
+                rows.add(r);
+                out.printf("%-17s %5d %12.2f %12.2f %8.2fx %9.1f %9.0f%%%n", preset, batch, r.runtimeMs(), r.djlMs(), r.ratio(),
+                        r.gflops(), 100 * r.ofCeiling());
+                out.flush();
+            }
+        }
+        double[] overhead = overhead(o.solveModel(), o.puzzles().get(0), o.repeats() * 4);
+        out.printf("runtime overhead per step at batch 1 (outside ONNX Runtime's run): %.3f ms of %.2f ms = %.2f%%%n",
+                overhead[0] - overhead[1], overhead[0], 100 * (overhead[0] - overhead[1]) / overhead[0]);
+        out.printf("%-18s %11s %13s %8s%n", "policy", "mean steps", "ms / puzzle", "solved");
+        List<String[]> solveRows = new ArrayList<>();
+        try (TrmModel m = TrmModel.load(o.solveModel(), RuntimeOptions.cpu())) {
+            for (String name : List.of("fixed", "q-halt", "verified", "verified+q-halt")) {
+                long t0 = System.nanoTime();
+                List<Solution> sols = m.solveAll(o.puzzles(), HaltPolicy.parse(name), o.puzzles().size(), null);
+                double ms = (System.nanoTime() - t0) / 1e6 / sols.size();
+                double steps = sols.stream().mapToInt(Solution::steps).average().orElse(0);
+                long solved = sols.stream().filter(Solution::solved).count();
+                out.printf("%-18s %11.2f %13.2f %5d/%d%n", name, steps, ms, solved, sols.size());
+                solveRows.add(new String[] {name, String.format("%.3f", steps), String.format("%.3f", ms), Long.toString(solved)});
+                out.flush();
+            }
+        }
+        out.printf("peak RSS of this process: %.0f MB%n", ProcessMemory.peakRssKb() / 1024.0);
+        out.flush();
+        write(o.outDir(), ceiling, rows, solveRows);
+    }
+
+    private static double ceiling(OrtEnvironment env, int repeats) throws OrtException {
+        int n = ReferenceBenchmark.SIDE;
+        float[] a = new float[n * n];
+        Random rng = new Random(0);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rng.nextGaussian();
+        }
+        try (OrtSession s = env.createSession(ReferenceBenchmark.matmulModel(n), new OrtSession.SessionOptions());
+             OnnxTensor x = OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {n, n})) {
+            Map<String, OnnxTensor> in = Map.of("a", x, "b", x);
+            double best = 0;
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                s.run(in).close();
+                best = Math.max(best, 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
+            }
+            return best;
+        }
+    }
+
+    private static StepRow stepRow(OrtEnvironment env, TrmConfig c, String preset, int batch, int repeats, double ceiling)
+            throws OrtException {
+        Map<String, float[]> values = BenchModels.randomWeights(c);
+        Random rng = new Random(0);
+        long[] tok = new long[batch * c.seqLen()];
+        for (int i = 0; i < tok.length; i++) {
+            tok[i] = 1 + rng.nextInt(c.vocabSize() - 1);
+        }
+        float[] state = new float[batch * c.workingLength() * c.hiddenSize()];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (float) rng.nextGaussian();
+        }
+        long[] shape = {batch, c.workingLength(), c.hiddenSize()};
+        double runtime;
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession s = env.createSession(BenchModels.onnx(c, values), opts)) {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tok), new long[] {batch, c.seqLen()}));
+            in.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[batch]), new long[] {batch}));
+            in.put(StepContract.IN_Y, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
+            in.put(StepContract.IN_Z, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
+            double[] times = new double[repeats];
+            s.run(in).close();
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                s.run(in).close();
+                times[r] = (System.nanoTime() - t0) / 1e6;
+            }
+            runtime = median(times);
+            in.values().forEach(OnnxTensor::close);
+        }
+        double djl;
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+             TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
+            TrmStep step = new TrmStep(c);
+            NDArray tokens = m.create(tok, new Shape(batch, c.seqLen()));
+            NDArray y = m.create(state, new Shape(shape));
+            NDArray rows = step.puzzleRows(w.ops(m), m.create(new long[batch]));
+            double[] times = new double[repeats];
+            for (int r = -1; r < repeats; r++) {
+                try (NDManager sm = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    step.forward(w.ops(sm), tokens, rows, y, y).qHalt().getFloat(0);
+                    if (r >= 0) {
+                        times[r] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+            }
+            djl = median(times);
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+        double gflops = Flops.perStep(c) * batch / (runtime / 1e3) / 1e9;
+        return new StepRow(preset, batch, runtime, djl, gflops, gflops / ceiling);
+    }
+
+    /** {mean step ms, mean ms inside ONNX Runtime's run} at batch 1. */
+    private static double[] overhead(byte[] model, String puzzle, int steps) {
+        try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
+            double total = 0;
+            double run = 0;
+            int done = 0;
+            Solver s = null;
+            try {
+                for (int k = -2; k < steps; k++) {
+                    if (s == null || s.isDone()) {
+                        if (s != null) {
+                            s.close();
+                        }
+                        s = m.solver(List.of(puzzle), HaltPolicy.fixed(), null);
+                    }
+                    long t0 = System.nanoTime();
+                    s.step();
+                    long t = System.nanoTime() - t0;
+                    if (k >= 0) {
+                        total += t / 1e6;
+                        run += s.lastRunNanos() / 1e6;
+                        done++;
+                    }
+                }
+            } finally {
+                if (s != null) {
+                    s.close();
+                }
+            }
+            return new double[] {total / done, run / done};
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static void write(Path dir, double ceiling, List<StepRow> rows, List<String[]> solves) throws IOException {
+        StringBuilder csv = new StringBuilder("kind,preset,batch,runtime_ms,djl_ms,djl_over_runtime,gflops,of_ceiling\n");
+        csv.append(String.format("ceiling,,,,,,%.3f,1%n", ceiling));
+        for (StepRow r : rows) {
+            csv.append(String.format("step,%s,%d,%.4f,%.4f,%.4f,%.3f,%.4f%n", r.preset(), r.batch(), r.runtimeMs(), r.djlMs(),
+                    r.ratio(), r.gflops(), r.ofCeiling()));
+        }
+        for (String[] s : solves) {
+            csv.append(String.format("solve,%s,,%s,,,mean_steps=%s,solved=%s%n", s[0], s[2], s[1], s[3]));
+        }
+        AtomicFile.write(dir.resolve("bench.csv"), o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+        List<LearningCurve.Series> speed = new ArrayList<>();
+        for (String preset : rows.stream().map(StepRow::preset).distinct().toList()) {
+            LearningCurve.Series s = new LearningCurve.Series(preset + ": DJL time / runtime time");
+            rows.stream().filter(r -> r.preset().equals(preset)).forEach(r -> s.add(r.batch(), r.ratio()));
+            speed.add(s);
+        }
+        List<LearningCurve.Series> eff = new ArrayList<>();
+        for (String preset : rows.stream().map(StepRow::preset).distinct().toList()) {
+            LearningCurve.Series s = new LearningCurve.Series(preset + ": runtime fraction of ceiling");
+            rows.stream().filter(r -> r.preset().equals(preset)).forEach(r -> s.add(r.batch(), r.ofCeiling()));
+            eff.add(s);
+        }
+        LearningCurve.write(dir.resolve("bench.png"), "TRM step: runtime (ONNX Runtime) vs DJL eager, by batch (x axis)",
+                speed, "speed-up over DJL", eff, "fraction of the fp32 matmul ceiling");
+    }
+}
