@@ -151,8 +151,10 @@ class TrainerTest {
     void nativeMemoryStaysFlatAcrossSteps() {
         try (Trainer t = trainer(12)) {
             losses(t, 20);
+            System.gc();
             long warm = ProcessMemory.rssKb();
             losses(t, 60);
+            System.gc();
             long after = ProcessMemory.rssKb();
             // one manager scope per step: 60 more steps must not grow the process (allow 40 MB of allocator noise)
             assertTrue(after - warm < 40 * 1024, "RSS grew from " + warm + " kB to " + after + " kB over 60 steps");
