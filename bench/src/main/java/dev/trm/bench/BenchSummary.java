@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -151,8 +150,7 @@ public final class BenchSummary {
             in.values().forEach(OnnxTensor::close);
         }
         double djl;
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        boolean grad = dev.trm.model.DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             TrmStep step = new TrmStep(c);
@@ -171,7 +169,7 @@ public final class BenchSummary {
             }
             djl = median(times);
         } finally {
-            JniUtils.setGradMode(grad);
+            dev.trm.model.DjlOps.setGradMode(grad);
         }
         double gflops = Flops.perStep(c) * batch / (runtime / 1e3) / 1e9;
         return new StepRow(preset, batch, runtime, djl, gflops, gflops / ceiling);

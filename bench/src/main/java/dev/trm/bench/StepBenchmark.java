@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -92,7 +91,7 @@ public class StepBenchmark {
         manager = NDManager.newBaseManager(Device.cpu());
         weights = new TrmWeights(new TrmParameters(c), values, manager, Device.cpu());
         step = new TrmStep(c);
-        JniUtils.setGradMode(false);
+        dev.trm.model.DjlOps.setGradMode(false);
         tokens = manager.create(tok, new Shape(batch, c.seqLen()));
         y = manager.create(ys, new Shape(stateShape));
         z = manager.create(ys, new Shape(stateShape));

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -85,8 +84,7 @@ public final class StepVerifier {
         double worst = 0;
         TrmStep step = new TrmStep(c);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(onnx, opts);
              NDManager m = NDManager.newBaseManager(Device.cpu());
@@ -118,7 +116,7 @@ public final class StepVerifier {
                 zFree = free[1];
             }
         } finally {
-            JniUtils.setGradMode(gradMode);
+            dev.trm.model.DjlOps.setGradMode(gradMode);
         }
         return new Report(batch, steps, worst, TOLERANCE);
     }

@@ -152,13 +152,23 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     @Override
     public <R> R withoutGradient(Supplier<R> block) {
-        boolean before = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        boolean before = setGradMode(false);
         try {
             return block.get();
         } finally {
-            JniUtils.setGradMode(before);
+            setGradMode(before);
         }
+    }
+
+    /**
+     * Sets PyTorch's (thread-local) gradient recording, loading the engine first so the native call
+     * cannot come before the natives; returns the previous mode for restoring.
+     */
+    public static boolean setGradMode(boolean on) {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(on);
+        return before;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.trm.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.trm.model.DjlOps;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
@@ -52,8 +51,7 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
         double qAcc = 0;
         double haltSum = 0;
         double exactHalt = 0;
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
         try {
             for (int start = 0; start < samples.size(); start += batch) {
                 int b = Math.min(batch, samples.size() - start);
@@ -116,7 +114,7 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
                 }
             }
         } finally {
-            JniUtils.setGradMode(gradMode);
+            dev.trm.model.DjlOps.setGradMode(gradMode);
         }
         int n = samples.size();
         for (int k = 0; k < nSup; k++) {

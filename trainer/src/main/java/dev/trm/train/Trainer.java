@@ -209,14 +209,13 @@ public final class Trainer implements AutoCloseable {
             for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
                 grads.put(e.getKey(), own(e.getValue().getGradient(), sm));
             }
-            boolean gradMode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
+            boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
             try {
                 optimizer.step(trainable, grads, t, lr);
                 updatePuzzleEmbedding(table, own(rows.getGradient(), sm), t);
                 updateEma();
             } finally {
-                JniUtils.setGradMode(gradMode);
+                dev.trm.model.DjlOps.setGradMode(gradMode);
             }
             carry.replaceState(out.y(), out.z());
             return finishStep(t, lr, batch, lmLoss, qLoss, out.qHalt(), cellRight, sampleRight);
