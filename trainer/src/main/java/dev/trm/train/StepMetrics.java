@@ -14,7 +14,8 @@ package dev.trm.train;
  * @param exactAccuracy fraction of halted samples entirely right
  * @param qHaltAccuracy fraction of halted samples whose (q_halt >= 0) matches being right
  * @param meanSteps     mean supervision steps of the halted samples
+ * @param skippedSteps  optimizer steps skipped so far because the loss or a gradient was not finite
  */
 public record StepMetrics(long step, float lr, double loss, double lmLoss, double qHaltLoss, int halted,
-                          double accuracy, double exactAccuracy, double qHaltAccuracy, double meanSteps) {
+                          double accuracy, double exactAccuracy, double qHaltAccuracy, double meanSteps, long skippedSteps) {
 }

@@ -158,9 +158,10 @@ public final class TrainRun {
         long done = m.step() - startStep;
         double stepsPerSecond = done / Math.max(seconds, 1e-9);
         long etaSeconds = (long) ((total - m.step()) / Math.max(stepsPerSecond, 1e-9));
-        out.printf("\r[%s%s] %d/%d %3d%% %6.1f samples/s ETA %d:%02d:%02d loss %.4f lr %.2e",
+        out.printf("\r[%s%s] %d/%d %3d%% %6.1f samples/s ETA %d:%02d:%02d loss %.4f lr %.2e%s",
                 "#".repeat(filled), ".".repeat(width - filled), m.step(), total, 100 * m.step() / total,
-                stepsPerSecond * batch, etaSeconds / 3600, etaSeconds / 60 % 60, etaSeconds % 60, m.loss(), m.lr());
+                stepsPerSecond * batch, etaSeconds / 3600, etaSeconds / 60 % 60, etaSeconds % 60, m.loss(), m.lr(),
+                m.skippedSteps() > 0 ? " (" + m.skippedSteps() + " non-finite steps skipped)" : "");
         out.flush();
     }
 

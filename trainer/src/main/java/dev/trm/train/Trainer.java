@@ -40,6 +40,7 @@ public final class Trainer implements AutoCloseable {
     private final Carry carry;
     private long stepCount;
     private long dataPosition;
+    private long skippedSteps;
 
     /** A fresh model initialised from the training seed. */
     public Trainer(TrmConfig model, TrainConfig train, PuzzleSamples data, Device device) {
@@ -211,15 +212,33 @@ public final class Trainer implements AutoCloseable {
             }
             boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
             try {
-                optimizer.step(trainable, grads, t, lr);
-                updatePuzzleEmbedding(table, own(rows.getGradient(), sm), t);
-                updateEma();
+                if (finite(lmLoss, qLoss, grads, sm)) {
+                    optimizer.step(trainable, grads, t, lr);
+                    updatePuzzleEmbedding(table, own(rows.getGradient(), sm), t);
+                    updateEma();
+                } else {
+                    skippedSteps++; // a non-finite loss or gradient must not reach the weights
+                }
             } finally {
                 dev.trm.model.DjlOps.setGradMode(gradMode);
             }
             carry.replaceState(out.y(), out.z());
             return finishStep(t, lr, batch, lmLoss, qLoss, out.qHalt(), cellRight, sampleRight);
         }
+    }
+
+    /** Whether the loss and every gradient are finite (one host read of a few sums). */
+    private static boolean finite(NDArray lmLoss, NDArray qLoss, Map<String, NDArray> grads, NDManager sm) {
+        double total = lmLoss.getFloat() + qLoss.getFloat();
+        for (NDArray g : grads.values()) {
+            total += own(g.sum(), sm).getFloat();
+        }
+        return Double.isFinite(total);
+    }
+
+    /** Optimizer steps skipped because the loss or a gradient was not finite (NaN or infinite). */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** The carried state, with halted slots reset to the init vector (reset_carry). */
@@ -269,7 +288,8 @@ public final class Trainer implements AutoCloseable {
         double lm = lmLoss.getFloat() / batch;
         double ql = qLoss.getFloat() / batch;
         int n = Math.max(halted, 1);
-        return new StepMetrics(t, lr, lm + train.qHaltLossWeight() * ql, lm, ql, halted, acc / n, exact / n, qAcc / n, steps / n);
+        return new StepMetrics(t, lr, lm + train.qHaltLossWeight() * ql, lm, ql, halted, acc / n, exact / n, qAcc / n, steps / n,
+                skippedSteps);
     }
 
     /** Sign-SGD with decoupled decay on the rows present in the batch: w = w(1 - lr wd) - lr sign(sum of grads). */
