@@ -12,6 +12,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
+import dev.trm.runtime.Solver;
 import dev.trm.runtime.StepContract;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -176,21 +177,11 @@ public final class StepVerifier {
         for (int i = 0; i < batch; i++) {
             boolean same = true;
             for (int s = 0; s < seq && same; s++) {
-                same = argmax(a, (i * seq + s) * v, v) == argmax(b, (i * seq + s) * v, v);
+                same = Solver.argmax(a, (i * seq + s) * v, v) == Solver.argmax(b, (i * seq + s) * v, v);
             }
             agree += same ? 1 : 0;
         }
         return (double) agree / batch;
-    }
-
-    private static int argmax(float[] x, int from, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (x[from + i] > x[from + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static double agreeingHalts(float[] a, float[] b) {

@@ -249,7 +249,8 @@ public final class Solver implements AutoCloseable {
         return out;
     }
 
-    private static int argmax(float[] x, int from, int n) {
+    /** Index of the largest of {@code x[from .. from + n)}, the first on ties: one cell's predicted token. */
+    public static int argmax(float[] x, int from, int n) {
         int best = 0;
         for (int i = 1; i < n; i++) {
             if (x[from + i] > x[from + best]) {
