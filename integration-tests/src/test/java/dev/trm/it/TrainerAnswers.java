@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
@@ -15,15 +14,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The trainer's arg-max answers after all N_sup steps, one puzzle at a time. */
+/**
+ * The trainer's arg-max answers after all N_sup steps, one puzzle at a time, and for each cell the
+ * margin between its two largest logits (a near-tie can flip under fp32 rounding on either side).
+ */
 final class TrainerAnswers {
     private TrainerAnswers() {
     }
 
-    static List<String> of(TrmConfig c, Map<String, float[]> values, List<PuzzleSamples.Sample> samples) {
+    /** Answers and per-cell top-2 logit margins. */
+    record Answers(List<String> answers, List<float[]> margins) {
+    }
+
+    static Answers of(TrmConfig c, Map<String, float[]> values, List<PuzzleSamples.Sample> samples) {
         List<String> out = new ArrayList<>();
+        List<float[]> margins = new ArrayList<>();
         TrmStep step = new TrmStep(c);
-        JniUtils.setGradMode(false);
+        dev.trm.model.DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             for (PuzzleSamples.Sample s : samples) {
@@ -45,6 +52,24 @@ final class TrainerAnswers {
                         logits = o.logits();
                     }
                     long[] pred = logits.argMax(-1).toLongArray();
+                    float[] l = logits.toFloatArray();
+                    int v = c.vocabSize();
+                    float[] margin = new float[c.seqLen()];
+                    for (int cell = 0; cell < margin.length; cell++) {
+                        float best = Float.NEGATIVE_INFINITY;
+                        float second = Float.NEGATIVE_INFINITY;
+                        for (int k = 0; k < v; k++) {
+                            float x = l[cell * v + k];
+                            if (x > best) {
+                                second = best;
+                                best = x;
+                            } else if (x > second) {
+                                second = x;
+                            }
+                        }
+                        margin[cell] = best - second;
+                    }
+                    margins.add(margin);
                     int[] p = new int[pred.length];
                     for (int i = 0; i < p.length; i++) {
                         p[i] = (int) pred[i];
@@ -53,6 +78,6 @@ final class TrainerAnswers {
                 }
             }
         }
-        return out;
+        return new Answers(out, margins);
     }
 }
