@@ -212,9 +212,10 @@ public final class Trainer implements AutoCloseable {
             }
             boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
             try {
-                if (finite(lmLoss, qLoss, grads, sm)) {
+                NDArray rowGrads = own(rows.getGradient(), sm);
+                if (finite(lmLoss, qLoss, grads, sm) && Float.isFinite(own(rowGrads.sum(), sm).getFloat())) {
                     optimizer.step(trainable, grads, t, lr);
-                    updatePuzzleEmbedding(table, own(rows.getGradient(), sm), t);
+                    updatePuzzleEmbedding(table, rowGrads, t);
                     updateEma();
                 } else {
                     skippedSteps++; // a non-finite loss or gradient must not reach the weights
