@@ -187,10 +187,8 @@ public final class Trainer implements AutoCloseable {
             NDArray table = weights.get(TrmParameters.PUZZLE_EMB);
             NDArray rows = own(own(table.get(new NDIndex("{}", ids)), sm).duplicate(), sm);
             rows.setRequiresGradient(true);
-            if (t > 1) {
-                for (NDArray p : trainable.values()) {
-                    JniUtils.zeroGrad((PtNDArray) p);
-                }
+            for (NDArray p : trainable.values()) {
+                JniUtils.zeroGrad((PtNDArray) p);
             }
             TrmStep.Outputs<NDArray> out;
             NDArray lmLoss;
