@@ -53,7 +53,7 @@ public final class DjlOps implements TensorOps<NDArray> {
         NDArray c = constants.get(name);
         if (c == null) {
             NDManager owner = params.values().iterator().next().getManager();
-            c = owner.create(values, new Shape(shape)).toDevice(params.values().iterator().next().getDevice(), false);
+            c = TorchOwned.of(owner, values, new Shape(shape)).toDevice(params.values().iterator().next().getDevice(), false);
             c.attach(owner);
             constants.put(name, c);
         }
@@ -92,12 +92,12 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     @Override
     public NDArray scale(NDArray x, float factor) {
-        return own(x.mul(factor));
+        return own(x.mul(own(TorchOwned.scalar(step, factor, x))));
     }
 
     @Override
     public NDArray addScalar(NDArray x, float value) {
-        return own(x.add(value));
+        return own(x.add(own(TorchOwned.scalar(step, value, x))));
     }
 
     @Override

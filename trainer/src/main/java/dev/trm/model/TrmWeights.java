@@ -27,7 +27,7 @@ public final class TrmWeights implements AutoCloseable {
             if (v.length != s.size()) {
                 throw new IllegalArgumentException("tensor '" + s.name() + "' has " + v.length + " values, expected " + s.size());
             }
-            arrays.put(s.name(), manager.create(v, new Shape(s.shape())));
+            arrays.put(s.name(), TorchOwned.of(manager, v, new Shape(s.shape())));
         }
     }
 

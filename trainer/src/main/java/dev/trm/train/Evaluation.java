@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.trm.model.DjlOps;
+import dev.trm.model.TorchOwned;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
@@ -70,8 +71,8 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
                 boolean[] rightAtHalt = new boolean[b];
                 try (NDManager sm = parent.newSubManager()) {
                     DjlOps ops = new DjlOps(tensors, constants, sm);
-                    NDArray tok = sm.create(tokens, new Shape(b, seq));
-                    NDArray rows = step.puzzleRows(ops, sm.create(ids, new Shape(b)));
+                    NDArray tok = TorchOwned.of(sm, tokens, new Shape(b, seq));
+                    NDArray rows = step.puzzleRows(ops, TorchOwned.of(sm, ids, new Shape(b)));
                     Shape state = new Shape(b, config.workingLength(), config.hiddenSize());
                     NDArray y = ops.add(sm.zeros(state), tensors.get(TrmParameters.H_INIT));
                     NDArray z = ops.add(sm.zeros(state), tensors.get(TrmParameters.L_INIT));

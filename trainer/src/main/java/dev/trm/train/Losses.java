@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.trm.model.TorchOwned;
 
 /**
  * The reference losses ({@code models/losses.py}). All results are attached to the given manager.
@@ -23,6 +24,11 @@ public final class Losses {
         return a;
     }
 
+    /** A constant operand for a gradient-recording op (see {@link TorchOwned}: never a Java number). */
+    private static NDArray scalar(float value, NDArray like, NDManager m) {
+        return own(TorchOwned.scalar(m, value, like), m);
+    }
+
     /**
      * Log-probabilities under stablemax: s(v) = 1/(1 - v) for v &lt; 0, v + 1 otherwise;
      * log p = log(s / sum s). The reference computes this in float64; here it runs in the logits'
@@ -34,9 +40,10 @@ public final class Losses {
         NDArray negative = own(x.lt(0), m);
         // 1/(1 - v) on min(v, 0): the branch where() does not pick must stay finite, or its gradient
         // (0 x inf at v = 1 in float32) poisons the step with NaN. Values are the reference's.
-        NDArray nonPositive = own(x.minimum(0f), m);
-        NDArray small = own(own(own(nonPositive.neg(), m).add(1 + STABLEMAX_EPS), m).pow(-1), m);
-        NDArray large = own(x.add(1), m);
+        NDArray one = scalar(1f, x, m);
+        NDArray nonPositive = own(x.minimum(scalar(0f, x, m)), m);
+        NDArray small = own(own(own(nonPositive.neg(), m).add(scalar((float) (1 + STABLEMAX_EPS), x, m)), m).pow(scalar(-1f, x, m)), m);
+        NDArray large = own(x.add(one), m);
         NDArray s = own(NDArrays.where(negative, small, large), m);
         NDArray total = own(s.sum(new int[] {-1}, true), m);
         return own(own(s.div(total), m).log(), m);
@@ -60,16 +67,17 @@ public final class Losses {
     /** The reference lm loss: per-sample mean over counted cells, summed over the batch (a scalar). */
     public static NDArray lmLoss(CrossEntropy kind, NDArray logits, NDArray labels, NDArray mask, NDManager m) {
         NDArray perCell = crossEntropy(kind, logits, labels, mask, m);
-        NDArray counts = own(own(mask.sum(new int[] {-1}), m).maximum(1f), m);
+        NDArray cells = own(mask.sum(new int[] {-1}), m);
+        NDArray counts = own(cells.maximum(scalar(1f, cells, m)), m);
         NDArray perSample = own(own(perCell.sum(new int[] {-1}), m).div(own(counts.toType(perCell.getDataType(), false), m)), m);
         return own(perSample.sum(), m);
     }
 
     /** Binary cross-entropy with logits, summed over the batch: max(x,0) - x t + log(1 + exp(-|x|)). */
     public static NDArray bceWithLogitsSum(NDArray logits, NDArray targets, NDManager m) {
-        NDArray relu = own(logits.maximum(0f), m);
+        NDArray relu = own(logits.maximum(scalar(0f, logits, m)), m);
         NDArray xt = own(logits.mul(targets), m);
-        NDArray soft = own(own(own(own(own(logits.abs(), m).neg(), m).exp(), m).add(1f), m).log(), m);
+        NDArray soft = own(own(own(own(own(logits.abs(), m).neg(), m).exp(), m).add(scalar(1f, logits, m)), m).log(), m);
         return own(own(own(relu.sub(xt), m).add(soft), m).sum(), m);
     }
 }

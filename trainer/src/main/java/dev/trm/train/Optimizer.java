@@ -50,6 +50,8 @@ public final class Optimizer implements AutoCloseable {
      * from its gradient.
      */
     public void step(Map<String, NDArray> params, Map<String, NDArray> grads, long t, float lr) {
+        // runs with gradient recording off, so the Java-number operands below are used at once and
+        // never kept for a backward pass (see TorchOwned)
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         for (Map.Entry<String, NDArray> e : params.entrySet()) {

@@ -11,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.trm.io.SafeTensors;
+import dev.trm.model.TorchOwned;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
@@ -181,9 +182,9 @@ public final class Trainer implements AutoCloseable {
         try (NDManager sm = root.newSubManager()) {
             NDArray y = restart(carry.y, weights.get(TrmParameters.H_INIT), sm);
             NDArray z = restart(carry.z, weights.get(TrmParameters.L_INIT), sm);
-            NDArray tokens = sm.create(carry.tokens, new Shape(batch, seq));
-            NDArray labels = sm.create(carry.labels, new Shape(batch, seq));
-            NDArray ids = sm.create(carry.puzzleIds, new Shape(batch));
+            NDArray tokens = TorchOwned.of(sm, carry.tokens, new Shape(batch, seq));
+            NDArray labels = TorchOwned.of(sm, carry.labels, new Shape(batch, seq));
+            NDArray ids = TorchOwned.of(sm, carry.puzzleIds, new Shape(batch));
             NDArray table = weights.get(TrmParameters.PUZZLE_EMB);
             NDArray rows = own(own(table.get(new NDIndex("{}", ids)), sm).duplicate(), sm);
             rows.setRequiresGradient(true);
@@ -203,7 +204,9 @@ public final class Trainer implements AutoCloseable {
                 cellRight = own(own(predictions.eq(labels), sm).logicalOr(own(mask.logicalNot(), sm)), sm);
                 sampleRight = own(own(own(cellRight.toType(DataType.INT32, false), sm).sum(new int[] {-1}), sm).eq(seq), sm);
                 qLoss = Losses.bceWithLogitsSum(out.qHalt(), own(sampleRight.toType(DataType.FLOAT32, false), sm), sm);
-                NDArray total = own(own(lmLoss.add(own(qLoss.mul(train.qHaltLossWeight()), sm)), sm).div(batch), sm);
+                NDArray qWeight = TorchOwned.scalar(sm, train.qHaltLossWeight(), qLoss);
+                NDArray weighted = own(lmLoss.add(own(qLoss.mul(qWeight), sm)), sm);
+                NDArray total = own(weighted.div(TorchOwned.scalar(sm, batch, weighted)), sm);
                 gc.backward(total);
             }
             Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -248,8 +251,8 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < halted.length; i++) {
             halted[i] = carry.halted[i] ? 1f : 0f;
         }
-        NDArray reset = sm.create(halted, new Shape(carry.batch, 1, 1));
-        NDArray keep = own(own(reset.neg(), sm).add(1f), sm);
+        NDArray reset = TorchOwned.of(sm, halted, new Shape(carry.batch, 1, 1));
+        NDArray keep = own(own(reset.neg(), sm).add(TorchOwned.scalar(sm, 1f, reset)), sm);
         return own(own(reset.mul(init), sm).add(own(keep.mul(state), sm)), sm);
     }
 
@@ -316,7 +319,7 @@ public final class Trainer implements AutoCloseable {
                 for (int k = 0; k < d; k++) {
                     w[k] = w[k] * (1 - lr * train.puzzleEmbWeightDecay()) - lr * Math.signum(sum[k]);
                 }
-                table.set(row, sm.create(w));
+                table.set(row, TorchOwned.of(sm, w, new Shape(d)));
             }
         }
     }
