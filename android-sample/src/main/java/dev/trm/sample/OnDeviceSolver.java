@@ -1,0 +1,71 @@
+package dev.trm.sample;
+
+import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.ModelInfo;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.TrmModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The app's use of the runtime: one Sudoku model, solving one puzzle at a time and recording the
+ * answer after every supervision step. Plain Java, so it is tested on the JVM; the Activity calls
+ * it from a worker thread.
+ */
+public final class OnDeviceSolver implements AutoCloseable {
+    /** Stop when the checker confirms the answer, or when the model's Q head says it is done. */
+    public static final String POLICY = "verified+q-halt";
+
+    private final TrmModel model;
+    private final HaltPolicy policy = HaltPolicy.parse(POLICY);
+
+    /** Takes ownership of {@code model}; it must be a Sudoku model. */
+    public OnDeviceSolver(TrmModel model) {
+        if (!"sudoku".equals(model.info().task())) {
+            model.close();
+            throw new IllegalArgumentException("the model solves " + model.info().task() + " puzzles, not Sudoku");
+        }
+        this.model = model;
+    }
+
+    /** One line about the model, for the screen. */
+    public String describe() {
+        ModelInfo i = model.info();
+        return String.format(java.util.Locale.ROOT, "TRM %s, D=%d, T=%d, n=%d, up to %d steps, %s", i.variant(), i.hiddenSize(),
+                i.hCycles(), i.lCycles(), i.haltMaxSteps(), model.provider());
+    }
+
+    /** The model's cap on supervision steps (N_sup). */
+    public int maxSteps() {
+        return model.info().haltMaxSteps();
+    }
+
+    /**
+     * Solves one puzzle (81 characters, {@code .} or {@code 0} for blank).
+     *
+     * @throws dev.trm.runtime.InvalidPuzzleException when the text is not a consistent Sudoku
+     */
+    public SolveReport solve(String puzzle) {
+        List<SolveReport.Frame> frames = new ArrayList<>();
+        long start = System.nanoTime();
+        Solution s = model.solveAll(Collections.singletonList(puzzle), policy, 1, state -> {
+            String before = frames.isEmpty() ? puzzle : frames.get(frames.size() - 1).answer();
+            frames.add(new SolveReport.Frame(state.step(), state.answer(), state.haltProbability(), changed(before, state.answer())));
+        }).get(0);
+        return new SolveReport(puzzle, frames, s, (System.nanoTime() - start) / 1e6);
+    }
+
+    private static int changed(String before, String after) {
+        int n = 0;
+        for (int i = 0; i < after.length(); i++) {
+            n += before.charAt(i) == after.charAt(i) ? 0 : 1;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

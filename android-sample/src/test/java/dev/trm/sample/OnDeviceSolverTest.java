@@ -1,0 +1,64 @@
+package dev.trm.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.TrmModel;
+import dev.trm.task.sudoku.SudokuGrid;
+import dev.trm.task.sudoku.SudokuSolver;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bundled model through the app's solver, on the JVM with ONNX Runtime's desktop build. */
+class OnDeviceSolverTest {
+    private static OnDeviceSolver solver;
+
+    @BeforeAll
+    static void load() {
+        solver = new OnDeviceSolver(TrmModel.load(Paths.get(System.getProperty("trm.sample.model")), RuntimeOptions.cpu()));
+    }
+
+    @AfterAll
+    static void close() {
+        solver.close();
+    }
+
+    @Test
+    void solvesTheEasyExamplesAndRecordsEveryStep() {
+        assertTrue(solver.describe().startsWith("TRM mlp, D=128"), solver.describe());
+        for (int k = 0; k < 3; k++) {
+            String puzzle = Examples.ALL.get(k).puzzle();
+            SolveReport r = solver.solve(puzzle);
+            assertTrue(r.verified(), "example " + k);
+            assertEquals(SudokuSolver.solve(SudokuGrid.parse(puzzle)).toLine(), r.answer());
+            assertEquals(r.steps(), r.frames().size());
+            assertEquals(1, r.frames().get(0).step());
+            assertEquals(puzzle.replace(".", "").length(), 81 - r.frames().get(0).changedCells(), "step 1 fills every blank");
+            assertEquals(r.answer(), r.frames().get(r.frames().size() - 1).answer());
+            assertTrue(ReportText.summary(r, solver.maxSteps()).startsWith("Solved and verified in " + r.steps() + " of 6 steps"));
+        }
+    }
+
+    @Test
+    void aPuzzleBeyondTheModelIsReportedAsNotSolved() {
+        SolveReport r = solver.solve(Examples.ALL.get(3).puzzle());
+        assertFalse(r.verified());
+        assertEquals(solver.maxSteps(), r.frames().size());
+        String summary = ReportText.summary(r, solver.maxSteps());
+        assertTrue(summary.startsWith("Not solved: after 6 of 6 steps"), summary);
+        assertTrue(summary.contains("the answer fails the check: "), summary);
+    }
+
+    @Test
+    void aContradictoryPuzzleIsRefused() {
+        String bad = "22" + Examples.ALL.get(0).puzzle().substring(2);
+        InvalidPuzzleException e = assertThrows(InvalidPuzzleException.class, () -> solver.solve(bad));
+        assertTrue(e.getMessage().contains("row 1 has two 2s"), e.getMessage());
+    }
+}
