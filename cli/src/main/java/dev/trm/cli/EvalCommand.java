@@ -55,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
             return evalOnnx();
         }
         Checkpoint c = Checkpoint.read(checkpoint);
-        List<PuzzleSamples.Sample> set = TrainCommand.samples(c.model().task(), data, false, 0).originals();
+        List<PuzzleSamples.Sample> set = TrainCommand.evaluationRows(c, data);
         if (limit > 0 && limit < set.size()) {
             set = set.subList(0, limit);
         }

@@ -99,7 +99,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--to: expected onnx or safetensors, got '" + to + "'");
         }
         List<PuzzleSamples.Sample> samples = verifyData == null ? null
-                : TrainCommand.samples(config.task(), verifyData, false, 0).originals();
+                : TrainCommand.samples(config.task(), verifyData, false, 0, 0).originals();
         long t0 = System.nanoTime();
         Exporter.Result r;
         try {

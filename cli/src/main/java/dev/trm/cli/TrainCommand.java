@@ -2,7 +2,9 @@ package dev.trm.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.trm.data.ArcSet;
 import dev.trm.data.PuzzleSet;
+import dev.trm.model.DjlOps;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.train.Checkpoint;
@@ -43,11 +45,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--l-cycles", description = "override: n") Integer lCycles;
     @Option(names = "--halt-max-steps", description = "override: N_sup") Integer haltMaxSteps;
 
-    @Option(names = "--data", description = "training set (HRM CSV layout)")
+    @Option(names = "--data", description = "training set: Sudoku or Maze CSV (HRM layout), or ARC tasks (.json)")
     Path data;
 
-    @Option(names = "--eval-data", description = "held-out set evaluated with the EMA weights")
+    @Option(names = "--eval-data", description = "held-out set evaluated with the EMA weights (ARC: the test pairs of --data)")
     Path evalData;
+
+    @Option(names = "--arc-variants", defaultValue = "8",
+            description = "ARC: dihedral + colour variants per task, each with its own puzzle id (default: ${DEFAULT-VALUE};"
+                    + " reference 1000)")
+    int arcVariants;
 
     @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate only the first N puzzles (0: all)")
     int evalLimit;
@@ -81,6 +88,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core); 1 makes separate runs with "
+            + "the same seed bit-identical, more threads can differ in the last bits")
+    Integer threads;
+
     @Spec
     CommandSpec spec;
 
@@ -95,23 +106,30 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         if (data == null) {
-            throw new IllegalArgumentException("--data is required (a Sudoku or Maze CSV)");
+            throw new IllegalArgumentException("--data is required (a Sudoku or Maze CSV, or ARC tasks as JSON)");
         }
         Device dev = device(device);
+        if (threads != null) {
+            DjlOps.setThreads(threads);
+        }
         Path outDir = out != null ? out : Path.of("runs", preset);
         Trainer trainer;
         Map<String, String> info = new LinkedHashMap<>();
         info.put("data", data.toString());
         if (resume != null) {
             Checkpoint c = Checkpoint.read(resume);
-            trainer = Trainer.resume(c, samples(c.model().task(), data, !noAugment, c.train().seed()), dev);
+            trainer = Trainer.resume(c, samples(c.model().task(), data, !noAugment, c.train().seed(), arcVariants(c)), dev);
             stdout.printf("resuming %s at step %d of %d%n", resume, c.step(), c.train().steps());
             info.putAll(c.info());
         } else {
             TrmConfig model = overrides(Presets.get(preset));
             TrainConfig train = new TrainConfig(batch, steps, lr, warmup, weightDecay, 0.9f, 0.95f, puzzleEmbLr, puzzleEmbWd,
                     ema, exploration, 0.5f, loss, optimizer, seed, evalEvery);
-            PuzzleSamples samples = samples(model.task(), data, !noAugment, seed);
+            PuzzleSamples samples = samples(model.task(), data, !noAugment, seed, arcVariants);
+            if (model.task().equals(ARC)) {
+                model = model.withPuzzleIds(samples.numPuzzleIds());
+                info.put(ARC_VARIANTS, Integer.toString(arcVariants));
+            }
             trainer = new Trainer(model, train, samples, dev);
             stdout.printf("training %s (%,d parameters) on %d %s puzzles from %s, %d steps of batch %d, on %s%n", preset,
                     new dev.trm.model.TrmParameters(model).trainableCount(), samples.size(), model.task(), data, steps, batch, dev);
@@ -119,8 +137,18 @@ final class TrainCommand implements Callable<Integer> {
         stdout.flush();
         try (Trainer t = trainer) {
             List<PuzzleSamples.Sample> eval = null;
-            if (evalData != null) {
-                eval = samples(t.modelConfig().task(), evalData, false, 0).originals();
+            if (t.modelConfig().task().equals(ARC)) {
+                if (evalData != null) {
+                    throw new IllegalArgumentException("--eval-data does not apply to ARC: a task's puzzle ids are learned, so "
+                            + "evaluation runs on the held-out test pairs of --data");
+                }
+                eval = t.samples().heldOut();
+                if (evalLimit > 0 && evalLimit < eval.size()) {
+                    eval = eval.subList(0, evalLimit);
+                }
+                info.put("eval_data", data + " test pairs (" + eval.size() + ")");
+            } else if (evalData != null) {
+                eval = samples(t.modelConfig().task(), evalData, false, 0, 0).originals();
                 if (evalLimit > 0 && evalLimit < eval.size()) {
                     eval = eval.subList(0, evalLimit);
                 }
@@ -150,16 +178,36 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Loads a labelled set for a task, checking that the file holds that task. */
-    static PuzzleSamples samples(String task, Path file, boolean augment, long seed) {
-        String found = PuzzleSet.detectTask(file);
+    static final String ARC = "arc";
+    /** Checkpoint info key: the ARC variants per task, which fix the puzzle ids. */
+    static final String ARC_VARIANTS = "arc_variants";
+
+    /** A training set; for ARC, {@code arcVariants} and {@code seed} decide the puzzle ids. */
+    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {
+        String name = file.getFileName().toString();
+        String found = name.endsWith(".json") || name.endsWith(".json.gz") ? ARC : PuzzleSet.detectTask(file);
         if (!found.equals(task)) {
             throw new IllegalArgumentException(file + " holds " + found + " puzzles but the model is for " + task);
         }
         switch (task) {
             case "sudoku": return PuzzleSamples.sudoku(PuzzleSet.readSudoku(file), augment, seed);
             case "maze": return PuzzleSamples.maze(PuzzleSet.readMaze(file), augment, seed);
-            default: throw new IllegalArgumentException("training on task '" + task + "' is not supported yet (sudoku, maze)");
+            case ARC: return PuzzleSamples.arc(ArcSet.read(file), arcVariants, augment, seed);
+            default: throw new IllegalArgumentException("training on task '" + task + "' is not supported (sudoku, maze, arc)");
         }
+    }
+
+    /** The rows to evaluate a checkpoint on: the puzzles of {@code file}, or for ARC its held-out test pairs. */
+    static List<PuzzleSamples.Sample> evaluationRows(Checkpoint c, Path file) {
+        if (c.model().task().equals(ARC)) {
+            return samples(ARC, file, false, c.train().seed(), arcVariants(c)).heldOut();
+        }
+        return samples(c.model().task(), file, false, 0, 0).originals();
+    }
+
+    private static int arcVariants(Checkpoint c) {
+        String v = c.info().get(ARC_VARIANTS);
+        return v == null ? 0 : Integer.parseInt(v);
     }
 
     /** The DJL device for a --device value; a GPU that is not there is a clear error. */

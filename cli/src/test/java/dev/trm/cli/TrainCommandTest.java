@@ -49,6 +49,30 @@ class TrainCommandTest {
     }
 
     @Test
+    void arcTrainsOnVariantsAndEvaluatesTheHeldOutTestPairs() throws IOException {
+        Path tasks = dir.resolve("arc.json");
+        Files.writeString(tasks, "{\"t1\": {\"train\": [{\"input\": [[1, 2], [3, 4]], \"output\": [[4, 3], [2, 1]]}],"
+                + " \"test\": [{\"input\": [[5, 6]], \"output\": [[6, 5]]}]},"
+                + " \"t2\": {\"train\": [{\"input\": [[7]], \"output\": [[7, 7]]}, {\"input\": [[8]], \"output\": [[8, 8]]}],"
+                + " \"test\": [{\"input\": [[9]], \"output\": [[9, 9]]}]}}");
+        Path out = dir.resolve("arc-run");
+        TrmCommandTest.Run r = trm("train", "--preset", "arc-att-tiny", "--data", tasks.toString(), "--arc-variants", "2",
+                "--steps", "2", "--batch", "2", "--eval-every", "2", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        assertEquals("2", c.info().get("arc_variants"));
+        assertEquals(1 + 2 * 3, c.model().numPuzzleIds(), "the blank row, and each task with its 2 variants");
+        assertTrue(c.info().get("eval_data").endsWith("test pairs (2)"), c.info().toString());
+        TrmCommandTest.Run eval = trm("eval", out.resolve("checkpoint.ckpt").toString(), tasks.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("2 puzzles"), eval.out());
+        TrmCommandTest.Run other = trm("train", "--preset", "arc-att-tiny", "--data", tasks.toString(), "--eval-data", tasks.toString(),
+                "--steps", "1", "-o", dir.resolve("x").toString());
+        assertEquals(1, other.code());
+        assertTrue(other.err().contains("--eval-data does not apply to ARC"), other.err());
+    }
+
+    @Test
     void badInputsAreClearErrors() throws IOException {
         Path train = dir.resolve("train.csv");
         assertEquals(0, trm("data", "generate", "--count", "4", "--seed", "1", "-o", train.toString()).code());
@@ -69,5 +93,9 @@ class TrainCommandTest {
         assertTrue(badConfig.err().contains("model config: heads (2) must divide the hidden size (33)"), badConfig.err());
         TrmCommandTest.Run noData = trm("train", "--preset", "sudoku-mlp-tiny");
         assertEquals(1, noData.code());
+        TrmCommandTest.Run noThreads = trm("train", "--preset", "sudoku-mlp-tiny", "--data", train.toString(), "--threads", "0",
+                "-o", dir.resolve("t").toString());
+        assertEquals(1, noThreads.code());
+        assertTrue(noThreads.err().contains("threads must be at least 1, got 0"), noThreads.err());
     }
 }

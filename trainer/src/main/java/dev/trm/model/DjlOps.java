@@ -171,6 +171,18 @@ public final class DjlOps implements TensorOps<NDArray> {
         return before;
     }
 
+    /**
+     * Sets PyTorch's CPU (intra-op) threads, loading the engine first. One thread makes runs with
+     * the same seed bit-identical across processes; with more, the last bits can differ.
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(threads);
+    }
+
     @Override
     public NDArray detach(NDArray x) {
         return own(x.stopGradient());

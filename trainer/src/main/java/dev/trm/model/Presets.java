@@ -32,6 +32,7 @@ public final class Presets {
         put("sudoku-mlp-tiny", sudokuMlp.withHiddenSize(32, 2).withCycles(2, 2, 3));
         put("sudoku-att-tiny", reference("sudoku", Variant.ATTENTION, 2, 2, 3, 11, 81).withHiddenSize(32, 2));
         put("maze-att-tiny", reference("maze", Variant.ATTENTION, 2, 2, 3, 6, 900).withHiddenSize(32, 2));
+        put("arc-att-tiny", reference("arc", Variant.ATTENTION, 2, 2, 3, 12, 900).withHiddenSize(32, 2));
     }
 
     private Presets() {

@@ -75,6 +75,12 @@ public record TrmConfig(String task, Variant variant, int hiddenSize, int heads,
                 puzzleEmbLen, numPuzzleIds, ropeTheta, normEps);
     }
 
+    /** The same model with {@code n} puzzle-embedding rows (ARC: one per task variant, plus the blank row 0). */
+    public TrmConfig withPuzzleIds(int n) {
+        return new TrmConfig(task, variant, hiddenSize, heads, expansion, layers, hCycles, lCycles, haltMaxSteps, vocabSize, seqLen,
+                puzzleEmbLen, n, ropeTheta, normEps);
+    }
+
     public TrmConfig withHiddenSize(int d, int h) {
         return new TrmConfig(task, variant, d, h, expansion, layers, hCycles, lCycles, haltMaxSteps, vocabSize, seqLen,
                 puzzleEmbLen, numPuzzleIds, ropeTheta, normEps);

@@ -85,14 +85,19 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
                                 PuzzleSamples.Sample s = part.get(i);
                                 int ok = 0;
                                 int okBlank = 0;
+                                int scored = 0;
                                 for (int c = 0; c < seq; c++) {
+                                    if (s.labels()[c] == 0) {
+                                        continue; // PAD: the reference ignores these labels
+                                    }
+                                    scored++;
                                     boolean right = pred[i * seq + c] == s.labels()[c];
                                     ok += right ? 1 : 0;
                                     okBlank += right && s.blank()[c] ? 1 : 0;
                                 }
-                                boolean all = ok == seq;
+                                boolean all = ok == scored;
                                 exact[k] += all ? 1 : 0;
-                                cell[k] += (double) ok / seq;
+                                cell[k] += (double) ok / Math.max(1, scored);
                                 blankRight[k] += okBlank;
                                 if (haltStep[i] == 0 && (q[i] > 0 || k == nSup - 1)) {
                                     haltStep[i] = k + 1;

@@ -1,8 +1,13 @@
 package dev.trm.train;
 
+import dev.trm.data.AugmentedSet;
 import dev.trm.data.Example;
 import dev.trm.task.Dihedral;
 import dev.trm.task.Permutations;
+import dev.trm.task.arc.ArcAugmentation;
+import dev.trm.task.arc.ArcCodec;
+import dev.trm.task.arc.ArcPair;
+import dev.trm.task.arc.ArcTask;
 import dev.trm.task.maze.MazeCodec;
 import dev.trm.task.maze.MazeGrid;
 import dev.trm.task.sudoku.SudokuCodec;
@@ -11,6 +16,7 @@ import dev.trm.task.sudoku.SudokuTransform;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -20,7 +26,10 @@ import java.util.Random;
  * the sample exactly, which makes resuming exact.
  */
 public final class PuzzleSamples {
-    /** One training or evaluation row. {@code blank[i]} marks cells the puzzle leaves open. */
+    /**
+     * One training or evaluation row. {@code blank[i]} marks the cells the blank-cell accuracy counts:
+     * those the puzzle leaves open (Sudoku, Maze), the output cells (ARC). Label 0 (PAD) is never scored.
+     */
     public record Sample(int[] tokens, int[] labels, int puzzleId, boolean[] blank) {
     }
 
@@ -33,10 +42,17 @@ public final class PuzzleSamples {
     private final List<Sample> samples;
     private final Augmentation augmentation;
     private final long seed;
+    private final List<Sample> heldOut;
+    private final int numPuzzleIds;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
     private PuzzleSamples(String task, List<Sample> samples, Augmentation augmentation, long seed) {
+        this(task, samples, augmentation, seed, Collections.emptyList(), 1);
+    }
+
+    private PuzzleSamples(String task, List<Sample> samples, Augmentation augmentation, long seed, List<Sample> heldOut,
+                          int numPuzzleIds) {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("a data set needs at least one puzzle");
         }
@@ -44,6 +60,8 @@ public final class PuzzleSamples {
         this.samples = Collections.unmodifiableList(samples);
         this.augmentation = augmentation;
         this.seed = seed;
+        this.heldOut = Collections.unmodifiableList(heldOut);
+        this.numPuzzleIds = numPuzzleIds;
     }
 
     public static PuzzleSamples sudoku(List<Example<SudokuGrid>> set, boolean augment, long seed) {
@@ -90,8 +108,65 @@ public final class PuzzleSamples {
         return new Sample(MazeCodec.INSTANCE.encode(q), MazeCodec.INSTANCE.encode(a), 0, open);
     }
 
+    /**
+     * ARC as the reference builds it. Every task and up to {@code variants} distinct dihedral +
+     * colour variants of it (seeded, see {@link AugmentedSet#arc}) each get their own puzzle id
+     * (1, 2, ...; row 0 stays the blank one). Training rows are the demonstration pairs of every
+     * variant. The test pairs of the original tasks (those with a known output) are held out for
+     * evaluation under the original's id, as the reference treats its evaluation subset. With
+     * {@code translate}, each training row is drawn at a fresh random offset on the 30x30 canvas
+     * (input and output share it); held-out rows stay at the origin.
+     */
+    public static PuzzleSamples arc(Map<String, ArcTask> tasks, int variants, boolean translate, long seed) {
+        if (variants < 0) {
+            throw new IllegalArgumentException("ARC variants must be 0 or more, got " + variants);
+        }
+        Map<String, ArcTask> all = variants == 0 ? tasks : AugmentedSet.arc(tasks, variants, seed);
+        List<Sample> train = new ArrayList<>();
+        List<Sample> heldOut = new ArrayList<>();
+        int id = 0;
+        for (Map.Entry<String, ArcTask> e : all.entrySet()) {
+            id++;
+            for (ArcPair p : e.getValue().train()) {
+                train.add(arcSample(p, id, 0, 0));
+            }
+            if (tasks.containsKey(e.getKey())) {
+                for (ArcPair p : e.getValue().test()) {
+                    if (p.hasOutput()) {
+                        heldOut.add(arcSample(p, id, 0, 0));
+                    }
+                }
+            }
+        }
+        Augmentation aug = translate ? (s, rng) -> {
+            ArcPair p = new ArcPair(ArcCodec.INSTANCE.decode(s.tokens()), ArcCodec.INSTANCE.decode(s.labels()));
+            int[] at = ArcAugmentation.randomOffset(p, rng);
+            return arcSample(p, s.puzzleId(), at[0], at[1]);
+        } : null;
+        return new PuzzleSamples("arc", train, aug, seed, heldOut, id + 1);
+    }
+
+    private static Sample arcSample(ArcPair p, int puzzleId, int row, int col) {
+        int[] labels = ArcCodec.INSTANCE.encode(p.output(), row, col);
+        boolean[] scored = new boolean[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            scored[i] = labels[i] != 0;
+        }
+        return new Sample(ArcCodec.INSTANCE.encode(p.input(), row, col), labels, puzzleId, scored);
+    }
+
     public String task() {
         return task;
+    }
+
+    /** Rows of the puzzle-embedding table the model needs: 1 (Sudoku, Maze), or 1 + every ARC task variant. */
+    public int numPuzzleIds() {
+        return numPuzzleIds;
+    }
+
+    /** Rows kept out of training for evaluation (ARC test pairs); empty for Sudoku and Maze. */
+    public List<Sample> heldOut() {
+        return heldOut;
     }
 
     public int size() {

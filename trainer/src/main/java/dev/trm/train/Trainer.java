@@ -53,6 +53,10 @@ public final class Trainer implements AutoCloseable {
         if (!model.task().equals(data.task())) {
             throw new IllegalArgumentException("the model is for task '" + model.task() + "' but the data set is '" + data.task() + "'");
         }
+        if (data.numPuzzleIds() > model.numPuzzleIds()) {
+            throw new IllegalArgumentException("the data set needs " + data.numPuzzleIds() + " puzzle-embedding rows but the model has "
+                    + model.numPuzzleIds() + " (ARC: the same file and --arc-variants as the model was trained with)");
+        }
         this.model = model;
         this.train = train;
         this.step = new TrmStep(model);
@@ -151,6 +155,11 @@ public final class Trainer implements AutoCloseable {
 
     public long dataPosition() {
         return dataPosition;
+    }
+
+    /** The training data (ARC also holds its held-out test pairs). */
+    public PuzzleSamples samples() {
+        return data;
     }
 
     public TrmWeights weights() {
