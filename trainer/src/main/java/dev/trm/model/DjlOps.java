@@ -21,7 +21,8 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     private final Map<String, NDArray> params;
     private final Map<String, NDArray> constants;
-    private final NDManager step;
+    /** Where results go: the step's manager, or the manager of the innermost {@link #scoped} block. */
+    private NDManager current;
 
     /**
      * @param params    tensors by state-dict name (weights or their EMA copies)
@@ -31,11 +32,11 @@ public final class DjlOps implements TensorOps<NDArray> {
     public DjlOps(Map<String, NDArray> params, Map<String, NDArray> constants, NDManager step) {
         this.params = params;
         this.constants = constants;
-        this.step = step;
+        this.current = step;
     }
 
     private NDArray own(NDArray a) {
-        a.attach(step);
+        a.attach(current);
         return a;
     }
 
@@ -92,12 +93,12 @@ public final class DjlOps implements TensorOps<NDArray> {
 
     @Override
     public NDArray scale(NDArray x, float factor) {
-        return own(x.mul(own(TorchOwned.scalar(step, factor, x))));
+        return own(x.mul(own(TorchOwned.scalar(current, factor, x))));
     }
 
     @Override
     public NDArray addScalar(NDArray x, float value) {
-        return own(x.add(own(TorchOwned.scalar(step, value, x))));
+        return own(x.add(own(TorchOwned.scalar(current, value, x))));
     }
 
     @Override
@@ -191,5 +192,23 @@ public final class DjlOps implements TensorOps<NDArray> {
     @Override
     public Scope scope(String name) {
         return NO_SCOPE;
+    }
+
+    /** Runs the block on a sub-manager that is closed at its end; only the result moves out to the enclosing one. */
+    @Override
+    public NDArray scoped(String name, Supplier<NDArray> body) {
+        NDManager outer = current;
+        NDManager inner = outer.newSubManager();
+        current = inner;
+        try {
+            NDArray result = body.get();
+            if (result.getManager() == inner) {
+                result.attach(outer);
+            }
+            return result;
+        } finally {
+            current = outer;
+            inner.close();
+        }
     }
 }

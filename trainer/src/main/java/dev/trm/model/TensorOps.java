@@ -67,6 +67,17 @@ public interface TensorOps<T> {
     /** Names the operations recorded inside; closing the scope ends the name. No effect where names do not matter. */
     Scope scope(String name);
 
+    /**
+     * Runs {@code body} in a named scope after which only the tensor it returns lives on. A backend
+     * may free the block's intermediates at its end (DJL does; PyTorch still keeps what backward
+     * needs), so a step holds one network call's intermediates at a time, not all T x (n + 1).
+     */
+    default T scoped(String name, Supplier<T> body) {
+        try (Scope s = scope(name)) {
+            return body.get();
+        }
+    }
+
     /** A naming scope; try-with-resources closes it. */
     interface Scope extends AutoCloseable {
         @Override

@@ -114,13 +114,13 @@ public final class TrmStep {
         @SuppressWarnings("unchecked")
         T z = (T) state[1];
         for (int i = 0; i < config.lCycles(); i++) {
-            try (TensorOps.Scope s = ops.scope("h" + t + ".z" + i)) {
-                z = net(ops, z, ops.add(y, x));
-            }
+            final T zIn = z;
+            final T yIn = y;
+            z = ops.scoped("h" + t + ".z" + i, () -> net(ops, zIn, ops.add(yIn, x)));
         }
-        try (TensorOps.Scope s = ops.scope("h" + t + ".y")) {
-            y = net(ops, y, z);
-        }
+        final T zNow = z;
+        final T yIn = y;
+        y = ops.scoped("h" + t + ".y", () -> net(ops, yIn, zNow));
         return new Object[] {y, z};
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -136,5 +137,32 @@ class ModelTest {
         checkGradientFlow("sudoku-mlp-tiny", 2, false);
         checkGradientFlow("sudoku-att-tiny", 3, false);
         checkGradientFlow("sudoku-mlp-tiny", 1, true);
+    }
+
+    /** Each network call's intermediates are freed when the call returns: a step keeps about one array per call. */
+    @Test
+    void aStepKeepsOnlyTheResultsOfItsNetworkCalls() {
+        for (String preset : new String[] {"sudoku-mlp-tiny", "sudoku-att-tiny"}) {
+            TrmConfig c = Presets.get(preset);
+            TrmParameters params = new TrmParameters(c);
+            boolean grad = DjlOps.setGradMode(false);
+            try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                 TrmWeights w = new TrmWeights(params, params.initialise(1), m, Device.cpu());
+                 NDManager sm = m.newSubManager()) {
+                int b = 2;
+                NDArray tokens = TorchOwned.of(sm, new long[b * c.seqLen()], new Shape(b, c.seqLen()));
+                NDArray y = sm.zeros(new Shape(b, c.workingLength(), c.hiddenSize()));
+                TrmStep step = new TrmStep(c);
+                DjlOps ops = w.ops(sm);
+                int before = ((BaseNDManager) sm).getManagedArrays().size();
+                step.forward(ops, tokens, step.puzzleRows(ops, TorchOwned.of(sm, new long[b], new Shape(b))), y, y);
+                int kept = ((BaseNDManager) sm).getManagedArrays().size() - before;
+                // input embedding and heads (about 20 arrays) plus one result per call; one unscoped call alone makes more
+                assertTrue(kept < 24 + c.callsPerStep(), preset + ": the step left " + kept + " arrays for "
+                        + c.callsPerStep() + " network calls");
+            } finally {
+                DjlOps.setGradMode(grad);
+            }
+        }
     }
 }
