@@ -58,9 +58,15 @@ public final class BenchSummary {
 
     public static void run(Options o, PrintWriter out) throws OrtException, IOException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        double ceiling = ceiling(env, o.repeats() * 3);
-        out.printf("fp32 matmul ceiling through ONNX Runtime (%dx%d, %d cores): %.1f GFLOP/s%n", ReferenceBenchmark.SIDE,
-                ReferenceBenchmark.SIDE, Runtime.getRuntime().availableProcessors(), ceiling);
+        double ceiling = 0;
+        StringBuilder sides = new StringBuilder();
+        for (int side : ReferenceBenchmark.CEILING_SIDES) {
+            double g = ceiling(env, side);
+            sides.append(String.format(" %d: %.0f", side, g));
+            ceiling = Math.max(ceiling, g);
+        }
+        out.printf("fp32 matmul ceiling through ONNX Runtime (%d cores): %.1f GFLOP/s, the best of n x n products (n%s)%n",
+                Runtime.getRuntime().availableProcessors(), ceiling, sides);
         out.printf("%-17s %5s %12s %12s %9s %9s %10s%n", "preset", "batch", "runtime ms", "DJL ms", "DJL/rt", "GFLOP/s",
                 "of ceiling");
         out.flush();
@@ -75,9 +81,10 @@ public final class BenchSummary {
                 out.flush();
             }
         }
-        double[] overhead = overhead(o.solveModel(), o.puzzles().get(0), o.repeats() * 4);
-        out.printf("runtime overhead per step at batch 1 (outside ONNX Runtime's run): %.3f ms of %.2f ms = %.2f%%%n",
-                overhead[0] - overhead[1], overhead[0], 100 * (overhead[0] - overhead[1]) / overhead[0]);
+        TrmConfig mlp = Presets.get(OVERHEAD_PRESET);
+        printOverhead(out, OVERHEAD_PRESET + " (random weights)", BenchModels.onnx(mlp, BenchModels.randomWeights(mlp)),
+                o.puzzles().get(0));
+        printOverhead(out, "the solve model", o.solveModel(), o.puzzles().get(0));
         out.printf("%-18s %11s %13s %8s%n", "policy", "mean steps", "ms / puzzle", "solved");
         List<String[]> solveRows = new ArrayList<>();
         try (TrmModel m = TrmModel.load(o.solveModel(), RuntimeOptions.cpu())) {
@@ -97,8 +104,13 @@ public final class BenchSummary {
         write(o.outDir(), ceiling, rows, solveRows);
     }
 
-    private static double ceiling(OrtEnvironment env, int repeats) throws OrtException {
-        int n = ReferenceBenchmark.SIDE;
+    /** Work per side of the ceiling: about 40 GFLOP of products, so each size runs for a few seconds at most. */
+    private static final double CEILING_FLOP = 4e10;
+    private static final int CEILING_MIN_REPEATS = 5;
+
+    /** The best GFLOP/s of repeated n x n products through ONNX Runtime. */
+    private static double ceiling(OrtEnvironment env, int n) throws OrtException {
+        int repeats = Math.max(CEILING_MIN_REPEATS, (int) (CEILING_FLOP / (2.0 * n * n * n)));
         float[] a = new float[n * n];
         Random rng = new Random(0);
         for (int i = 0; i < a.length; i++) {
@@ -175,15 +187,30 @@ public final class BenchSummary {
         return new StepRow(preset, batch, runtime, djl, gflops, gflops / ceiling);
     }
 
-    /** {mean step ms, mean ms inside ONNX Runtime's run} at batch 1. */
-    private static double[] overhead(byte[] model, String puzzle, int steps) {
+    /** The preset whose batch-1 overhead the target is about. */
+    private static final String OVERHEAD_PRESET = "sudoku-mlp";
+    /** Warm-up, then measurement, per overhead figure: enough steps for the JIT to settle. */
+    private static final long OVERHEAD_WARMUP_NANOS = 2_000_000_000L;
+    private static final long OVERHEAD_MEASURE_NANOS = 3_000_000_000L;
+
+    private static void printOverhead(PrintWriter out, String what, byte[] model, String puzzle) {
+        double[] o = overhead(model, puzzle);
+        out.printf("runtime overhead per step at batch 1, %s (outside ONNX Runtime's run): %.3f ms of %.2f ms = %.2f%%"
+                + " (%d steps)%n", what, o[0] - o[1], o[0], 100 * (o[0] - o[1]) / o[0], (long) o[2]);
+        out.flush();
+    }
+
+    /** {mean step ms, mean ms inside ONNX Runtime's run, steps measured} at batch 1, after a warm-up. */
+    private static double[] overhead(byte[] model, String puzzle) {
         try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
             double total = 0;
             double run = 0;
             int done = 0;
             Solver s = null;
+            long start = System.nanoTime();
             try {
-                for (int k = -2; k < steps; k++) {
+                while (System.nanoTime() - start < OVERHEAD_WARMUP_NANOS + OVERHEAD_MEASURE_NANOS) {
+                    boolean measured = System.nanoTime() - start >= OVERHEAD_WARMUP_NANOS;
                     if (s == null || s.isDone()) {
                         if (s != null) {
                             s.close();
@@ -193,7 +220,7 @@ public final class BenchSummary {
                     long t0 = System.nanoTime();
                     s.step();
                     long t = System.nanoTime() - t0;
-                    if (k >= 0) {
+                    if (measured) {
                         total += t / 1e6;
                         run += s.lastRunNanos() / 1e6;
                         done++;
@@ -204,7 +231,7 @@ public final class BenchSummary {
                     s.close();
                 }
             }
-            return new double[] {total / done, run / done};
+            return new double[] {total / done, run / done, done};
         }
     }
 

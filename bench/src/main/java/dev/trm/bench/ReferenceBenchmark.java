@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,8 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reference points: the fp32 matmul ceiling through ONNX Runtime (2 x 1024^3 FLOP per op), model
- * load time, and the exact classical solver's time per puzzle.
+ * Reference points: the fp32 matmul ceiling through ONNX Runtime (2 n^3 FLOP per op, for each side n
+ * in {@link #CEILING_SIDES}; the ceiling is the best of them), model load time, and the exact
+ * classical solver's time per puzzle.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,26 +41,46 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class ReferenceBenchmark {
-    /** Side of the square matrices of the ceiling. */
-    public static final int SIDE = 1024;
+    /**
+     * Sides of the square products the ceiling is measured on: the fastest is the machine's fp32
+     * ceiling (on 2 cores here, 512 fits the caches best; no one size is fastest on every CPU).
+     */
+    public static final int[] CEILING_SIDES = {512, 1024, 1536};
     static final int SOLVER_PUZZLES = 64;
 
-    private OrtSession matmul;
-    private Map<String, OnnxTensor> matmulInputs;
     private byte[] model;
     private List<SudokuGrid> grids;
 
-    @Setup(Level.Trial)
-    public void setUp() throws OrtException, IOException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        matmul = env.createSession(matmulModel(SIDE), new OrtSession.SessionOptions());
-        float[] a = new float[SIDE * SIDE];
-        Random rng = new Random(0);
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) rng.nextGaussian();
+    /** One n x n product through ONNX Runtime, for each side of {@link #CEILING_SIDES}. */
+    @State(Scope.Benchmark)
+    public static class Ceiling {
+        @Param({"512", "1024", "1536"})
+        public int side;
+        private OrtSession matmul;
+        private Map<String, OnnxTensor> inputs;
+
+        @Setup(Level.Trial)
+        public void setUp() throws OrtException {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            matmul = env.createSession(matmulModel(side), new OrtSession.SessionOptions());
+            float[] a = new float[side * side];
+            Random rng = new Random(0);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+            }
+            inputs = Map.of("a", OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {side, side}),
+                    "b", OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {side, side}));
         }
-        matmulInputs = Map.of("a", OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {SIDE, SIDE}),
-                "b", OnnxTensor.createTensor(env, StepBenchmark.direct(a), new long[] {SIDE, SIDE}));
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws OrtException {
+            inputs.values().forEach(OnnxTensor::close);
+            matmul.close();
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
         model = BenchModels.solveModel("sudoku-mlp");
         grids = new java.util.ArrayList<>();
         for (String p : BenchModels.puzzles(SOLVER_PUZZLES)) {
@@ -83,8 +105,8 @@ public class ReferenceBenchmark {
     }
 
     @Benchmark
-    public float matmulCeiling() throws OrtException {
-        try (OrtSession.Result r = matmul.run(matmulInputs)) {
+    public float matmulCeiling(Ceiling c) throws OrtException {
+        try (OrtSession.Result r = c.matmul.run(c.inputs)) {
             return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
         }
     }
@@ -104,11 +126,5 @@ public class ReferenceBenchmark {
             solved += SudokuSolver.solve(g, 1).solutions();
         }
         return solved;
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() throws OrtException {
-        matmulInputs.values().forEach(OnnxTensor::close);
-        matmul.close();
     }
 }

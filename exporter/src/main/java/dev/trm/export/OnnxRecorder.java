@@ -24,6 +24,8 @@ public final class OnnxRecorder implements TensorOps<String> {
     private final List<OnnxMl.NodeProto> nodes = new ArrayList<>();
     private final Map<String, OnnxMl.TensorProto> initializers = new LinkedHashMap<>();
     private final Map<String, String> transposed = new HashMap<>();
+    /** Slices of initializers (weight halves), recorded once per step rather than once per network call. */
+    private final Map<String, String> constantSlices = new HashMap<>();
     private final List<String> scopes = new ArrayList<>();
     private final Map<String, Integer> counters = new HashMap<>();
 
@@ -211,8 +213,8 @@ public final class OnnxRecorder implements TensorOps<String> {
     }
 
     @Override
-    public String meanLastAxis(String x) {
-        return node("ReduceMean", null, List.of(intsAttr("axes", -1), intAttr("keepdims", 1)), x);
+    public String mean(String x, int axis) {
+        return node("ReduceMean", null, List.of(intsAttr("axes", axis), intAttr("keepdims", 1)), x);
     }
 
     @Override
@@ -222,8 +224,17 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     @Override
     public String slice(String x, int axis, long start, long end) {
-        return node("Slice", x, longConstant("const.i64." + start, start), longConstant("const.i64." + end, end),
+        String key = x + "[" + axis + ":" + start + ":" + end + "]";
+        String cached = constantSlices.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String out = node("Slice", x, longConstant("const.i64." + start, start), longConstant("const.i64." + end, end),
                 longConstant("const.i64." + axis, axis));
+        if (initializers.containsKey(x)) {
+            constantSlices.put(key, out);
+        }
+        return out;
     }
 
     @Override

@@ -117,8 +117,8 @@ public final class DjlOps implements TensorOps<NDArray> {
     }
 
     @Override
-    public NDArray meanLastAxis(NDArray x) {
-        return own(x.mean(new int[] {-1}, true));
+    public NDArray mean(NDArray x, int axis) {
+        return own(x.mean(new int[] {axis}, true));
     }
 
     @Override

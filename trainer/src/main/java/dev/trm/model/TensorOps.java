@@ -44,8 +44,8 @@ public interface TensorOps<T> {
 
     T sigmoid(T x);
 
-    /** Mean over the last axis, keeping it with size 1. */
-    T meanLastAxis(T x);
+    /** Mean over one axis (negative counts from the end), keeping it with size 1. */
+    T mean(T x, int axis);
 
     T softmaxLastAxis(T x);
 

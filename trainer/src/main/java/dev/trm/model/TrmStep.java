@@ -20,6 +20,11 @@ import java.util.Arrays;
  * channel SwiGLU; RMSNorm without weight; no biases but the Q head's.
  */
 public final class TrmStep {
+    /** The hidden axis of [B, L, D]: attention and channel SwiGLU normalise over it. */
+    private static final int LAST_AXIS = -1;
+    /** The sequence axis of [B, L, D]: the MLP-mixer's token SwiGLU normalises over it. */
+    private static final int SEQUENCE_AXIS = 1;
+
     /** The step's results. {@code y}, {@code z} are detached; q are [B] logits. */
     public record Outputs<T>(T y, T z, T logits, T qHalt, T qContinue) {
     }
@@ -138,27 +143,44 @@ public final class TrmStep {
     private <T> T block(TensorOps<T> ops, T h, String p) {
         if (config.variant() == Variant.ATTENTION) {
             try (TensorOps.Scope s = ops.scope("attn")) {
-                h = rmsNorm(ops, ops.add(h, attention(ops, h, p)));
+                h = rmsNorm(ops, ops.add(h, attention(ops, h, p)), LAST_AXIS);
             }
         } else {
             try (TensorOps.Scope s = ops.scope("mlp_t")) {
-                T ht = ops.permute(h, 0, 2, 1);
-                ht = rmsNorm(ops, ops.add(ht, swiglu(ops, ht, p + "mlp_t.")));
-                h = ops.permute(ht, 0, 2, 1);
+                // the reference transposes to [B, D, L], applies the SwiGLU and the norm over L, and transposes
+                // back; the same sums written along axis 1 need no transposed copies of the activations
+                h = rmsNorm(ops, ops.add(h, tokenSwiglu(ops, h, p + "mlp_t.")), SEQUENCE_AXIS);
             }
         }
         try (TensorOps.Scope s = ops.scope("mlp")) {
-            return rmsNorm(ops, ops.add(h, swiglu(ops, h, p + "mlp.")));
+            return rmsNorm(ops, ops.add(h, swiglu(ops, h, p + "mlp.")), LAST_AXIS);
         }
     }
 
+    /**
+     * SwiGLU over the last axis: down(silu(h gate^T) * (h up^T)), where gate and up are the two halves of
+     * the gate_up_proj rows. Splitting the weight (a constant) rather than the product saves a copy of
+     * the largest activation.
+     */
     private <T> T swiglu(TensorOps<T> ops, T h, String p) {
-        T gateUp = ops.linear(h, ops.param(p + "gate_up_proj.weight"));
+        T gateUp = ops.param(p + "gate_up_proj.weight");
         long inter = shapeOf(p) / 2;
-        T gate = ops.slice(gateUp, 2, 0, inter);
-        T up = ops.slice(gateUp, 2, inter, 2 * inter);
-        T silu = ops.mul(gate, ops.sigmoid(gate));
-        return ops.linear(ops.mul(silu, up), ops.param(p + "down_proj.weight"));
+        T gate = ops.linear(h, ops.slice(gateUp, 0, 0, inter));
+        T up = ops.linear(h, ops.slice(gateUp, 0, inter, 2 * inter));
+        return ops.linear(ops.mul(silu(ops, gate), up), ops.param(p + "down_proj.weight"));
+    }
+
+    /** The MLP-mixer's SwiGLU along the sequence axis of h [B, L, D]: down (silu(gate h) * (up h)), [B, L, D]. */
+    private <T> T tokenSwiglu(TensorOps<T> ops, T h, String p) {
+        T gateUp = ops.param(p + "gate_up_proj.weight"); // [2I, L]
+        long inter = shapeOf(p) / 2;
+        T gate = ops.matMul(ops.slice(gateUp, 0, 0, inter), h); // [I, L] x [B, L, D] -> [B, I, D]
+        T up = ops.matMul(ops.slice(gateUp, 0, inter, 2 * inter), h);
+        return ops.matMul(ops.param(p + "down_proj.weight"), ops.mul(silu(ops, gate), up)); // [L, I] x [B, I, D]
+    }
+
+    private static <T> T silu(TensorOps<T> ops, T x) {
+        return ops.mul(x, ops.sigmoid(x));
     }
 
     /** Rows of a gate_up weight: 2 x the intermediate size of that SwiGLU. */
@@ -192,9 +214,9 @@ public final class TrmStep {
         return ops.add(ops.mul(x, cos), ops.mul(rotated, sin));
     }
 
-    /** x / sqrt(mean(x^2) + eps) over the last axis; no weight. */
-    private <T> T rmsNorm(TensorOps<T> ops, T x) {
-        T meanSquare = ops.meanLastAxis(ops.mul(x, x));
+    /** x / sqrt(mean(x^2) + eps) over one axis; no weight. */
+    private <T> T rmsNorm(TensorOps<T> ops, T x, int axis) {
+        T meanSquare = ops.mean(ops.mul(x, x), axis);
         return ops.div(x, ops.sqrt(ops.addScalar(meanSquare, config.normEps())));
     }
 }
