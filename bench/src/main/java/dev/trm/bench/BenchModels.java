@@ -30,12 +30,17 @@ final class BenchModels {
         return StepExport.build(c, values, Map.of()).toByteArray();
     }
 
-    /** The trained model if the property names one, else random weights of the preset. */
+    /** The trained model if the property names one, else random weights of the preset (solve benchmarks only). */
     static byte[] solveModel(String preset) throws IOException {
         String path = System.getProperty(MODEL_PROPERTY);
         if (path != null) {
             return Files.readAllBytes(Path.of(path));
         }
+        return presetModel(preset);
+    }
+
+    /** The preset's ONNX step with seeded random weights (for timings that do not depend on the answers). */
+    static byte[] presetModel(String preset) {
         TrmConfig c = Presets.get(preset);
         return onnx(c, randomWeights(c));
     }

@@ -151,14 +151,7 @@ public final class BenchSummary {
             in.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[batch]), new long[] {batch}));
             in.put(StepContract.IN_Y, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
             in.put(StepContract.IN_Z, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
-            double[] times = new double[repeats];
-            s.run(in).close();
-            for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                s.run(in).close();
-                times[r] = (System.nanoTime() - t0) / 1e6;
-            }
-            runtime = median(times);
+            runtime = medianAfterWarmup(repeats, () -> s.run(in).close());
             in.values().forEach(OnnxTensor::close);
         }
         double djl;
@@ -169,17 +162,11 @@ public final class BenchSummary {
             NDArray tokens = m.create(tok, new Shape(batch, c.seqLen()));
             NDArray y = m.create(state, new Shape(shape));
             NDArray rows = step.puzzleRows(w.ops(m), m.create(new long[batch]));
-            double[] times = new double[repeats];
-            for (int r = -1; r < repeats; r++) {
+            djl = medianAfterWarmup(repeats, () -> {
                 try (NDManager sm = m.newSubManager()) {
-                    long t0 = System.nanoTime();
                     step.forward(w.ops(sm), tokens, rows, y, y).qHalt().getFloat(0);
-                    if (r >= 0) {
-                        times[r] = (System.nanoTime() - t0) / 1e6;
-                    }
                 }
-            }
-            djl = median(times);
+            });
         } finally {
             dev.trm.model.DjlOps.setGradMode(grad);
         }
@@ -233,6 +220,30 @@ public final class BenchSummary {
             }
             return new double[] {total / done, run / done, done};
         }
+    }
+
+    /** Warm-up before timing a step: at least this long and this many runs, so the JIT and allocators settle. */
+    private static final long WARMUP_NANOS = 1_000_000_000L;
+    private static final int WARMUP_MIN_RUNS = 3;
+
+    /** One timed operation (ONNX Runtime's run or a DJL forward). */
+    private interface Op {
+        void run() throws OrtException;
+    }
+
+    /** Median ms of {@code repeats} runs of {@code op}, after a warm-up. */
+    private static double medianAfterWarmup(int repeats, Op op) throws OrtException {
+        long start = System.nanoTime();
+        for (int k = 0; k < WARMUP_MIN_RUNS || System.nanoTime() - start < WARMUP_NANOS; k++) {
+            op.run();
+        }
+        double[] times = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            op.run();
+            times[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(times);
     }
 
     static double median(double[] v) {

@@ -1,13 +1,20 @@
 package dev.trm.bench;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trm.model.Presets;
+import dev.trm.model.TrmConfig;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solver;
+import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
-import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,15 +30,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The runtime's own cost per supervision step at batch 1: a {@link Solver} step, with the time
- * inside ONNX Runtime's run call reported beside it as an auxiliary counter ({@code runNanos});
- * overhead = step time - run time.
+ * The runtime's own cost per supervision step at batch 1: {@code solverStep} is a {@link Solver}
+ * step, {@code sessionRun} is ONNX Runtime's run call alone on the same model and inputs (a session
+ * opened as the runtime opens it). Overhead = solverStep - sessionRun.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class OverheadBenchmark {
     @Param({"sudoku-mlp"})
@@ -40,22 +47,33 @@ public class OverheadBenchmark {
     private TrmModel model;
     private List<String> puzzle;
     private Solver solver;
-
-    /** Time inside ONNX Runtime per step, averaged by JMH over the same operations. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class RunTime {
-        public long runNanos;
-    }
+    private OrtSession session;
+    private Map<String, OnnxTensor> inputs;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        model = TrmModel.load(BenchModels.solveModel(preset), RuntimeOptions.cpu());
+    public void setUp() throws OrtException {
+        byte[] bytes = BenchModels.presetModel(preset);
+        model = TrmModel.load(bytes, RuntimeOptions.cpu());
         puzzle = BenchModels.puzzles(1);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(bytes, o);
+        }
+        TrmConfig c = Presets.get(preset);
+        long[] shape = {1, c.workingLength(), c.hiddenSize()};
+        float[] state = new float[c.workingLength() * c.hiddenSize()];
+        long[] tokens = new long[c.seqLen()];
+        java.util.Arrays.fill(tokens, 1);
+        inputs = new HashMap<>();
+        inputs.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tokens), new long[] {1, c.seqLen()}));
+        inputs.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[1]), new long[] {1}));
+        inputs.put(StepContract.IN_Y, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
+        inputs.put(StepContract.IN_Z, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
     }
 
     @Benchmark
-    public void step(RunTime counter) {
+    public int solverStep() {
         if (solver == null || solver.isDone()) {
             if (solver != null) {
                 solver.close();
@@ -63,14 +81,23 @@ public class OverheadBenchmark {
             solver = model.solver(puzzle, HaltPolicy.fixed(), null);
         }
         solver.step();
-        counter.runNanos += solver.lastRunNanos();
+        return solver.steps();
+    }
+
+    @Benchmark
+    public long sessionRun() throws OrtException {
+        try (OrtSession.Result r = session.run(inputs)) {
+            return r.size();
+        }
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws OrtException {
         if (solver != null) {
             solver.close();
         }
         model.close();
+        inputs.values().forEach(OnnxTensor::close);
+        session.close();
     }
 }

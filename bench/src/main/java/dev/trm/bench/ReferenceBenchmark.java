@@ -81,7 +81,7 @@ public class ReferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        model = BenchModels.solveModel("sudoku-mlp");
+        model = BenchModels.presetModel("sudoku-mlp");
         grids = new java.util.ArrayList<>();
         for (String p : BenchModels.puzzles(SOLVER_PUZZLES)) {
             grids.add(SudokuGrid.parse(p));
