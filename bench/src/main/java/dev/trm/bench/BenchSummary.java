@@ -275,7 +275,7 @@ public final class BenchSummary {
             rows.stream().filter(r -> r.preset().equals(preset)).forEach(r -> s.add(r.batch(), r.ofCeiling()));
             eff.add(s);
         }
-        LearningCurve.write(dir.resolve("bench.png"), "TRM step: runtime (ONNX Runtime) vs DJL eager, by batch (x axis)",
+        LearningCurve.write(dir.resolve("bench.png"), "TRM step: runtime (ONNX Runtime) vs DJL eager, by batch", "batch",
                 speed, "speed-up over DJL", eff, "fraction of the fp32 matmul ceiling");
     }
 }

@@ -34,7 +34,14 @@ public final class LearningCurve {
     private LearningCurve() {
     }
 
+    /** Two panels over training steps. */
     public static void write(Path file, String title, List<Series> left, String leftLabel, List<Series> right,
+                             String rightLabel) throws IOException {
+        write(file, title, "step", left, leftLabel, right, rightLabel);
+    }
+
+    /** Two panels sharing an x axis named {@code xLabel}. */
+    public static void write(Path file, String title, String xLabel, List<Series> left, String leftLabel, List<Series> right,
                              String rightLabel) throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -46,13 +53,13 @@ public final class LearningCurve {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, MARGIN, 22);
         int panel = (WIDTH - 3 * MARGIN) / 2;
-        plot(g, MARGIN, panel, left, leftLabel, false);
-        plot(g, 2 * MARGIN + panel, panel, right, rightLabel, true);
+        plot(g, MARGIN, panel, left, leftLabel, xLabel, false);
+        plot(g, 2 * MARGIN + panel, panel, right, rightLabel, xLabel, true);
         g.dispose();
         AtomicFile.write(file, out -> ImageIO.write(img, "png", out));
     }
 
-    private static void plot(Graphics2D g, int x0, int w, List<Series> series, String label, boolean unitRange) {
+    private static void plot(Graphics2D g, int x0, int w, List<Series> series, String label, String xLabel, boolean unitRange) {
         int top = 40;
         int h = HEIGHT - top - MARGIN;
         double minX = Double.MAX_VALUE;
@@ -92,7 +99,7 @@ public final class LearningCurve {
             double xv = minX + (maxX - minX) * k / 4;
             g.drawString(String.format("%.0f", xv), x0 + (int) (w * k / 4.0) - 10, top + h + 15);
         }
-        g.drawString("step", x0 + w / 2 - 10, top + h + 30);
+        g.drawString(xLabel, x0 + w / 2 - 10, top + h + 30);
         g.setStroke(new BasicStroke(1.6f));
         int legendY = top + 14;
         for (int i = 0; i < series.size(); i++) {
