@@ -88,8 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core); 1 makes separate runs with "
-            + "the same seed bit-identical, more threads can differ in the last bits")
+    @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core)")
     Integer threads;
 
     @Spec

@@ -61,8 +61,19 @@ public final class DjlOps implements TensorOps<NDArray> {
         return c;
     }
 
+    /**
+     * Tables up to this many rows (the token vocabularies) are looked up by a one-hot product: its
+     * backward is a matmul, whereas PyTorch's indexing backward adds rows with atomic float adds on
+     * more than one thread, so the sums (and the training run) would change from process to process.
+     */
+    static final int ONE_HOT_MAX_ROWS = 64;
+
     @Override
     public NDArray embedding(NDArray table, NDArray ids) {
+        long rows = table.getShape().get(0);
+        if (rows <= ONE_HOT_MAX_ROWS) {
+            return own(own(ids.oneHot((int) rows, table.getDataType())).matMul(table));
+        }
         return own(table.get(new NDIndex("{}", ids)));
     }
 
@@ -172,10 +183,7 @@ public final class DjlOps implements TensorOps<NDArray> {
         return before;
     }
 
-    /**
-     * Sets PyTorch's CPU (intra-op) threads, loading the engine first. One thread makes runs with
-     * the same seed bit-identical across processes; with more, the last bits can differ.
-     */
+    /** Sets PyTorch's CPU (intra-op) threads, loading the engine first. */
     public static void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);

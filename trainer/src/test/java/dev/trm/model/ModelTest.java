@@ -157,8 +157,8 @@ class ModelTest {
                 int before = ((BaseNDManager) sm).getManagedArrays().size();
                 step.forward(ops, tokens, step.puzzleRows(ops, TorchOwned.of(sm, new long[b], new Shape(b))), y, y);
                 int kept = ((BaseNDManager) sm).getManagedArrays().size() - before;
-                // input embedding and heads (about 20 arrays) plus one result per call; one unscoped call alone makes more
-                assertTrue(kept < 24 + c.callsPerStep(), preset + ": the step left " + kept + " arrays for "
+                // input embedding and heads (about 25 arrays) plus one result per call; one unscoped call alone makes ~70
+                assertTrue(kept < 40 + c.callsPerStep(), preset + ": the step left " + kept + " arrays for "
                         + c.callsPerStep() + " network calls");
             } finally {
                 DjlOps.setGradMode(grad);

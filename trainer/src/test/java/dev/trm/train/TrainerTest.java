@@ -76,6 +76,24 @@ class TrainerTest {
         assertNotEquals(a[3], c[3]);
     }
 
+    /**
+     * At batch 16 the token-embedding gradient has more than PyTorch's grain of 32,768 elements, where
+     * its indexing backward would add rows with atomics on two threads (run-to-run different sums).
+     */
+    @Test
+    void sameSeedGivesBitIdenticalRunsAtABatchThatRunsInParallel() {
+        TrainConfig c = new TrainConfig(16, 100, 1e-3f, 2, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.5f, 0.5f,
+                Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, 7, 0);
+        double[][] runs = new double[3][];
+        for (int r = 0; r < runs.length; r++) {
+            try (Trainer t = new Trainer(TINY, c, PuzzleSamples.sudoku(puzzles(32, 1), true, 7), Device.cpu())) {
+                runs[r] = losses(t, 8);
+            }
+        }
+        assertArrayEquals(runs[0], runs[1]);
+        assertArrayEquals(runs[0], runs[2]);
+    }
+
     @Test
     void resumeEqualsUninterrupted() throws IOException {
         double[] straight;
