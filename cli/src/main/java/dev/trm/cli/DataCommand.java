@@ -35,8 +35,7 @@ final class DataCommand {
         if (!"auto".equals(option)) {
             return option;
         }
-        String name = file.getFileName().toString();
-        return name.endsWith(".json") || name.endsWith(".json.gz") ? "arc" : PuzzleSet.detectTask(file);
+        return PuzzleSet.detectTask(file);
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,

@@ -183,8 +183,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A training set; for ARC, {@code arcVariants} and {@code seed} decide the puzzle ids. */
     static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {
-        String name = file.getFileName().toString();
-        String found = name.endsWith(".json") || name.endsWith(".json.gz") ? ARC : PuzzleSet.detectTask(file);
+        String found = PuzzleSet.detectTask(file);
         if (!found.equals(task)) {
             throw new IllegalArgumentException(file + " holds " + found + " puzzles but the model is for " + task);
         }

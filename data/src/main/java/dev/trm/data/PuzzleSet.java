@@ -19,8 +19,15 @@ public final class PuzzleSet {
     private PuzzleSet() {
     }
 
-    /** The task of a CSV set from its first row: 81-cell questions are Sudoku, 900-cell ones Maze. */
+    /**
+     * The task of a data file: ARC for JSON ({@code .json}, {@code .json.gz}); for a CSV set, from its
+     * first row: 81-cell questions are Sudoku, 900-cell ones Maze.
+     */
     public static String detectTask(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json") || name.endsWith(".json.gz")) {
+            return "arc";
+        }
         List<PuzzleCsv.Row> rows = PuzzleCsv.read(file);
         if (rows.isEmpty()) {
             throw new DataFormatException(file, "", "no rows after the header");
