@@ -71,19 +71,23 @@ public final class BenchSummary {
                 "of ceiling");
         out.flush();
         List<StepRow> rows = new ArrayList<>();
+        Map<String, byte[]> onnxByPreset = new HashMap<>();
         for (String preset : o.presets()) {
             TrmConfig c = Presets.get(preset);
+            Map<String, float[]> values = BenchModels.randomWeights(c);
+            byte[] onnx = BenchModels.onnx(c, values);
+            onnxByPreset.put(preset, onnx);
             for (int batch : o.batches()) {
-                StepRow r = stepRow(env, c, preset, batch, o.repeats(), ceiling);
+                StepRow r = stepRow(env, c, preset, values, onnx, batch, o.repeats(), ceiling);
                 rows.add(r);
                 out.printf("%-17s %5d %12.2f %12.2f %8.2fx %9.1f %9.0f%%%n", preset, batch, r.runtimeMs(), r.djlMs(), r.ratio(),
                         r.gflops(), 100 * r.ofCeiling());
                 out.flush();
             }
         }
-        TrmConfig mlp = Presets.get(OVERHEAD_PRESET);
-        printOverhead(out, OVERHEAD_PRESET + " (random weights)", BenchModels.onnx(mlp, BenchModels.randomWeights(mlp)),
-                o.puzzles().get(0));
+        byte[] overheadModel = onnxByPreset.get(OVERHEAD_PRESET);
+        printOverhead(out, OVERHEAD_PRESET + " (random weights)",
+                overheadModel != null ? overheadModel : BenchModels.presetModel(OVERHEAD_PRESET), o.puzzles().get(0));
         printOverhead(out, "the solve model", o.solveModel(), o.puzzles().get(0));
         out.printf("%-18s %11s %13s %8s%n", "policy", "mean steps", "ms / puzzle", "solved");
         List<String[]> solveRows = new ArrayList<>();
@@ -129,9 +133,9 @@ public final class BenchSummary {
         }
     }
 
-    private static StepRow stepRow(OrtEnvironment env, TrmConfig c, String preset, int batch, int repeats, double ceiling)
-            throws OrtException {
-        Map<String, float[]> values = BenchModels.randomWeights(c);
+    /** One preset and batch: the runtime on {@code onnx} and DJL on {@code values}, the same weights. */
+    private static StepRow stepRow(OrtEnvironment env, TrmConfig c, String preset, Map<String, float[]> values, byte[] onnx,
+                                   int batch, int repeats, double ceiling) throws OrtException {
         Random rng = new Random(0);
         long[] tok = new long[batch * c.seqLen()];
         for (int i = 0; i < tok.length; i++) {
@@ -143,9 +147,8 @@ public final class BenchSummary {
         }
         long[] shape = {batch, c.workingLength(), c.hiddenSize()};
         double runtime;
-        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        try (OrtSession s = env.createSession(BenchModels.onnx(c, values), opts)) {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+             OrtSession s = createSession(env, onnx, opts)) {
             Map<String, OnnxTensor> in = new HashMap<>();
             in.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tok), new long[] {batch, c.seqLen()}));
             in.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[batch]), new long[] {batch}));
@@ -220,6 +223,11 @@ public final class BenchSummary {
             }
             return new double[] {total / done, run / done, done};
         }
+    }
+
+    private static OrtSession createSession(OrtEnvironment env, byte[] onnx, OrtSession.SessionOptions opts) throws OrtException {
+        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return env.createSession(onnx, opts);
     }
 
     /** Warm-up before timing a step: at least this long and this many runs, so the JIT and allocators settle. */
