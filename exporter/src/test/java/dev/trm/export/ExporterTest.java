@@ -19,8 +19,6 @@ import dev.trm.runtime.StepContract;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.Checkpoint;
-import dev.trm.train.Losses;
-import dev.trm.train.Optimizer;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
@@ -67,8 +65,8 @@ class ExporterTest {
     void trainedWeightsPassAndAnswersAgree() throws Exception {
         for (String preset : new String[] {"sudoku-mlp-tiny", "sudoku-att-tiny"}) {
             TrmConfig c = Presets.get(preset);
-            TrainConfig tc = new TrainConfig(4, 60, 3e-3f, 2, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.1f, 0.5f,
-                    Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, 1, 0);
+            TrainConfig tc = TrainConfig.builder().batchSize(4).steps(60).lr(3e-3f).warmupSteps(2).emaRate(0.9f).seed(1)
+                    .evalInterval(0).build();
             PuzzleSamples samples = PuzzleSamples.sudoku(puzzles(16), true, 1);
             Path ckpt = dir.resolve(preset + ".ckpt");
             try (Trainer t = new Trainer(c, tc, samples, Device.cpu())) {

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -61,6 +62,23 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
             out.put(s.name(), t.floats());
         }
         return out;
+    }
+
+    /**
+     * Throws unless every weight is finite: a run that diverged (NaN or infinite weights) must not be
+     * evaluated, exported or resumed as if it were a model.
+     */
+    public void requireFinite() {
+        for (Map<String, SafeTensors.Tensor> part : List.of(weights, ema)) {
+            for (Map.Entry<String, SafeTensors.Tensor> e : part.entrySet()) {
+                for (float v : e.getValue().floats()) {
+                    if (!Float.isFinite(v)) {
+                        throw new IllegalArgumentException("checkpoint at step " + step + ": tensor '" + e.getKey() + "'"
+                                + (part == ema ? " (EMA)" : "") + " holds " + v + ": the run diverged; resume from an earlier checkpoint");
+                    }
+                }
+            }
+        }
     }
 
     public void write(Path file) throws IOException {
@@ -135,7 +153,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
         TrainConfig train;
         try {
             model = JSON.treeToValue(meta.get("model"), TrmConfig.class);
-            train = JSON.treeToValue(meta.get("train"), TrainConfig.class);
+            train = JSON.treeToValue(withFormerDefaults(meta.get("train")), TrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException("checkpoint " + file + ": bad config: " + rootMessage(e), e);
         }
@@ -148,6 +166,16 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
                 SafeTensors.read(entries.get(EMA), where + " " + EMA).tensors(),
                 SafeTensors.read(entries.get(OPTIMIZER), where + " " + OPTIMIZER).tensors(),
                 SafeTensors.read(entries.get(CARRY), where + " " + CARRY).tensors());
+    }
+
+    /** Fields added to the training config after version 1 was written, with the value older runs trained with. */
+    private static JsonNode withFormerDefaults(JsonNode train) {
+        if (train instanceof ObjectNode && !train.has("lrMinRatio")) {
+            ObjectNode copy = ((ObjectNode) train).deepCopy();
+            copy.put("lrMinRatio", 1.0); // a constant rate after warm-up
+            return copy;
+        }
+        return train;
     }
 
     private static String rootMessage(Throwable e) {

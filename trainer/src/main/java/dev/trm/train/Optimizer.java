@@ -2,6 +2,7 @@ package dev.trm.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.trm.model.TorchOwned;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,6 +35,16 @@ public final class Optimizer implements AutoCloseable {
             m.put(e.getKey(), manager.zeros(e.getValue().getShape(), e.getValue().getDataType(), e.getValue().getDevice()));
             v.put(e.getKey(), manager.zeros(e.getValue().getShape(), e.getValue().getDataType(), e.getValue().getDevice()));
         }
+    }
+
+    /** Puts saved moments of one tensor back (resuming a run). */
+    public void restore(String name, float[] first, float[] second) {
+        NDArray oldM = m.get(name);
+        NDArray oldV = v.get(name);
+        m.put(name, TorchOwned.of(manager, first, oldM.getShape()));
+        v.put(name, TorchOwned.of(manager, second, oldV.getShape()));
+        oldM.close();
+        oldV.close();
     }
 
     /** First and second moments by tensor name, for checkpoints. */

@@ -25,7 +25,7 @@ import java.util.Random;
  * every puzzle once in a seeded order, each as a fresh seeded variant. A position therefore fixes
  * the sample exactly, which makes resuming exact.
  */
-public final class PuzzleSamples {
+public final class PuzzleSamples implements SampleSource {
     /**
      * One training or evaluation row. {@code blank[i]} marks the cells the blank-cell accuracy counts:
      * those the puzzle leaves open (Sudoku, Maze), the output cells (ARC). Label 0 (PAD) is never scored.
@@ -78,7 +78,7 @@ public final class PuzzleSamples {
         return new PuzzleSamples("sudoku", out, aug, seed);
     }
 
-    private static Sample sudokuSample(SudokuGrid q, SudokuGrid a) {
+    static Sample sudokuSample(SudokuGrid q, SudokuGrid a) {
         boolean[] blank = new boolean[SudokuGrid.CELLS];
         for (int i = 0; i < blank.length; i++) {
             blank[i] = q.get(i) == SudokuGrid.BLANK;
@@ -155,16 +155,25 @@ public final class PuzzleSamples {
         return new Sample(ArcCodec.INSTANCE.encode(p.input(), row, col), labels, puzzleId, scored);
     }
 
+    @Override
     public String task() {
         return task;
     }
 
+    @Override
+    public String describe() {
+        return samples.size() + " " + task + (task.equals("arc") ? " demonstration pairs" : " puzzles")
+                + (augmentation != null ? ", augmented on the fly" : "");
+    }
+
     /** Rows of the puzzle-embedding table the model needs: 1 (Sudoku, Maze), or 1 + every ARC task variant. */
+    @Override
     public int numPuzzleIds() {
         return numPuzzleIds;
     }
 
     /** Rows kept out of training for evaluation (ARC test pairs); empty for Sudoku and Maze. */
+    @Override
     public List<Sample> heldOut() {
         return heldOut;
     }
@@ -179,6 +188,7 @@ public final class PuzzleSamples {
     }
 
     /** The training sample at a stream position. */
+    @Override
     public synchronized Sample at(long position) {
         long epoch = position / samples.size();
         int index = (int) (position % samples.size());

@@ -29,6 +29,8 @@ public final class TrainRun {
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    /** Non-finite steps in a row after which the run stops instead of spinning (the weights no longer change). */
+    static final int MAX_SKIPPED_IN_A_ROW = 20;
     /** Training-loss points are averaged over this many steps for the plot. */
     private static final int PLOT_WINDOW = 20;
 
@@ -60,8 +62,17 @@ public final class TrainRun {
         Map<String, String> info = new LinkedHashMap<>(o.info());
         try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
+            long skippedBefore = trainer.skippedSteps();
+            long skippedInARow = 0;
             while (trainer.stepCount() < total) {
                 StepMetrics m = trainer.step();
+                skippedInARow = m.skippedSteps() > skippedBefore ? skippedInARow + 1 : 0;
+                skippedBefore = m.skippedSteps();
+                if (skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                    log.flush();
+                    throw new DivergedException("training diverged: " + skippedInARow + " steps in a row up to step " + m.step()
+                            + " had a non-finite loss or gradient; the last checkpoint in " + o.outDir() + " is untouched");
+                }
                 ObjectNode line = JSON.valueToTree(m);
                 writeLine(log, line, history);
                 long now = System.nanoTime();

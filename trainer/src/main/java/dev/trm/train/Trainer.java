@@ -37,19 +37,19 @@ public final class Trainer implements AutoCloseable {
     private final Map<String, NDArray> ema = new LinkedHashMap<>();
     private final NDManager emaManager;
     private final Optimizer optimizer;
-    private final PuzzleSamples data;
+    private final SampleSource data;
     private final Carry carry;
     private long stepCount;
     private long dataPosition;
     private long skippedSteps;
 
     /** A fresh model initialised from the training seed. */
-    public Trainer(TrmConfig model, TrainConfig train, PuzzleSamples data, Device device) {
+    public Trainer(TrmConfig model, TrainConfig train, SampleSource data, Device device) {
         this(model, train, data, device, new TrmParameters(model).initialise(train.seed()));
     }
 
     /** A model starting from given tensor values (a checkpoint or imported weights). */
-    public Trainer(TrmConfig model, TrainConfig train, PuzzleSamples data, Device device, Map<String, float[]> values) {
+    public Trainer(TrmConfig model, TrainConfig train, SampleSource data, Device device, Map<String, float[]> values) {
         if (!model.task().equals(data.task())) {
             throw new IllegalArgumentException("the model is for task '" + model.task() + "' but the data set is '" + data.task() + "'");
         }
@@ -80,23 +80,39 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Continues a checkpointed run exactly where it stopped (weights, EMA, moments, carry, data position). */
-    public static Trainer resume(Checkpoint c, PuzzleSamples data, Device device) {
+    public static Trainer resume(Checkpoint c, SampleSource data, Device device) {
+        return resume(c, c.train(), data, device);
+    }
+
+    /**
+     * Continues a checkpointed run under a changed training config: more steps, or another schedule
+     * (the batch, which fixes the carry, must stay).
+     */
+    public static Trainer resume(Checkpoint c, TrainConfig train, SampleSource data, Device device) {
+        if (train.batchSize() != c.train().batchSize()) {
+            throw new IllegalArgumentException("the batch size cannot change on resume: the carry has " + c.train().batchSize()
+                    + " slots, asked for " + train.batchSize());
+        }
         Map<String, float[]> values = new LinkedHashMap<>();
         c.weights().forEach((k, v) -> values.put(k, v.floats()));
-        Trainer t = new Trainer(c.model(), c.train(), data, device, values);
+        Trainer t = new Trainer(c.model(), train, data, device, values);
         t.stepCount = c.step();
         t.dataPosition = c.dataPosition();
+        // saved state replaces the fresh arrays (NDArray.set would trip a deprecated PyTorch dispatch mode and its warning)
         for (Map.Entry<String, NDArray> e : t.ema.entrySet()) {
             SafeTensors.Tensor saved = c.ema().get(e.getKey());
             if (saved != null) {
-                e.getValue().set(saved.floats());
+                NDArray old = e.getValue();
+                e.setValue(TorchOwned.of(t.emaManager, saved.floats(), old.getShape()));
+                old.close();
             }
         }
-        t.optimizer.firstMoments().forEach((k, m) -> m.set(c.optimizer().get("m/" + k).floats()));
-        t.optimizer.secondMoments().forEach((k, v) -> v.set(c.optimizer().get("v/" + k).floats()));
+        for (String k : t.trainable.keySet()) {
+            t.optimizer.restore(k, c.optimizer().get("m/" + k).floats(), c.optimizer().get("v/" + k).floats());
+        }
         Carry carry = t.carry;
-        carry.y.set(c.carry().get("y").floats());
-        carry.z.set(c.carry().get("z").floats());
+        carry.replaceState(TorchOwned.of(carry.manager, c.carry().get("y").floats(), carry.y.getShape()),
+                TorchOwned.of(carry.manager, c.carry().get("z").floats(), carry.z.getShape()));
         long[] steps = c.carry().get("steps").longs();
         long[] halted = c.carry().get("halted").longs();
         for (int i = 0; i < carry.batch; i++) {
@@ -158,7 +174,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** The training data (ARC also holds its held-out test pairs). */
-    public PuzzleSamples samples() {
+    public SampleSource samples() {
         return data;
     }
 
@@ -180,12 +196,12 @@ public final class Trainer implements AutoCloseable {
         long t = ++stepCount;
         int batch = train.batchSize();
         int seq = model.seqLen();
-        // the reference fetches a full batch every step; only halted slots take their row
+        // the reference fetches a full batch every step; only halted slots take their row (made only for them)
         for (int i = 0; i < batch; i++) {
-            PuzzleSamples.Sample s = data.at(dataPosition++);
             if (carry.halted[i]) {
-                carry.load(i, s);
+                carry.load(i, data.at(dataPosition));
             }
+            dataPosition++;
         }
         float lr = train.lrAt(t, train.lr());
         try (NDManager sm = root.newSubManager()) {

@@ -42,8 +42,8 @@ class TrainerTest {
     }
 
     static TrainConfig config(long seed) {
-        return new TrainConfig(4, 100, 1e-3f, 2, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.5f, 0.5f,
-                Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, seed, 0);
+        return TrainConfig.builder().batchSize(4).steps(100).warmupSteps(2).emaRate(0.9f).haltExplorationProb(0.5f)
+                .seed(seed).evalInterval(0).build();
     }
 
     static Trainer trainer(long seed) {
@@ -82,8 +82,7 @@ class TrainerTest {
      */
     @Test
     void sameSeedGivesBitIdenticalRunsAtABatchThatRunsInParallel() {
-        TrainConfig c = new TrainConfig(16, 100, 1e-3f, 2, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.5f, 0.5f,
-                Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, 7, 0);
+        TrainConfig c = config(7).toBuilder().batchSize(16).build();
         double[][] runs = new double[3][];
         for (int r = 0; r < runs.length; r++) {
             try (Trainer t = new Trainer(TINY, c, PuzzleSamples.sudoku(puzzles(32, 1), true, 7), Device.cpu())) {
@@ -116,6 +115,31 @@ class TrainerTest {
             assertArrayEquals(straightWeights, t.weights().get(TrmParameters.LM_HEAD).toFloatArray());
         }
         assertArrayEquals(straight, resumed, "the loss curve after a resume equals the uninterrupted one");
+    }
+
+    @Test
+    void aFinishedRunExtendedWithMoreStepsEqualsALongerRun() throws IOException {
+        double[] longer;
+        try (Trainer t = new Trainer(TINY, config(5).toBuilder().steps(8).build(), PuzzleSamples.sudoku(puzzles(12, 1), true, 5),
+                Device.cpu())) {
+            longer = losses(t, 8);
+        }
+        Path file = dir.resolve("short.ckpt");
+        double[] extended = new double[8];
+        try (Trainer t = new Trainer(TINY, config(5).toBuilder().steps(4).build(), PuzzleSamples.sudoku(puzzles(12, 1), true, 5),
+                Device.cpu())) {
+            System.arraycopy(losses(t, 4), 0, extended, 0, 4);
+            t.snapshot(Map.of()).write(file);
+        }
+        Checkpoint c = Checkpoint.read(file);
+        try (Trainer t = Trainer.resume(c, c.train().withSteps(8, 0), PuzzleSamples.sudoku(puzzles(12, 1), true, 5), Device.cpu())) {
+            assertEquals(8, t.trainConfig().steps());
+            System.arraycopy(losses(t, 4), 0, extended, 4, 4);
+        }
+        assertArrayEquals(longer, extended, "with a constant rate, 4 steps extended by 4 are the same run as 8 steps");
+        assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(c, c.train().toBuilder().batchSize(8).build(), PuzzleSamples.sudoku(puzzles(12, 1), true, 5),
+                        Device.cpu()));
     }
 
     @Test
