@@ -27,8 +27,6 @@ import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
-import dev.trm.train.Losses;
-import dev.trm.train.Optimizer;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
@@ -39,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,8 +66,8 @@ class RuntimeTest {
             puzzles.add(p.question().toLine());
         }
         TrmConfig c = Presets.get("sudoku-mlp-tiny").withCycles(2, 2, 6);
-        TrainConfig tc = new TrainConfig(8, 100, 3e-3f, 5, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.9f, 0.1f, 0.5f,
-                Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, 3, 0);
+        TrainConfig tc = TrainConfig.builder().batchSize(8).steps(100).lr(3e-3f).warmupSteps(5).emaRate(0.9f).seed(3)
+                .evalInterval(0).build();
         Path ckpt = dir.resolve("tiny.ckpt");
         try (Trainer t = new Trainer(c, tc, PuzzleSamples.sudoku(set, true, 3), Device.cpu())) {
             for (int i = 0; i < tc.steps(); i++) {
@@ -170,6 +169,42 @@ class RuntimeTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void closingTheModelUnderEightSolvingThreadsIsAClearErrorNeverACrash() throws Exception {
+        TrmModel shared = TrmModel.load(onnx, RuntimeOptions.cpu());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch running = new CountDownLatch(8);
+        try {
+            List<Future<String>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> {
+                    running.countDown();
+                    try {
+                        for (int round = 0; round < 1000; round++) {
+                            shared.solveAll(puzzles, HaltPolicy.fixed(), 4, null);
+                        }
+                        return "finished";
+                    } catch (TrmRuntimeException e) {
+                        return e.getMessage();
+                    }
+                }));
+            }
+            running.await();
+            Thread.sleep(200);
+            shared.close();
+            for (Future<String> f : futures) {
+                assertEquals("the model is closed", f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        TrmRuntimeException after = assertThrows(TrmRuntimeException.class, () -> shared.solve(puzzles.get(0), HaltPolicy.fixed()));
+        assertEquals("the model is closed", after.getMessage());
+        IllegalArgumentException noPolicy = assertThrows(IllegalArgumentException.class,
+                () -> model.solver(puzzles, null, null));
+        assertTrue(noPolicy.getMessage().contains("halting policy is required"), noPolicy.getMessage());
     }
 
     @Test

@@ -12,9 +12,22 @@ public record RuntimeOptions(Provider provider, int threads, int cudaDevice) {
         if (provider == null) {
             throw new IllegalArgumentException("provider must be set");
         }
-        if (threads < 0 || cudaDevice < 0) {
-            throw new IllegalArgumentException("threads and CUDA device must be >= 0");
+        int most = maxThreads();
+        if (threads < 0 || threads > most) {
+            throw new IllegalArgumentException("threads must lie in 0 (one per core) .. " + most + " (" + THREADS_PER_CORE
+                    + " per core of this machine), got " + threads);
         }
+        if (cudaDevice < 0) {
+            throw new IllegalArgumentException("the CUDA device must be >= 0, got " + cudaDevice);
+        }
+    }
+
+    /** Intra-op threads allowed per core: more only makes the threads wait for each other (thousands hang the machine). */
+    public static final int THREADS_PER_CORE = 4;
+
+    /** The most intra-op threads this machine allows. */
+    public static int maxThreads() {
+        return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
     }
 
     public static RuntimeOptions cpu() {

@@ -1,16 +1,31 @@
 package dev.trm.runtime;
 
+import java.util.List;
+
 /**
  * The result of solving one puzzle.
  *
- * @param puzzle           the puzzle as given
- * @param answer           the model's answer after the last step it ran
- * @param steps            supervision steps used
- * @param haltReason       the policy that stopped it ({@code q-halt}, {@code verified}, ...) or {@code max-steps}
- * @param haltProbabilities sigmoid(q_halt) after each step
- * @param solved           whether the task checker confirms the answer
- * @param nanos            wall time of the steps this puzzle took part in
+ * @param puzzle            the puzzle as given
+ * @param answer            the answer: a verified copy's, else the top-voted one (or the exact solver's, see {@code solvedBy})
+ * @param steps             supervision steps of the copy that gave the answer
+ * @param haltReason        why that copy stopped: the policy that fired ({@code q-halt}, {@code verified}, ...) or {@code max-steps}
+ * @param haltProbabilities sigmoid(q_halt) of that copy after each of its steps
+ * @param solved            whether the task checker confirms the answer
+ * @param nanos             wall time of the steps this puzzle took part in
+ * @param copies            copies of the puzzle that ran (1 without test-time compute)
+ * @param totalSteps        supervision steps summed over the copies: the compute the puzzle took
+ * @param candidates        the copies' distinct answers, ranked (votes, then mean halt probability)
+ * @param solvedBy          {@link #MODEL}, or {@link #EXACT} when the exact solver completed a puzzle the model did not verify
  */
 public record Solution(String puzzle, String answer, int steps, String haltReason, float[] haltProbabilities,
-                       boolean solved, long nanos) {
+                       boolean solved, long nanos, int copies, int totalSteps, List<Candidate> candidates, String solvedBy) {
+    /** {@link #solvedBy}: the model's own answer. */
+    public static final String MODEL = "model";
+    /** {@link #solvedBy}: the task's exact solver, after the model could not verify an answer. */
+    public static final String EXACT = "exact";
+
+    /** Whether the model itself produced a verified answer (the figure to report for the model). */
+    public boolean solvedByModel() {
+        return solved && MODEL.equals(solvedBy);
+    }
 }

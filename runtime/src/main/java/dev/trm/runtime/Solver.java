@@ -10,31 +10,40 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Drives the recursion for one batch of puzzles, one supervision step per {@link #step()}, in the
- * shape of a generation loop: {@code while (!solver.isDone()) solver.step();}. Puzzles that halt
- * leave the batch, so later steps cost only what is still running.
+ * shape of a generation loop: {@code while (!solver.isDone()) solver.step();}.
+ *
+ * <p>Each puzzle runs as one or more copies (lanes of the batch), as its {@link Effort} allows: a
+ * copy stops when the halting policy fires or its step budget is spent; a copy whose answer the
+ * task's checker verifies ends its puzzle; a puzzle whose copies all stopped unverified moves to
+ * the effort's next stage (more copies, more steps) or, after the last, takes the answer most
+ * copies agree on. Puzzles and copies that stop leave the batch, so later steps cost only what is
+ * still running.
  *
  * <p>y and z stay in ONNX Runtime's native tensors between steps: the outputs of one run are the
- * inputs of the next. Only when some puzzles halt are the remaining rows copied into a smaller
- * batch. A solver belongs to one thread; the model it came from serves many.
+ * inputs of the next. Only when lanes leave or join the batch are the rows copied. A solver belongs
+ * to one thread; the model it came from serves many.
  */
 public final class Solver implements AutoCloseable {
     private final TrmModel model;
     private final ModelInfo info;
     private final PuzzleTask task;
-    private final List<String> puzzles;
     private final HaltPolicy policy;
+    private final Effort effort;
+    private final int[] budgets;
     private final StepObserver observer;
-    private final int[][] tokens;
-    private final Solution[] solutions;
-    private final float[][] haltProbabilities;
-    private final long[] nanos;
-    private int[] active;
+    private final Puzzle[] puzzles;
+    /** The lanes of the next step, in batch order. */
+    private List<Lane> lanes = new ArrayList<>();
+    /** Whether the lanes changed since the last step (the batch tensors must be rebuilt). */
+    private boolean batchChanged = true;
     private int step;
     private long lastRunNanos;
     private OnnxTensor tokenTensor;
@@ -44,79 +53,98 @@ public final class Solver implements AutoCloseable {
     /** The run whose outputs y and z are (null when they are our own tensors). */
     private OrtSession.Result owner;
 
-    Solver(TrmModel model, List<String> puzzles, HaltPolicy policy, StepObserver observer) {
+    /** One submitted puzzle: its copies, the effort stage it is in, its result once done. */
+    private static final class Puzzle {
+        final int index;
+        final String text;
+        final List<Lane> lanes = new ArrayList<>();
+        int stage;
+        long nanos;
+        Solution solution;
+
+        Puzzle(int index, String text) {
+            this.index = index;
+            this.text = text;
+        }
+    }
+
+    /** One copy of a puzzle: its augmentation, tokens, steps and, while it waits, its state. */
+    private static final class Lane {
+        final Puzzle puzzle;
+        final int copy;
+        final Augmentation augmentation;
+        final int[] tokens;
+        int steps;
+        int budget;
+        float[] haltProbabilities = new float[0];
+        StepState last;
+        String stopReason;
+        /** y and z rows while the lane is out of the batch tensors (null: fresh, or in the tensors). */
+        float[] heldY;
+        float[] heldZ;
+
+        Lane(Puzzle puzzle, int copy, Augmentation augmentation, int[] tokens, int budget) {
+            this.puzzle = puzzle;
+            this.copy = copy;
+            this.augmentation = augmentation;
+            this.tokens = tokens;
+            this.budget = budget;
+        }
+
+        boolean stopped() {
+            return stopReason != null;
+        }
+    }
+
+    Solver(TrmModel model, List<String> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
+        if (policy == null) {
+            throw new IllegalArgumentException("a halting policy is required (for example HaltPolicy.fixed())");
+        }
+        if (effort == null) {
+            throw new IllegalArgumentException("an effort is required (Effort.plain() is the paper's solve)");
+        }
+        if (puzzles.isEmpty()) {
+            throw new IllegalArgumentException("no puzzles to solve");
+        }
         this.model = model;
         this.info = model.info();
         this.task = model.task();
-        this.puzzles = new ArrayList<>(puzzles);
         this.policy = policy;
+        this.effort = effort;
+        this.budgets = effort.budgets(info.haltMaxSteps());
         this.observer = observer;
         int n = puzzles.size();
-        if (n == 0) {
-            throw new IllegalArgumentException("no puzzles to solve");
-        }
-        this.tokens = new int[n][];
+        this.puzzles = new Puzzle[n];
         for (int i = 0; i < n; i++) {
             String p = puzzles.get(i);
             try {
-                tokens[i] = task.encode(p);
+                task.encode(p);
             } catch (InvalidPuzzleException e) {
                 throw new InvalidPuzzleException((n == 1 ? "puzzle" : "puzzle " + (i + 1)) + ": " + e.getMessage(), e);
             }
+            this.puzzles[i] = new Puzzle(i, p);
         }
-        this.solutions = new Solution[n];
-        this.haltProbabilities = new float[n][info.haltMaxSteps()];
-        this.nanos = new long[n];
-        this.active = new int[n];
-        for (int i = 0; i < n; i++) {
-            active[i] = i;
-        }
-        try {
-            float[] y0 = repeat(info.yInit(), n * info.workingLength());
-            float[] z0 = repeat(info.zInit(), n * info.workingLength());
-            this.y = floatTensor(y0, n);
-            this.z = floatTensor(z0, n);
-            rebuildInputs();
-        } catch (OrtException e) {
-            close();
-            throw new TrmRuntimeException("cannot create input tensors: " + e.getMessage(), e);
+        for (Puzzle p : this.puzzles) {
+            lanes.addAll(addCopies(p));
         }
     }
 
-    private static float[] repeat(float[] row, int rows) {
-        float[] out = new float[rows * row.length];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(row, 0, out, r * row.length, row.length);
+    /** Adds the copies the puzzle's current stage asks for beyond those it has; returns them. */
+    private List<Lane> addCopies(Puzzle p) {
+        int want = Math.min(effort.stages().get(p.stage).copies(), task.distinctAugmentations());
+        List<Lane> added = new ArrayList<>();
+        for (int c = p.lanes.size(); c < want; c++) {
+            Augmentation a = task.augmentation(p.text, c, effort.seed());
+            Lane lane = new Lane(p, c, a, task.encode(a.apply(p.text)), budgets[p.stage]);
+            p.lanes.add(lane);
+            added.add(lane);
+            batchChanged = true;
         }
-        return out;
-    }
-
-    private OnnxTensor floatTensor(float[] values, int batch) throws OrtException {
-        FloatBuffer direct = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        direct.put(values);
-        ((Buffer) direct).rewind(); // Buffer's own methods: Android API 26 lacks the covariant overrides
-        return OnnxTensor.createTensor(model.env(), direct, new long[] {batch, info.workingLength(), info.hiddenSize()});
-    }
-
-    private void rebuildInputs() throws OrtException {
-        closeTensor(tokenTensor);
-        closeTensor(idTensor);
-        int b = active.length;
-        int s = info.seqLen();
-        LongBuffer tok = ByteBuffer.allocateDirect(b * s * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        for (int idx : active) {
-            for (int t : tokens[idx]) {
-                tok.put(t);
-            }
-        }
-        ((Buffer) tok).rewind();
-        LongBuffer ids = ByteBuffer.allocateDirect(b * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        tokenTensor = OnnxTensor.createTensor(model.env(), tok, new long[] {b, s});
-        idTensor = OnnxTensor.createTensor(model.env(), ids, new long[] {b});
+        return added;
     }
 
     public boolean isDone() {
-        return active.length == 0;
+        return lanes.isEmpty();
     }
 
     /** Time spent inside ONNX Runtime's run call in the last step (the rest of a step is the runtime's overhead). */
@@ -129,10 +157,29 @@ public final class Solver implements AutoCloseable {
         return step;
     }
 
-    /** Runs one supervision step for every puzzle still running, then applies the halting policy. */
+    /** Lanes (puzzle copies) in the batch of the next step. */
+    public int batchSize() {
+        return lanes.size();
+    }
+
+    /** Runs one supervision step for every copy still running, then applies the policy, budgets and effort stages. */
     public void step() {
         if (isDone()) {
             throw new IllegalStateException("every puzzle has halted");
+        }
+        try {
+            model.whileOpen(session -> {
+                runStep(session);
+                return null;
+            });
+        } catch (OrtException e) {
+            throw new TrmRuntimeException("step " + step + " failed in ONNX Runtime: " + e.getMessage(), e);
+        }
+    }
+
+    private void runStep(OrtSession session) throws OrtException {
+        if (batchChanged) {
+            rebuildBatch();
         }
         step++;
         Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -141,93 +188,237 @@ public final class Solver implements AutoCloseable {
         inputs.put(StepContract.IN_Y, y);
         inputs.put(StepContract.IN_Z, z);
         long t0 = System.nanoTime();
-        OrtSession.Result result;
-        try {
-            result = model.session().run(inputs);
-        } catch (OrtException e) {
-            throw new TrmRuntimeException("step " + step + " failed in ONNX Runtime: " + e.getMessage(), e);
-        }
+        OrtSession.Result result = session.run(inputs);
         long elapsed = System.nanoTime() - t0;
         lastRunNanos = elapsed;
         try {
             float[] logits = floats(result, StepContract.OUT_LOGITS);
             float[] q = floats(result, StepContract.OUT_Q_HALT);
-            boolean[] halted = new boolean[active.length];
-            int remaining = 0;
-            int s = info.seqLen();
-            int v = info.vocabSize();
-            for (int row = 0; row < active.length; row++) {
-                int idx = active[row];
-                nanos[idx] += elapsed;
-                int[] pred = new int[s];
-                for (int c = 0; c < s; c++) {
-                    pred[c] = argmax(logits, (row * s + c) * v, v);
-                }
-                float prob = (float) (1 / (1 + Math.exp(-q[row])));
-                haltProbabilities[idx][step - 1] = prob;
-                StepState state = new StepState(task, idx, puzzles.get(idx), step, task.decode(pred), prob);
-                if (observer != null) {
-                    observer.onStep(state);
-                }
-                boolean byPolicy = policy.halt(state);
-                if (byPolicy || step >= info.haltMaxSteps()) {
-                    halted[row] = true;
-                    String reason = byPolicy ? policy.reason(state) : HaltPolicy.MAX_STEPS;
-                    solutions[idx] = new Solution(puzzles.get(idx), state.answer(), step, reason,
-                            Arrays.copyOf(haltProbabilities[idx], step), state.isSolved(), nanos[idx]);
-                } else {
-                    remaining++;
+            List<Lane> ran = lanes;
+            for (Puzzle p : puzzlesOf(ran)) {
+                p.nanos += elapsed;
+            }
+            for (int row = 0; row < ran.size(); row++) {
+                observe(ran.get(row), logits, row, q[row]);
+            }
+            List<Lane> next = new ArrayList<>();
+            for (Lane lane : ran) {
+                if (!lane.stopped() && lane.puzzle.solution == null) {
+                    next.add(lane);
                 }
             }
-            advance(result, halted, remaining);
-        } catch (OrtException e) {
+            for (Puzzle p : puzzlesOf(ran)) {
+                settle(p, next);
+            }
+            advance(result, ran, next);
+        } catch (OrtException | RuntimeException e) {
             result.close();
-            throw new TrmRuntimeException("step " + step + ": cannot read outputs: " + e.getMessage(), e);
+            owner = null;
+            throw e;
         }
     }
 
-    /** Moves y/z to the next step: the outputs themselves, or the rows of the puzzles still running. */
-    private void advance(OrtSession.Result result, boolean[] halted, int remaining) throws OrtException {
+    /** Reads one lane's answer and halt probability, shows it, and decides whether the lane stops. */
+    private void observe(Lane lane, float[] logits, int row, float qHalt) {
+        int s = info.seqLen();
+        int v = info.vocabSize();
+        int[] pred = new int[s];
+        for (int c = 0; c < s; c++) {
+            pred[c] = argmax(logits, (row * s + c) * v, v);
+        }
+        float prob = (float) (1 / (1 + Math.exp(-qHalt)));
+        lane.steps++;
+        lane.haltProbabilities = Arrays.copyOf(lane.haltProbabilities, lane.steps);
+        lane.haltProbabilities[lane.steps - 1] = prob;
+        String answer = lane.augmentation.restore(task.decode(pred));
+        StepState state = new StepState(task, lane.puzzle.index, lane.puzzle.text, lane.steps, answer, prob, lane.copy);
+        lane.last = state;
+        if (observer != null) {
+            observer.onStep(state);
+        }
+        if (policy.halt(state)) {
+            lane.stopReason = policy.reason(state);
+        } else if (lane.steps >= lane.budget) {
+            lane.stopReason = HaltPolicy.MAX_STEPS;
+        }
+    }
+
+    /** After a step: ends a puzzle with a verified copy, moves one whose copies all stopped to its next stage, or votes. */
+    private void settle(Puzzle p, List<Lane> next) {
+        for (Lane lane : p.lanes) {
+            if (lane.stopped() && lane.last != null && lane.last.isSolved()) {
+                finish(p, lane.last.answer(), lane, next);
+                return;
+            }
+        }
+        while (p.lanes.stream().allMatch(Lane::stopped)) {
+            if (p.stage + 1 >= budgets.length) {
+                List<Candidate> ranked = rank(p);
+                Lane chosen = laneOf(p, ranked.get(0).answer());
+                finish(p, ranked.get(0).answer(), chosen, next);
+                return;
+            }
+            p.stage++;
+            for (Lane lane : p.lanes) {
+                lane.budget = budgets[p.stage];
+                if (lane.steps < lane.budget) {
+                    lane.stopReason = null; // thinks on from where it stopped
+                    next.add(lane);
+                    batchChanged = true;
+                }
+            }
+            next.addAll(addCopies(p));
+        }
+    }
+
+    private void finish(Puzzle p, String answer, Lane chosen, List<Lane> next) {
+        List<Candidate> ranked = rank(p);
+        boolean solved = task.isSolution(p.text, answer);
+        String by = Solution.MODEL;
+        if (!solved && effort.fallback()) {
+            String exact = task.solveExactly(p.text);
+            if (exact != null) {
+                answer = exact;
+                solved = task.isSolution(p.text, exact);
+                by = Solution.EXACT;
+            }
+        }
+        int total = 0;
+        for (Lane lane : p.lanes) {
+            total += lane.steps;
+        }
+        p.solution = new Solution(p.text, answer, chosen.steps, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
+                chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, ranked, by);
+        next.removeAll(p.lanes);
+        for (Lane lane : p.lanes) {
+            lane.heldY = null;
+            lane.heldZ = null;
+        }
+        batchChanged = true;
+    }
+
+    /** The copies' last answers, grouped and ranked by votes, then by mean halt probability. */
+    private static List<Candidate> rank(Puzzle p) {
+        Map<String, double[]> votes = new LinkedHashMap<>(); // answer -> {count, sum of probabilities}
+        for (Lane lane : p.lanes) {
+            if (lane.last != null) {
+                double[] v = votes.computeIfAbsent(lane.last.answer(), k -> new double[2]);
+                v[0]++;
+                v[1] += lane.last.haltProbability();
+            }
+        }
+        List<Candidate> out = new ArrayList<>();
+        votes.forEach((answer, v) -> out.add(new Candidate(answer, (int) v[0], v[1] / v[0])));
+        out.sort(Comparator.comparingInt(Candidate::votes).reversed()
+                .thenComparing(Comparator.comparingDouble(Candidate::meanHaltProbability).reversed()));
+        return out;
+    }
+
+    private static Lane laneOf(Puzzle p, String answer) {
+        Lane best = null;
+        for (Lane lane : p.lanes) {
+            if (lane.last != null && lane.last.answer().equals(answer)
+                    && (best == null || lane.last.haltProbability() > best.last.haltProbability())) {
+                best = lane;
+            }
+        }
+        return best;
+    }
+
+    private static List<Puzzle> puzzlesOf(List<Lane> ran) {
+        List<Puzzle> out = new ArrayList<>();
+        for (Lane lane : ran) {
+            if (!out.contains(lane.puzzle)) {
+                out.add(lane.puzzle);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Moves y/z on to the next step: the outputs themselves when the same lanes run again; otherwise
+     * the rows of lanes that go on, and of stopped lanes whose puzzle may still need them, are copied
+     * out and the batch is rebuilt before the next step.
+     */
+    private void advance(OrtSession.Result result, List<Lane> ran, List<Lane> next) throws OrtException {
         OnnxTensor yNext = (OnnxTensor) result.get(StepContract.OUT_Y).get();
         OnnxTensor zNext = (OnnxTensor) result.get(StepContract.OUT_Z).get();
-        if (remaining == active.length) {
+        if (!batchChanged && next.equals(ran)) {
             releaseState();
             y = yNext;
             z = zNext;
             owner = result;
+            lanes = next;
             return;
         }
-        int[] next = new int[remaining];
-        OnnxTensor ySmall = null;
-        OnnxTensor zSmall = null;
-        if (remaining > 0) {
-            int rowSize = info.workingLength() * info.hiddenSize();
-            float[] ys = new float[remaining * rowSize];
-            float[] zs = new float[remaining * rowSize];
-            FloatBuffer yAll = yNext.getFloatBuffer();
-            FloatBuffer zAll = zNext.getFloatBuffer();
-            int k = 0;
-            for (int row = 0; row < active.length; row++) {
-                if (!halted[row]) {
-                    next[k] = active[row];
-                    ((Buffer) yAll).position(row * rowSize);
-                    yAll.get(ys, k * rowSize, rowSize);
-                    ((Buffer) zAll).position(row * rowSize);
-                    zAll.get(zs, k * rowSize, rowSize);
-                    k++;
-                }
+        int rowSize = info.workingLength() * info.hiddenSize();
+        FloatBuffer yAll = yNext.getFloatBuffer();
+        FloatBuffer zAll = zNext.getFloatBuffer();
+        for (int row = 0; row < ran.size(); row++) {
+            Lane lane = ran.get(row);
+            if (lane.puzzle.solution == null) { // going on, or waiting for its puzzle's next stage
+                lane.heldY = new float[rowSize];
+                lane.heldZ = new float[rowSize];
+                ((Buffer) yAll).position(row * rowSize);
+                yAll.get(lane.heldY);
+                ((Buffer) zAll).position(row * rowSize);
+                zAll.get(lane.heldZ);
             }
-            ySmall = floatTensor(ys, remaining);
-            zSmall = floatTensor(zs, remaining);
         }
         result.close();
         releaseState();
-        y = ySmall;
-        z = zSmall;
-        active = next;
-        if (remaining > 0) {
-            rebuildInputs();
+        lanes = next;
+        batchChanged = true;
+    }
+
+    /** New input tensors for the current lanes: held rows where a lane has them, y_init/z_init for fresh lanes. */
+    private void rebuildBatch() throws OrtException {
+        releaseState();
+        closeTensor(tokenTensor);
+        closeTensor(idTensor);
+        tokenTensor = null;
+        idTensor = null;
+        int b = lanes.size();
+        int s = info.seqLen();
+        int rowSize = info.workingLength() * info.hiddenSize();
+        float[] y0 = repeat(info.yInit(), info.workingLength());
+        float[] z0 = repeat(info.zInit(), info.workingLength());
+        FloatBuffer ys = direct(b * rowSize);
+        FloatBuffer zs = direct(b * rowSize);
+        LongBuffer tok = ByteBuffer.allocateDirect(b * s * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        LongBuffer ids = ByteBuffer.allocateDirect(b * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        for (Lane lane : lanes) {
+            ys.put(lane.heldY != null ? lane.heldY : y0);
+            zs.put(lane.heldZ != null ? lane.heldZ : z0);
+            lane.heldY = null;
+            lane.heldZ = null;
+            for (int t : lane.tokens) {
+                tok.put(t);
+            }
+            ids.put(lane.augmentation.puzzleId());
         }
+        ((Buffer) ys).rewind(); // Buffer's own methods: Android API 26 lacks the covariant overrides
+        ((Buffer) zs).rewind();
+        ((Buffer) tok).rewind();
+        ((Buffer) ids).rewind();
+        long[] stateShape = {b, info.workingLength(), info.hiddenSize()};
+        y = OnnxTensor.createTensor(model.env(), ys, stateShape);
+        z = OnnxTensor.createTensor(model.env(), zs, stateShape);
+        tokenTensor = OnnxTensor.createTensor(model.env(), tok, new long[] {b, s});
+        idTensor = OnnxTensor.createTensor(model.env(), ids, new long[] {b});
+        batchChanged = false;
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    private static float[] repeat(float[] row, int rows) {
+        float[] out = new float[rows * row.length];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(row, 0, out, r * row.length, row.length);
+        }
+        return out;
     }
 
     private void releaseState() {
@@ -265,7 +456,11 @@ public final class Solver implements AutoCloseable {
         if (!isDone()) {
             throw new IllegalStateException("puzzles are still running");
         }
-        return Arrays.asList(solutions.clone());
+        List<Solution> out = new ArrayList<>();
+        for (Puzzle p : puzzles) {
+            out.add(p.solution);
+        }
+        return out;
     }
 
     private static void closeTensor(OnnxTensor t) {
@@ -276,9 +471,7 @@ public final class Solver implements AutoCloseable {
 
     @Override
     public void close() {
-        if (y != null || z != null || owner != null) {
-            releaseState();
-        }
+        releaseState();
         closeTensor(tokenTensor);
         closeTensor(idTensor);
         tokenTensor = null;

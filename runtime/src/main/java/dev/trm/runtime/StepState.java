@@ -8,15 +8,22 @@ public final class StepState {
     private final int step;
     private final String answer;
     private final float haltProbability;
+    private final int copy;
     private Boolean solved;
 
-    StepState(PuzzleTask task, int puzzleIndex, String puzzle, int step, String answer, float haltProbability) {
+    StepState(PuzzleTask task, int puzzleIndex, String puzzle, int step, String answer, float haltProbability, int copy) {
         this.task = task;
         this.puzzleIndex = puzzleIndex;
         this.puzzle = puzzle;
         this.step = step;
         this.answer = answer;
         this.haltProbability = haltProbability;
+        this.copy = copy;
+    }
+
+    /** Which copy of the puzzle this is (0: the puzzle as given; others run under an augmentation). */
+    public int copy() {
+        return copy;
     }
 
     /** Position of the puzzle in the batch it was submitted with. */
@@ -28,12 +35,12 @@ public final class StepState {
         return puzzle;
     }
 
-    /** Supervision steps done so far (1-based). */
+    /** Supervision steps this copy has done so far (1-based). */
     public int step() {
         return step;
     }
 
-    /** The arg-max answer after this step. */
+    /** The arg-max answer after this step, in the puzzle's own frame (a copy's answer is mapped back). */
     public String answer() {
         return answer;
     }

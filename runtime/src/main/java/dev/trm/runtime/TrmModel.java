@@ -2,6 +2,7 @@ package dev.trm.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,7 +23,8 @@ import java.util.logging.Logger;
  * running, and a {@link HaltPolicy} decides when each puzzle stops.
  *
  * <p>One model serves many threads at once (ONNX Runtime sessions are thread-safe; each solve has
- * its own tensors). {@link #close()} is safe to call more than once.
+ * its own tensors). {@link #close()} waits for steps already running and is safe to call more than
+ * once; a solve that goes on after it fails with {@link TrmRuntimeException}.
  */
 public final class TrmModel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrmModel.class.getName());
@@ -35,6 +38,8 @@ public final class TrmModel implements AutoCloseable {
     private final ModelInfo info;
     private final PuzzleTask task;
     private final Provider provider;
+    /** Steps hold the read side; close takes the write side, so it waits for running steps. */
+    private final ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     private TrmModel(OrtEnvironment env, OrtSession session, ModelInfo info, Provider provider) {
@@ -77,14 +82,21 @@ public final class TrmModel implements AutoCloseable {
     }
 
     private static TrmModel load(byte[] bytes, RuntimeOptions options, String source) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env;
         Provider used = options.provider();
         OrtSession session;
         try {
+            OrtNatives.prepare();
+            // ONNX Runtime's own log lines (a failed CUDA load prints one in red) would repeat what our exceptions say
+            env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             if (options.provider() == Provider.CPU) {
                 session = cpuSession(env, bytes, options, source);
+            } else if (options.provider() == Provider.AUTO && !OrtNatives.nvidiaGpuPresent()) {
+                session = cpuSession(env, bytes, options, source); // no GPU: trying CUDA would only cost seconds
+                used = Provider.CPU;
             } else {
                 try {
+                    OrtNatives.prepareCuda();
                     session = cudaSession(env, bytes, options);
                     used = Provider.CUDA;
                 } catch (OrtException e) {
@@ -104,6 +116,7 @@ public final class TrmModel implements AutoCloseable {
             ModelInfo info = ModelInfo.of(session.getMetadata().getCustomMetadata(), source);
             requireNames(session.getInputNames(), INPUTS, "inputs", source);
             requireNames(session.getOutputNames(), OUTPUTS, "outputs", source);
+            GraphCheck.requireMatches(session, info, source);
             return new TrmModel(env, session, info, used);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session);
@@ -171,31 +184,64 @@ public final class TrmModel implements AutoCloseable {
         return env;
     }
 
-    OrtSession session() {
-        if (closed) {
-            throw new TrmRuntimeException("the model is closed");
+    /**
+     * Runs one piece of work with the session (a step and the reading of its outputs) while the model
+     * cannot close: {@link #close()} waits for work already running, and work after close is a
+     * clear error instead of a use of freed native memory.
+     */
+    <R> R whileOpen(SessionWork<R> work) throws OrtException {
+        lifetime.readLock().lock();
+        try {
+            if (closed) {
+                throw new TrmRuntimeException("the model is closed");
+            }
+            return work.run(session);
+        } finally {
+            lifetime.readLock().unlock();
         }
-        return session;
     }
 
-    /** A step-by-step solver over a batch of puzzles (validated now). */
+    /** Work that uses the session. */
+    interface SessionWork<R> {
+        R run(OrtSession session) throws OrtException;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A step-by-step solver over a batch of puzzles (validated now), one copy each for N_sup steps. */
     public Solver solver(List<String> puzzles, HaltPolicy policy, StepObserver observer) {
-        return new Solver(this, puzzles, policy, observer);
+        return solver(puzzles, policy, Effort.plain(), observer);
+    }
+
+    /** A step-by-step solver that spends test-time compute as {@code effort} allows (copies, more steps). */
+    public Solver solver(List<String> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
+        return new Solver(this, puzzles, policy, effort, observer);
     }
 
     public Solution solve(String puzzle, HaltPolicy policy) {
-        return solveAll(Arrays.asList(puzzle), policy, 1, null).get(0);
+        return solve(puzzle, policy, Effort.plain());
+    }
+
+    public Solution solve(String puzzle, HaltPolicy policy, Effort effort) {
+        return solveAll(Arrays.asList(puzzle), policy, effort, 1, null).get(0);
     }
 
     /** Solves every puzzle, {@code batch} at a time; puzzles leave their batch as they halt. */
     public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, int batch, StepObserver observer) {
+        return solveAll(puzzles, policy, Effort.plain(), batch, observer);
+    }
+
+    /** Solves every puzzle, {@code batch} puzzles (with all their copies) at a time. */
+    public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
         List<Solution> out = new ArrayList<>();
         for (int start = 0; start < puzzles.size(); start += batch) {
             List<String> part = puzzles.subList(start, Math.min(puzzles.size(), start + batch));
-            try (Solver s = solver(part, policy, observer)) {
+            try (Solver s = solver(part, policy, effort, observer)) {
                 while (!s.isDone()) {
                     s.step();
                 }
@@ -205,11 +251,17 @@ public final class TrmModel implements AutoCloseable {
         return out;
     }
 
+    /** Closes the session once every step already running has finished; later steps fail with a clear error. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            closeQuietly(session);
+    public void close() {
+        lifetime.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                closeQuietly(session);
+            }
+        } finally {
+            lifetime.writeLock().unlock();
         }
     }
 }

@@ -17,7 +17,7 @@ class RuntimeUnitTest {
     static final String SOLUTION = "981725634546831792237694185765248319892513476314967528129356847673482951458179263";
 
     private static StepState state(String answer, float p) {
-        return new StepState(PuzzleTask.forName("sudoku"), 0, PUZZLE, 2, answer, p);
+        return new StepState(PuzzleTask.forName("sudoku"), 0, PUZZLE, 2, answer, p, 0);
     }
 
     @Test

@@ -1,0 +1,169 @@
+package dev.trm.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * How much test-time compute a puzzle may take: stages of (copies, steps per copy). A puzzle starts
+ * in the first stage; when every copy has stopped without a verified answer, it moves to the next
+ * stage, where the copies it has go on to the new step budget (keeping their state) and new
+ * copies, under fresh augmentations, join. A copy whose answer the task's checker verifies ends
+ * its puzzle at once. After the last stage the answer is chosen by votes over the copies' answers
+ * (see {@link Candidate}).
+ *
+ * <p>{@link #plain()} is one copy for the model's N_sup steps: the paper's solve. The default of the
+ * command line and the app, {@link #adaptive()}, pays for copies only on puzzles one copy could
+ * not verify.
+ *
+ * @param stages   at least one; copies and steps never decrease from one stage to the next
+ * @param seed     seeds the augmentations (with the copy number and the puzzle's text)
+ * @param fallback whether the task's exact solver completes a puzzle the model could not verify
+ *                 (the solution then says so; model-only figures must not count it)
+ */
+public record Effort(List<Stage> stages, long seed, boolean fallback) {
+    /** The seed of the presets. */
+    public static final long DEFAULT_SEED = 0;
+    /** Copies and steps (as multiples of N_sup) of the adaptive preset's later stages. */
+    private static final int ADAPTIVE_COPIES_2 = 4;
+    private static final int ADAPTIVE_NSUP_2 = 2;
+    private static final int ADAPTIVE_COPIES_3 = 8;
+    private static final int ADAPTIVE_NSUP_3 = 4;
+
+    /**
+     * One stage. Its step budget, counted from a copy's start, is either a number of steps or a
+     * multiple of the model's N_sup (exactly one of the two is positive).
+     *
+     * @param copies       copies of the puzzle running in this stage (the first is the puzzle as given)
+     * @param steps        supervision steps each copy may take, or 0
+     * @param nSupMultiple the budget as a multiple of N_sup, or 0
+     */
+    public record Stage(int copies, int steps, int nSupMultiple) {
+        public Stage {
+            if (copies < 1) {
+                throw new IllegalArgumentException("a stage needs at least one copy, got " + copies);
+            }
+            if (steps < 0 || nSupMultiple < 0 || (steps > 0) == (nSupMultiple > 0)) {
+                throw new IllegalArgumentException("a stage's budget is a positive number of steps or a positive multiple of "
+                        + "N_sup, got steps " + steps + " and multiple " + nSupMultiple);
+            }
+        }
+
+        /** {@code copies} copies of {@code steps} steps each. */
+        public static Stage steps(int copies, int steps) {
+            return new Stage(copies, steps, 0);
+        }
+
+        /** {@code copies} copies of {@code multiple} x N_sup steps each. */
+        public static Stage nSup(int copies, int multiple) {
+            return new Stage(copies, 0, multiple);
+        }
+
+        /** The step budget for a model with this N_sup. */
+        public int budget(int nSup) {
+            return steps > 0 ? steps : nSupMultiple * nSup;
+        }
+
+        @Override
+        public String toString() {
+            return copies + (copies == 1 ? " copy" : " copies") + " x " + (steps > 0 ? steps + " steps" : nSupMultiple + " N_sup");
+        }
+    }
+
+    public Effort {
+        if (stages == null || stages.isEmpty()) {
+            throw new IllegalArgumentException("an effort needs at least one stage");
+        }
+        stages = Collections.unmodifiableList(new ArrayList<>(stages));
+    }
+
+    /** One copy, N_sup steps: the solve the model was trained for. */
+    public static Effort plain() {
+        return of(Stage.nSup(1, 1));
+    }
+
+    /** One copy that may think for {@code steps} supervision steps (more than N_sup is allowed). */
+    public static Effort think(int steps) {
+        return of(Stage.steps(1, steps));
+    }
+
+    /** {@code copies} copies at once, each for {@code steps} steps. */
+    public static Effort copies(int copies, int steps) {
+        return of(Stage.steps(copies, steps));
+    }
+
+    /**
+     * The measured default: one copy for N_sup steps; a puzzle it does not verify then runs as 4
+     * copies for 2 N_sup steps, then as 8 copies for 4 N_sup steps.
+     */
+    public static Effort adaptive() {
+        return of(Stage.nSup(1, 1), Stage.nSup(ADAPTIVE_COPIES_2, ADAPTIVE_NSUP_2), Stage.nSup(ADAPTIVE_COPIES_3, ADAPTIVE_NSUP_3));
+    }
+
+    /**
+     * An effort by its command-line name: {@code plain}, {@code adaptive}, or stages written
+     * {@code COPIESxSTEPS} separated by commas, where STEPS is a number or a multiple of N_sup
+     * ({@code N}, {@code 2N}): for example {@code 1xN,4x2N,8x4N} (the adaptive preset) or {@code 1x24}.
+     */
+    public static Effort parse(String text) {
+        String t = text.trim();
+        if (t.equals("plain")) {
+            return plain();
+        }
+        if (t.equals("adaptive")) {
+            return adaptive();
+        }
+        List<Stage> stages = new ArrayList<>();
+        for (String part : t.split(",")) {
+            String[] cs = part.trim().split("x");
+            try {
+                if (cs.length != 2) {
+                    throw new NumberFormatException();
+                }
+                int copies = Integer.parseInt(cs[0].trim());
+                String steps = cs[1].trim();
+                if (steps.endsWith("N")) {
+                    String m = steps.substring(0, steps.length() - 1);
+                    stages.add(Stage.nSup(copies, m.isEmpty() ? 1 : Integer.parseInt(m)));
+                } else {
+                    stages.add(Stage.steps(copies, Integer.parseInt(steps)));
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("effort '" + text + "': expected plain, adaptive or stages like 1xN,4x2N,8x24"
+                        + " (COPIESxSTEPS, STEPS a number or a multiple of N_sup written N, 2N, ...)");
+            }
+        }
+        return new Effort(stages, DEFAULT_SEED, false);
+    }
+
+    public static Effort of(Stage... stages) {
+        return new Effort(Arrays.asList(stages), DEFAULT_SEED, false);
+    }
+
+    public Effort withSeed(long s) {
+        return new Effort(stages, s, fallback);
+    }
+
+    public Effort withFallback(boolean on) {
+        return new Effort(stages, seed, on);
+    }
+
+    /** The step budgets of the stages for a model with the given N_sup, checked never to shrink. */
+    int[] budgets(int nSup) {
+        int[] out = new int[stages.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = stages.get(i).budget(nSup);
+            if (i > 0 && (out[i] < out[i - 1] || stages.get(i).copies() < stages.get(i - 1).copies())) {
+                throw new IllegalArgumentException("effort stages must not shrink: " + stages.get(i - 1) + " then " + stages.get(i)
+                        + " (N_sup " + nSup + ")");
+            }
+        }
+        return out;
+    }
+
+    /** The largest number of copies and steps any stage allows (for cost bounds). */
+    public int maxCopies() {
+        return stages.get(stages.size() - 1).copies();
+    }
+}
