@@ -3,23 +3,17 @@ package dev.trm.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.QuoteMode;
 
 /**
@@ -46,48 +40,22 @@ public final class PuzzleCsv {
     private PuzzleCsv() {
     }
 
-    /** Reads every row; a malformed row is an error naming its line, never skipped. */
+    /**
+     * Reads every row of a labelled set (a header with {@code question} and {@code answer} columns);
+     * a malformed row is an error naming its line, never skipped.
+     */
     public static List<Row> read(Path file) {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader reader = new InputStreamReader(open(file), StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.parse(reader, format)) {
-            Map<String, Integer> columns = parser.getHeaderMap();
+        try (PuzzleFile in = PuzzleFile.open(file)) {
             for (String required : new String[] {QUESTION, ANSWER}) {
-                if (!columns.containsKey(required)) {
+                if (!in.columns().containsKey(required)) {
                     throw new DataFormatException(file, "1", "header has no '" + required + "' column (found "
-                            + columns.keySet() + ", expected " + String.join(",", HEADER) + ")");
+                            + in.columns().keySet() + ", expected " + String.join(",", HEADER) + ")");
                 }
             }
             List<Row> rows = new ArrayList<>();
-            long line = 2;
-            try {
-                for (CSVRecord rec : parser) {
-                    if (!rec.isConsistent()) {
-                        throw new DataFormatException(file, Long.toString(line), "has " + rec.size()
-                                + " fields, the header has " + columns.size());
-                    }
-                    rows.add(new Row(line, field(rec, SOURCE), rec.get(QUESTION), rec.get(ANSWER), field(rec, RATING)));
-                    line = parser.getCurrentLineNumber() + 1;
-                }
-            } catch (UncheckedIOException | IllegalStateException e) {
-                throw new DataFormatException(file, Long.toString(line), "malformed CSV: " + rootMessage(e), e);
-            }
+            in.forEachRemaining(rows::add);
             return rows;
-        } catch (IOException e) {
-            throw new DataFormatException(file, "", "cannot read: " + rootMessage(e), e);
         }
-    }
-
-    private static String field(CSVRecord rec, String name) {
-        return rec.isMapped(name) && rec.isSet(name) ? rec.get(name) : "";
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** Opens a file, un-gzipping it when it starts with the gzip magic bytes. */

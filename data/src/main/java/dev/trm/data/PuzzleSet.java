@@ -4,6 +4,7 @@ import dev.trm.task.PuzzleException;
 import dev.trm.task.maze.MazeChecker;
 import dev.trm.task.maze.MazeGrid;
 import dev.trm.task.sudoku.SudokuChecker;
+import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +89,23 @@ public final class PuzzleSet {
         } catch (NumberFormatException e) {
             throw new DataFormatException(file, at, PuzzleCsv.RATING + ": '" + text + "' is not a non-negative integer");
         }
+    }
+
+    /**
+     * {@code count} generated Sudoku rows, as {@code trm data generate} makes them: one generator seeded
+     * with {@code seed}, puzzles in order. The same arguments give the same rows.
+     */
+    public static List<PuzzleCsv.Row> generateSudoku(int count, SudokuGenerator.Difficulty difficulty, long seed) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        SudokuGenerator gen = new SudokuGenerator(seed);
+        List<PuzzleCsv.Row> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SudokuGenerator.Puzzle p = gen.next(difficulty);
+            rows.add(sudokuRow("generated-seed" + seed, p.question(), p.answer(), p.rating()));
+        }
+        return rows;
     }
 
     /** The CSV row of an example, for writing generated or augmented sets. */

@@ -99,7 +99,52 @@ class BadInputTest {
     void missingFile() {
         Path p = dir.resolve("nope.csv");
         DataFormatException e = assertThrows(DataFormatException.class, () -> PuzzleSet.readSudoku(p));
-        assertTrue(e.getMessage().contains("nope.csv: cannot read"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("nope.csv: no such file"), e.getMessage());
+        DataFormatException folder = assertThrows(DataFormatException.class, () -> PuzzleSet.readSudoku(dir));
+        assertTrue(folder.getMessage().endsWith(dir + ": is a directory, not a file of puzzles"), folder.getMessage());
+    }
+
+    @Test
+    void binaryFilesAreNotTextAtTheirLine() throws IOException {
+        Path p = dir.resolve("set.bin");
+        byte[] bytes = (HEADER + row(Q, A, "0")).getBytes(StandardCharsets.UTF_8);
+        byte[] withJunk = java.util.Arrays.copyOf(bytes, bytes.length + 4);
+        withJunk[bytes.length] = (byte) 0xC3; // a UTF-8 lead byte without its continuation
+        withJunk[bytes.length + 1] = (byte) 0x28;
+        Files.write(p, withJunk);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> PuzzleSet.readSudoku(p));
+        assertTrue(e.getMessage().contains("set.bin:3: not UTF-8 text"), e.getMessage());
+        Path plain = dir.resolve("plain.txt");
+        Files.write(plain, new byte[] {'1', '\n', (byte) 0xFF, (byte) 0xFE, 0, 0});
+        try (PuzzleFile f = PuzzleFile.open(plain)) {
+            assertEquals("1", f.next().question());
+            DataFormatException binary = assertThrows(DataFormatException.class, f::hasNext);
+            assertTrue(binary.getMessage().contains("plain.txt:2: not UTF-8 text"), binary.getMessage());
+        }
+    }
+
+    @Test
+    void aByteOrderMarkIsDroppedAndAnswersAreOptionalForSolving() throws IOException {
+        Path bom = dir.resolve("bom.txt");
+        Files.writeString(bom, "\uFEFF" + Q + "\n\n" + Q + "\n");
+        try (PuzzleFile f = PuzzleFile.open(bom)) {
+            PuzzleCsv.Row first = f.next();
+            assertEquals(Q, first.question());
+            assertEquals(1, first.line());
+            assertEquals(3, f.next().line(), "blank lines are skipped but counted");
+            assertTrue(!f.hasNext());
+        }
+        Path questions = dir.resolve("questions.csv");
+        Files.writeString(questions, "\uFEFFquestion,source\n" + Q + ",x\n");
+        try (PuzzleFile f = PuzzleFile.open(questions)) {
+            assertTrue(f.isCsv());
+            assertTrue(!f.hasAnswers());
+            PuzzleCsv.Row r = f.next();
+            assertEquals(Q, r.question());
+            assertEquals(2, r.line());
+        }
+        DataFormatException noAnswers = assertThrows(DataFormatException.class, () -> PuzzleSet.readSudoku(questions));
+        assertTrue(noAnswers.getMessage().contains("header has no 'answer' column"), noAnswers.getMessage());
     }
 
     @Test
