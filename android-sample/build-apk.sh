@@ -4,13 +4,13 @@
 #
 #   android-sample/build-apk.sh [--model FILE.onnx]     (or MODEL=FILE.onnx)
 #
-# Output: android-sample/target/apk/app-debug.apk. The model asset defaults to the bundled
-# src/main/assets/sudoku.onnx; any Sudoku step exported by trm-export can replace it.
+# Output: android-sample/target/apk/app-debug.apk. The model asset defaults to the toolkit's default
+# model, models/sudoku-default.onnx; any Sudoku step exported by trm-export can replace it.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-model="${MODEL:-$here/src/main/assets/sudoku.onnx}"
+model="${MODEL:-$root/models/sudoku-default.onnx}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2"; shift 2 ;;

@@ -10,11 +10,11 @@ import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
-import dev.trm.train.Losses;
-import dev.trm.train.Optimizer;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
+import dev.trm.bench.TorchProfile;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,6 +110,9 @@ final class BenchCommand implements Callable<Integer> {
     @Command(name = "training", mixinStandardHelpOptions = true,
             description = "Training throughput per preset: sample-steps/s and achieved GFLOP/s against the measured matmul ceiling.")
     static final class Training implements Callable<Integer> {
+        /** Operators listed from a profile. */
+        private static final int PROFILE_ROWS = 25;
+
         @Option(names = "--presets", split = ",", defaultValue = "sudoku-mlp,sudoku-mlp-small",
                 description = "presets (default: ${DEFAULT-VALUE})")
         List<String> presets;
@@ -120,11 +123,20 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--steps", defaultValue = "5", description = "timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE})")
         int steps;
 
+        @Option(names = "--hidden", description = "override every preset's hidden size D") Integer hidden;
+        @Option(names = "--h-cycles", description = "override T") Integer hCycles;
+        @Option(names = "--l-cycles", description = "override n") Integer lCycles;
+
+        @Option(names = "--profile", paramLabel = "TRACE.json",
+                description = "also run the timed steps of the last preset under PyTorch's profiler: write its Chrome trace"
+                        + " and print the operators by self time")
+        Path profile;
+
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             double ceiling = matmulCeiling(20);
             out.printf("fp32 matmul ceiling (%dx%d through PyTorch %s, %d threads): %.1f GFLOP/s%n", CEILING_SIDE, CEILING_SIDE,
@@ -139,9 +151,15 @@ final class BenchCommand implements Callable<Integer> {
             }
             for (int i = 0; i < presets.size(); i++) {
                 TrmConfig c = Presets.get(presets.get(i));
+                if (hidden != null) {
+                    c = c.withHiddenSize(hidden, c.heads());
+                }
+                if (hCycles != null || lCycles != null) {
+                    c = c.withCycles(hCycles != null ? hCycles : c.hCycles(), lCycles != null ? lCycles : c.lCycles(), c.haltMaxSteps());
+                }
                 int batch = batches.get(Math.min(i, batches.size() - 1));
-                TrainConfig tc = new TrainConfig(batch, steps + 2, 1e-4f, 0, 0.1f, 0.9f, 0.95f, 1e-2f, 0.1f, 0.999f, 0.1f, 0.5f,
-                        Losses.CrossEntropy.STABLEMAX, Optimizer.Kind.ADAM_ATAN2, 0, 0);
+                TrainConfig tc = TrainConfig.builder().batchSize(batch).steps(steps + 2).lr(1e-4f).warmupSteps(0)
+                        .emaRate(0.999f).evalInterval(0).build();
                 try (Trainer t = new Trainer(c, tc, PuzzleSamples.sudoku(set, true, 0), Device.cpu())) {
                     t.step();
                     t.step();
@@ -154,11 +172,27 @@ final class BenchCommand implements Callable<Integer> {
                     out.printf("%-18s %6d %12.3f %16.1f %12.1f %9.0f%%%n", presets.get(i), batch, perStep, batch / perStep, gflops,
                             100 * gflops / ceiling);
                     out.flush();
+                    if (profile != null && i == presets.size() - 1) {
+                        printProfile(out, TorchProfile.record(profile, () -> {
+                            for (int s = 0; s < steps; s++) {
+                                t.step();
+                            }
+                        }));
+                    }
                 }
             }
             out.printf("FLOPs per training sample-step: forward T(n+1) network calls + backward 2(n+1) calls + heads (see Flops)%n");
             out.flush();
             return 0;
+        }
+
+        private void printProfile(PrintWriter out, List<TorchProfile.Row> rows) {
+            out.printf("%nPyTorch profile of %d steps (%s), operators by self time:%n", steps, profile);
+            out.printf("%-40s %8s %12s %7s%n", "operator", "calls", "self ms", "share");
+            for (TorchProfile.Row r : rows.subList(0, Math.min(PROFILE_ROWS, rows.size()))) {
+                out.printf("%-40s %8d %12.1f %6.1f%%%n", r.name(), r.calls(), r.selfMillis(), 100 * r.share());
+            }
+            out.flush();
         }
     }
 }

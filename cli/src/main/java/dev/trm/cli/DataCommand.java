@@ -166,13 +166,7 @@ final class DataCommand {
             long[] g = range("--givens", givens);
             long[] r = range("--rating", rating);
             SudokuGenerator.Difficulty difficulty = new SudokuGenerator.Difficulty((int) g[0], (int) g[1], r[0], r[1]);
-            SudokuGenerator gen = new SudokuGenerator(seed);
-            List<PuzzleCsv.Row> rows = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                SudokuGenerator.Puzzle p = gen.next(difficulty);
-                rows.add(PuzzleSet.sudokuRow("generated-seed" + seed, p.question(), p.answer(), p.rating()));
-            }
-            PuzzleCsv.write(out, rows);
+            PuzzleCsv.write(out, PuzzleSet.generateSudoku(count, difficulty, seed));
             spec.commandLine().getOut().printf("wrote %d puzzles (givens %s, seed %d) to %s%n", count, givens, seed, out);
             return 0;
         }

@@ -1,25 +1,27 @@
 package dev.trm.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.trm.data.PuzzleCsv;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmWeights;
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
+import dev.trm.train.LearningCurve;
 import dev.trm.train.PuzzleSamples;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.trm.data.PuzzleCsv;
-import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
-import dev.trm.runtime.Solution;
-import dev.trm.runtime.TrmModel;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,34 +29,55 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code trm eval MODEL DATA}: a checkpoint gets the reference evaluation (all N_sup steps, EMA
- * weights); an exported .onnx file runs through the runtime under each halting policy.
+ * weights); an exported .onnx file runs through the runtime under each halting policy and effort,
+ * or, with {@code --sweep}, over a grid of efforts (accuracy against compute, with a plot).
+ * Accuracy counts the model's own verified answers only: the exact fallback never counts.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate on a labelled set. A checkpoint (.ckpt): every puzzle runs all N_sup steps with the EMA"
-                + " weights. An exported model (.onnx): exact accuracy, mean steps and puzzles/s per halting policy.")
+                + " weights. An exported model (.onnx): exact accuracy, compute and puzzles/s per halting policy and effort.")
 final class EvalCommand implements Callable<Integer> {
+    /** Copies and step budgets (multiples of N_sup) of the --sweep grid. */
+    private static final int[] SWEEP_COPIES = {1, 2, 4, 8};
+    private static final int[] SWEEP_NSUP = {1, 2, 4};
+
     @Parameters(index = "0", paramLabel = "MODEL", description = "a checkpoint (.ckpt) or an exported step (.onnx)") Path checkpoint;
+    @Parameters(index = "1", paramLabel = "DATA", description = "labelled puzzles (HRM CSV layout; ARC: tasks as JSON)") Path data;
 
     @Option(names = "--policies", split = ",", defaultValue = "fixed,q-halt,verified,verified+q-halt",
             description = "halting policies for an .onnx model (default: ${DEFAULT-VALUE})")
     List<String> policies;
 
-    @Option(names = "--provider", defaultValue = "cpu", description = "runtime provider for an .onnx model") String provider;
-    @Parameters(index = "1", paramLabel = "DATA") Path data;
+    @Option(names = "--efforts", split = ";", defaultValue = "plain",
+            description = "efforts for an .onnx model, separated by ';' (plain, adaptive, or stages like 4x2N) (default: ${DEFAULT-VALUE})")
+    List<String> efforts;
 
-    @Option(names = "--limit", defaultValue = "0", description = "only the first N puzzles (0: all)") int limit;
-    @Option(names = "--batch", defaultValue = "64", description = "(default: ${DEFAULT-VALUE})") int batch;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu") String device;
+    @Option(names = "--sweep", paramLabel = "PLOT.png",
+            description = "for an .onnx model: accuracy against compute over copies " + "1, 2, 4, 8 x budgets N_sup, 2 N_sup, 4 N_sup"
+                    + " and the adaptive effort, under the first policy; a table and this plot")
+    Path sweep;
+
+    @Option(names = "--limit", defaultValue = "0", description = "only the first N puzzles (default: ${DEFAULT-VALUE}, all)") int limit;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu, for a checkpoint") String device;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the copies' augmentations (default: ${DEFAULT-VALUE})") long seed;
+
+    @Mixin
+    RuntimeSettings runtime;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit);
+        }
+        runtime.validate();
         if (checkpoint.getFileName().toString().endsWith(".onnx")) {
             return evalOnnx();
         }
         Checkpoint c = Checkpoint.read(checkpoint);
+        c.requireFinite();
         List<PuzzleSamples.Sample> set = TrainCommand.evaluationRows(c, data);
         if (limit > 0 && limit < set.size()) {
             set = set.subList(0, limit);
@@ -63,7 +86,7 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation e;
         try (NDManager m = NDManager.newBaseManager(TrainCommand.device(device));
              TrmWeights w = new TrmWeights(new TrmParameters(c.model()), c.evaluationValues(), m, m.getDevice())) {
-            e = Evaluation.run(c.model(), w.arrays(), w.constants(), set, batch, m);
+            e = Evaluation.run(c.model(), w.arrays(), w.constants(), set, runtime.batch(), m);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         PrintWriter out = spec.commandLine().getOut();
@@ -74,38 +97,133 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One evaluated (policy, effort): what it got right and what it cost. */
+    record Row(String policy, String effort, int puzzles, int exact, int byExact, double meanSteps, double meanCopies,
+               double msPerPuzzle) {
+        double accuracy() {
+            return (double) exact / puzzles;
+        }
+    }
+
     private int evalOnnx() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (TrmModel m = TrmModel.load(checkpoint, new RuntimeOptions(Provider.parse(provider), 0, 0))) {
-            List<PuzzleCsv.Row> rows = PuzzleCsv.read(data);
-            if (limit > 0 && limit < rows.size()) {
-                rows = rows.subList(0, limit);
-            }
+        List<PuzzleCsv.Row> rows = PuzzleCsv.read(data);
+        if (limit > 0 && limit < rows.size()) {
+            rows = rows.subList(0, limit);
+        }
+        try (TrmModel m = TrmModel.load(checkpoint, runtime.options())) {
             List<String> questions = new ArrayList<>();
             for (PuzzleCsv.Row r : rows) {
                 questions.add(r.question());
             }
             out.printf("%s (%s %s, N_sup %d) on %s: %d puzzles, batch %d, %s%n", checkpoint, m.info().task(), m.info().variant(),
-                    m.info().haltMaxSteps(), data, rows.size(), batch, m.provider().name().toLowerCase());
-            out.printf("%-18s %-10s %-10s %-12s %-10s%n", "policy", "exact", "solved", "mean steps", "puzzles/s");
-            for (String name : policies) {
-                HaltPolicy p = HaltPolicy.parse(name);
-                long t0 = System.nanoTime();
-                List<Solution> sols = m.solveAll(questions, p, batch, null);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                int exact = 0;
-                int solved = 0;
-                long steps = 0;
-                for (int i = 0; i < sols.size(); i++) {
-                    exact += sols.get(i).answer().equals(rows.get(i).answer()) ? 1 : 0;
-                    solved += sols.get(i).solved() ? 1 : 0;
-                    steps += sols.get(i).steps();
+                    m.info().haltMaxSteps(), data, rows.size(), runtime.batch(), m.provider().name().toLowerCase());
+            out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
+                    "copies/pzl", "ms/puzzle", "puzzles/s");
+            out.flush();
+            if (sweep != null) {
+                return sweep(out, m, questions, rows);
+            }
+            for (String policyName : policies) {
+                for (String effortName : efforts) {
+                    Row r = evaluate(m, questions, rows, policyName, effortName);
+                    print(out, r);
                 }
-                out.printf("%-18s %-10.4f %-10.4f %-12.2f %-10.1f%n", name, (double) exact / sols.size(),
-                        (double) solved / sols.size(), (double) steps / sols.size(), sols.size() / seconds);
-                out.flush();
+            }
+            printByStep(out, m, questions, rows);
+        }
+        return 0;
+    }
+
+    private Row evaluate(TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName) {
+        HaltPolicy policy = HaltPolicy.parse(policyName);
+        Effort effort = Effort.parse(effortName).withSeed(seed);
+        PrintStream progress = System.err;
+        List<Solution> sols = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int batch = runtime.batch();
+        for (int start = 0; start < questions.size(); start += batch) {
+            List<String> part = questions.subList(start, Math.min(questions.size(), start + batch));
+            sols.addAll(m.solveAll(part, policy, effort, part.size(), null));
+            progress.printf("\r%s / %s: %d of %d puzzles", policyName, effortName, sols.size(), questions.size());
+            progress.flush();
+        }
+        progress.print("\r\033[K");
+        double ms = (System.nanoTime() - t0) / 1e6;
+        int exact = 0;
+        int byExact = 0;
+        long steps = 0;
+        long copies = 0;
+        for (int i = 0; i < sols.size(); i++) {
+            Solution s = sols.get(i);
+            exact += s.solvedByModel() && s.answer().equals(rows.get(i).answer()) ? 1 : 0;
+            byExact += Solution.EXACT.equals(s.solvedBy()) ? 1 : 0;
+            steps += s.totalSteps();
+            copies += s.copies();
+        }
+        int n = sols.size();
+        return new Row(policyName, effortName, n, exact, byExact, (double) steps / n, (double) copies / n, ms / n);
+    }
+
+    private static void print(PrintWriter out, Row r) {
+        out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%n", r.policy(), r.effort(), r.accuracy(), r.exact(),
+                r.meanSteps(), r.meanCopies(), r.msPerPuzzle(), 1000 / r.msPerPuzzle());
+        out.flush();
+    }
+
+    /** Exact accuracy after each step of the plain solve (does the recursion help?). */
+    private void printByStep(PrintWriter out, TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows) {
+        int nSup = m.info().haltMaxSteps();
+        int[] right = new int[nSup];
+        int batch = runtime.batch();
+        for (int start = 0; start < questions.size(); start += batch) {
+            int offset = start;
+            List<String> part = questions.subList(start, Math.min(questions.size(), start + batch));
+            m.solveAll(part, HaltPolicy.fixed(), Effort.plain(), part.size(), st -> {
+                if (st.answer().equals(rows.get(offset + st.puzzleIndex()).answer())) {
+                    right[st.step() - 1]++;
+                }
+            });
+        }
+        StringBuilder sb = new StringBuilder("exact accuracy after each step of the plain solve:");
+        for (int k = 0; k < nSup; k++) {
+            sb.append(String.format(" %d: %.4f", k + 1, (double) right[k] / questions.size()));
+        }
+        out.println(sb);
+        out.flush();
+    }
+
+    private int sweep(PrintWriter out, TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows) throws IOException {
+        String policy = policies.get(0);
+        List<Row> results = new ArrayList<>();
+        LearningCurve.Series[] byCopies = new LearningCurve.Series[SWEEP_COPIES.length];
+        LearningCurve.Series[] byCopiesMs = new LearningCurve.Series[SWEEP_COPIES.length];
+        for (int c = 0; c < SWEEP_COPIES.length; c++) {
+            byCopies[c] = new LearningCurve.Series(SWEEP_COPIES[c] + (SWEEP_COPIES[c] == 1 ? " copy" : " copies"));
+            byCopiesMs[c] = new LearningCurve.Series(byCopies[c].name());
+            for (int k : SWEEP_NSUP) {
+                Row r = evaluate(m, questions, rows, policy, SWEEP_COPIES[c] + "x" + k + "N");
+                print(out, r);
+                results.add(r);
+                byCopies[c].add(r.meanSteps(), r.accuracy());
+                byCopiesMs[c].add(r.msPerPuzzle(), r.accuracy());
             }
         }
+        Row adaptive = evaluate(m, questions, rows, policy, "adaptive");
+        print(out, adaptive);
+        LearningCurve.Series a = new LearningCurve.Series("adaptive (1xN, 4x2N, 8x4N)");
+        a.add(adaptive.meanSteps(), adaptive.accuracy());
+        LearningCurve.Series aMs = new LearningCurve.Series(a.name());
+        aMs.add(adaptive.msPerPuzzle(), adaptive.accuracy());
+        List<LearningCurve.Series> left = new ArrayList<>(List.of(byCopies));
+        left.add(a);
+        List<LearningCurve.Series> right = new ArrayList<>(List.of(byCopiesMs));
+        right.add(aMs);
+        LearningCurve.write(sweep, "exact accuracy against test-time compute (" + policy + ", " + questions.size() + " puzzles of "
+                + data.getFileName() + ")", "mean steps per puzzle, all copies (left); ms per puzzle (right)", left, "exact accuracy", right,
+                "exact accuracy");
+        out.printf("wrote %s%n", sweep);
+        out.flush();
         return 0;
     }
 

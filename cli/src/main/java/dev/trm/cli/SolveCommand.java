@@ -1,164 +1,192 @@
 package dev.trm.cli;
 
-import dev.trm.data.PuzzleCsv;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trm.runtime.Candidate;
+import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.task.PuzzleException;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trm solve}: puzzles through an exported model (the runtime), or the exact solver without one. */
+/**
+ * {@code trm solve}: puzzles through a TRM (the bundled model, or {@code --model}), or the exact
+ * Sudoku solver with {@code --exact}. Puzzles stream in batches: results print as each batch
+ * finishes, and a bad puzzle stops the run at its line after the results before it.
+ */
 @Command(name = "solve", mixinStandardHelpOptions = true,
-        description = "Solve puzzles given as arguments, in a file (plain lines or the HRM CSV layout) or on standard input,"
-                + " with a model exported by trm-export (--model), or with the exact Sudoku solver.")
+        description = "Solve puzzles given as arguments, in a file (plain lines or a CSV with a 'question' column) or on standard"
+                + " input, with the bundled TRM, another model exported by trm-export (--model), or the exact solver (--exact).")
 final class SolveCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Candidates listed in JSON when copies disagree. */
+    private static final int JSON_CANDIDATES = 3;
+
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzles; none: --file or standard input")
     List<String> puzzles = new ArrayList<>();
 
     @Option(names = {"-f", "--file"}, description = "puzzles, one per line, or a CSV with a 'question' column")
     Path file;
 
-    @Option(names = {"-m", "--model"}, description = "an ONNX step exported by trm-export (default: the exact Sudoku solver)")
+    @Option(names = {"-m", "--model"}, description = "an ONNX step exported by trm-export (default: the bundled Sudoku model)")
     Path model;
 
-    @Option(names = "--policy", defaultValue = "verified+q-halt",
-            description = "halting: fixed, q-halt[:P], verified, or A+B (default: ${DEFAULT-VALUE})")
-    String policy;
-
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE})")
-    String provider;
-
-    @Option(names = "--threads", defaultValue = "0", description = "intra-op threads on the CPU (0: one per core)")
-    int threads;
-
-    @Option(names = "--batch", defaultValue = "16", description = "puzzles run together (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--exact", description = "solve with the exact Sudoku solver instead of a model")
+    boolean exact;
 
     @Option(names = "--json", description = "one JSON object per puzzle, for scripts")
     boolean json;
+
+    @Mixin
+    RuntimeSettings runtime;
+
+    @Mixin
+    SolveSettings solve;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        List<String> input = new ArrayList<>(puzzles);
-        if (file != null) {
-            input.addAll(readFile(file));
+        runtime.validate();
+        solve.validate();
+        if (exact && model != null) {
+            throw new IllegalArgumentException("give --model or --exact, not both");
         }
-        if (input.isEmpty()) {
-            input.addAll(readLines(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))));
+        try (PuzzleInput input = PuzzleInput.of(puzzles, file, System.in)) {
+            return exact ? exact(input) : withModel(input);
         }
-        if (input.isEmpty()) {
-            throw new IllegalArgumentException("no puzzles given");
-        }
-        return model == null ? exact(input) : withModel(input);
     }
 
-    private int withModel(List<String> input) {
+    private int withModel(PuzzleInput input) {
         PrintWriter out = spec.commandLine().getOut();
-        HaltPolicy halt = HaltPolicy.parse(policy);
-        try (TrmModel m = TrmModel.load(model, new RuntimeOptions(Provider.parse(provider), threads, 0))) {
-            List<Solution> solutions = m.solveAll(input, halt, batch, null);
-            int unsolved = 0;
-            for (int i = 0; i < solutions.size(); i++) {
-                Solution s = solutions.get(i);
-                unsolved += s.solved() ? 0 : 1;
-                String where = solutions.size() == 1 ? "puzzle" : "puzzle " + (i + 1);
-                if (json) {
-                    out.printf("{\"puzzle\":\"%s\",\"answer\":\"%s\",\"solved\":%b,\"steps\":%d,\"halt\":\"%s\","
-                            + "\"halt_probability\":%.4f,\"ms\":%.3f}%n", escape(s.puzzle()), escape(s.answer()), s.solved(),
-                            s.steps(), s.haltReason(), s.haltProbabilities()[s.steps() - 1], s.nanos() / 1e6);
-                } else {
-                    out.print(m.task().render(s.answer()));
-                    out.printf("%s: %s after %d of %d steps (%s, halt probability %.3f), %.1f ms on %s%n%n", where,
-                            s.solved() ? "solved, verified" : "NOT solved", s.steps(), m.info().haltMaxSteps(), s.haltReason(),
-                            s.haltProbabilities()[s.steps() - 1], s.nanos() / 1e6, m.provider().name().toLowerCase());
-                }
-            }
-            out.flush();
-            return unsolved == 0 ? 0 : Trm.EXIT_BAD_INPUT;
-        }
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    private int exact(List<String> input) {
-        PrintWriter out = spec.commandLine().getOut();
+        HaltPolicy policy = solve.policy();
+        Effort effort = solve.effort();
         int unsolved = 0;
-        for (int i = 0; i < input.size(); i++) {
-            String where = input.size() == 1 ? "puzzle" : "puzzle " + (i + 1);
-            SudokuGrid q;
-            try {
-                q = SudokuGrid.parse(input.get(i)).requireConsistent();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-            }
-            long t0 = System.nanoTime();
-            SudokuSolver.Result r = SudokuSolver.solve(q, 2);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            unsolved += r.firstSolution() == null ? 1 : 0;
-            if (json) {
-                out.printf("{\"puzzle\":\"%s\",\"solved\":%b,\"answer\":%s,\"unique\":%b,\"dead_ends\":%d,\"ms\":%.3f}%n",
-                        q.toLine(), r.firstSolution() != null,
-                        r.firstSolution() == null ? "null" : "\"" + r.firstSolution().toLine() + "\"",
-                        r.isUnique(), r.deadEnds(), ms);
-            } else if (r.firstSolution() == null) {
-                out.printf("%s: no solution (%d dead ends, %.2f ms)%n", where, r.deadEnds(), ms);
-            } else {
-                out.print(r.firstSolution().render());
-                out.printf("%s: solved by the exact solver in %.2f ms, %d dead ends, %s%n%n", where, ms, r.deadEnds(),
-                        r.isUnique() ? "unique solution" : "more than one solution");
+        try (TrmModel m = BundledModel.load(model, runtime.options())) {
+            for (List<PuzzleInput.Entry> batch = input.take(runtime.batch()); !batch.isEmpty(); batch = input.take(runtime.batch())) {
+                List<String> texts = new ArrayList<>();
+                for (PuzzleInput.Entry e : batch) {
+                    texts.add(validated(m, e));
+                }
+                List<Solution> solutions = m.solveAll(texts, policy, effort, texts.size(), null);
+                for (int i = 0; i < solutions.size(); i++) {
+                    Solution s = solutions.get(i);
+                    unsolved += s.solved() ? 0 : 1;
+                    if (json) {
+                        out.println(json(batch.get(i).where(), s));
+                    } else {
+                        out.print(m.task().render(s.answer()));
+                        out.printf("%s: %s, %.1f ms on %s%n%n", batch.get(i).where(), describe(s, m.info().haltMaxSteps()),
+                                s.nanos() / 1e6, m.provider().name().toLowerCase());
+                    }
+                }
+                out.flush();
             }
         }
-        out.flush();
         return unsolved == 0 ? 0 : Trm.EXIT_BAD_INPUT;
     }
 
-    /** Puzzles of a file: the 'question' column of a CSV with a header, else one puzzle per line. */
-    static List<String> readFile(Path f) throws IOException {
-        String first;
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            first = r.readLine();
-        }
-        if (first != null && first.contains(PuzzleCsv.QUESTION) && first.contains(",")) {
-            List<String> out = new ArrayList<>();
-            for (PuzzleCsv.Row row : PuzzleCsv.read(f)) {
-                out.add(row.question());
-            }
-            return out;
-        }
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            return readLines(r);
+    /** The puzzle's text once the model's task accepts it; an error names where the puzzle came from. */
+    private static String validated(TrmModel m, PuzzleInput.Entry e) {
+        try {
+            m.task().encode(e.puzzle());
+            return e.puzzle();
+        } catch (InvalidPuzzleException ex) {
+            throw new IllegalArgumentException(e.where() + ": " + ex.getMessage(), ex);
         }
     }
 
-    private static List<String> readLines(BufferedReader r) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-            if (!line.trim().isEmpty()) {
-                lines.add(line);
+    /** One line for people: who solved it, whether it verified, and what it cost. */
+    static String describe(Solution s, int nSup) {
+        String cost = s.copies() == 1
+                ? s.steps() + " step" + (s.steps() == 1 ? "" : "s") + " (N_sup " + nSup + ")"
+                : s.copies() + " copies, " + s.totalSteps() + " steps in all";
+        if (Solution.EXACT.equals(s.solvedBy())) {
+            return "solved by the exact solver: the model did not verify an answer (" + cost + ")";
+        }
+        if (s.solved()) {
+            return "solved by the model and verified, " + cost + " (" + s.haltReason() + ")";
+        }
+        Candidate top = s.candidates().isEmpty() ? null : s.candidates().get(0);
+        return "NOT solved: no answer verified, " + cost
+                + (top != null && s.copies() > 1 ? "; shown: the answer " + top.votes() + " of " + s.copies() + " copies gave" : "");
+    }
+
+    private static String json(String where, Solution s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("where", where);
+        o.put("puzzle", s.puzzle());
+        o.put("answer", s.answer());
+        o.put("solved", s.solved());
+        o.put("solved_by", s.solvedBy());
+        o.put("steps", s.steps());
+        o.put("copies", s.copies());
+        o.put("total_steps", s.totalSteps());
+        o.put("halt", s.haltReason());
+        o.put("halt_probability", s.haltProbabilities()[s.haltProbabilities().length - 1]);
+        o.put("ms", s.nanos() / 1e6);
+        if (s.copies() > 1) {
+            ArrayNode c = o.putArray("candidates");
+            for (Candidate k : s.candidates().subList(0, Math.min(JSON_CANDIDATES, s.candidates().size()))) {
+                c.addObject().put("answer", k.answer()).put("votes", k.votes()).put("mean_halt_probability", k.meanHaltProbability());
             }
         }
-        return lines;
+        return o.toString();
+    }
+
+    private int exact(PuzzleInput input) {
+        PrintWriter out = spec.commandLine().getOut();
+        int unsolved = 0;
+        for (List<PuzzleInput.Entry> batch = input.take(runtime.batch()); !batch.isEmpty(); batch = input.take(runtime.batch())) {
+            for (PuzzleInput.Entry e : batch) {
+                SudokuGrid q;
+                try {
+                    q = SudokuGrid.parse(e.puzzle()).requireConsistent();
+                } catch (PuzzleException ex) {
+                    throw new IllegalArgumentException(e.where() + ": " + ex.getMessage(), ex);
+                }
+                long t0 = System.nanoTime();
+                SudokuSolver.Result r = SudokuSolver.solve(q, 2);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                unsolved += r.firstSolution() == null ? 1 : 0;
+                if (json) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("where", e.where());
+                    o.put("puzzle", q.toLine());
+                    o.put("solved", r.firstSolution() != null);
+                    o.put("solved_by", Solution.EXACT);
+                    o.put("answer", r.firstSolution() == null ? null : r.firstSolution().toLine());
+                    o.put("unique", r.isUnique());
+                    o.put("dead_ends", r.deadEnds());
+                    o.put("ms", ms);
+                    out.println(o);
+                } else if (r.firstSolution() == null) {
+                    out.printf("%s: no solution (%d dead ends, %.2f ms)%n", e.where(), r.deadEnds(), ms);
+                } else {
+                    out.print(r.firstSolution().render());
+                    out.printf("%s: solved by the exact solver in %.2f ms, %d dead ends, %s%n%n", e.where(), ms, r.deadEnds(),
+                            r.isUnique() ? "unique solution" : "more than one solution");
+                }
+            }
+            out.flush();
+        }
+        return unsolved == 0 ? 0 : Trm.EXIT_BAD_INPUT;
     }
 }

@@ -3,20 +3,27 @@ package dev.trm.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.trm.data.ArcSet;
+import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
 import dev.trm.model.DjlOps;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
+import dev.trm.train.GeneratedSudoku;
 import dev.trm.train.Losses;
 import dev.trm.train.Optimizer;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.Recipe;
+import dev.trm.train.SampleSource;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.TrainRun;
 import dev.trm.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +34,37 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code trm train}: trains a TRM preset on a Sudoku or Maze set, with evaluation, checkpoints and a plot. */
+/**
+ * {@code trm train}: trains a TRM on a Sudoku, Maze or ARC file, or on Sudoku puzzles generated on the
+ * fly, with evaluation, checkpoints and a plot. A recipe names a whole run; options given on the
+ * command line override it. {@code --resume} continues a checkpoint in its own folder, and options
+ * given with it (a larger {@code --steps}, a new schedule) extend or change the run.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a TRM (deep supervision with the ACT carry, AdamATan2, EMA) and write checkpoint.ckpt,"
                 + " metrics.jsonl and curve.png into --out.")
 final class TrainCommand implements Callable<Integer> {
+    /** Checkpoint info keys: how to rebuild the training stream and the held-out set on resume. */
+    static final String INFO_DATA = "data";
+    static final String INFO_DATA_FILE = "data_file";
+    static final String INFO_GENERATE = "generate";
+    static final String INFO_CURRICULUM = "curriculum";
+    static final String INFO_AUGMENT = "augment";
+    static final String INFO_EVAL_FILE = "eval_file";
+    static final String INFO_RECIPE = "recipe";
+    static final String ARC = "arc";
+    /** Checkpoint info key: the ARC variants per task, which fix the puzzle ids. */
+    static final String ARC_VARIANTS = "arc_variants";
+    /** Puzzles per evaluation batch at least (evaluation has no gradient, so it can run wider). */
+    private static final int MIN_EVAL_BATCH = 64;
+
+    @Option(names = "--recipe", description = "a named run (model, schedule, data, held-out set); see --list-recipes."
+            + " Options given with it override its values")
+    String recipeName;
+
+    @Option(names = "--list-recipes", description = "print the recipes and exit")
+    boolean listRecipes;
+
     @Option(names = "--preset", defaultValue = "sudoku-mlp-small",
             description = "model preset (default: ${DEFAULT-VALUE}); see `trm train --list-presets`")
     String preset;
@@ -48,6 +81,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", description = "training set: Sudoku or Maze CSV (HRM layout), or ARC tasks (.json)")
     Path data;
 
+    @Option(names = "--generate", paramLabel = "MIN-MAX",
+            description = "train on Sudoku puzzles generated on the fly with this many givens (fresh every sample) instead of --data")
+    String generate;
+
+    @Option(names = "--curriculum", defaultValue = "0", paramLabel = "STEPS",
+            description = "with --generate: the fewest givens fall from MAX to MIN over these steps (default: ${DEFAULT-VALUE}, none)")
+    long curriculum;
+
     @Option(names = "--eval-data", description = "held-out set evaluated with the EMA weights (ARC: the test pairs of --data)")
     Path evalData;
 
@@ -62,10 +103,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "train on the puzzles as given (default: the task's augmentation on the fly)")
     boolean noAugment;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "optimizer steps (default: ${DEFAULT-VALUE})") long steps;
+    @Option(names = "--steps", defaultValue = "3000", description = "optimizer steps (default: ${DEFAULT-VALUE}); with --resume,"
+            + " a larger value extends the run") long steps;
     @Option(names = "--batch", defaultValue = "64", description = "batch size (default: ${DEFAULT-VALUE})") int batch;
     @Option(names = "--lr", defaultValue = "1e-3", description = "learning rate (default: ${DEFAULT-VALUE}; reference 1e-4)") float lr;
     @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default: ${DEFAULT-VALUE}; reference 2000)") long warmup;
+    @Option(names = "--lr-min-ratio", defaultValue = "1",
+            description = "cosine decay after warm-up to lr x this at the last step (default: ${DEFAULT-VALUE}, constant, as the reference)")
+    float lrMinRatio;
     @Option(names = "--weight-decay", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE}; reference 1.0)") float weightDecay;
     @Option(names = "--puzzle-emb-lr", defaultValue = "1e-2", description = "(default: ${DEFAULT-VALUE})") float puzzleEmbLr;
     @Option(names = "--puzzle-emb-weight-decay", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE})") float puzzleEmbWd;
@@ -79,11 +124,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "500", description = "steps between evaluations and checkpoints (default: ${DEFAULT-VALUE})")
     long evalEvery;
 
-    @Option(names = "--resume", description = "continue from this checkpoint (its configs win)")
+    @Option(names = "--resume", description = "continue from this checkpoint, in its folder unless -o is given")
     Path resume;
 
-    @Option(names = {"-o", "--out"}, description = "output folder (default: runs/<preset>)")
+    @Option(names = {"-o", "--out"}, description = "output folder (default: runs/<recipe or preset>; with --resume, the checkpoint's folder)")
     Path out;
+
+    @Option(names = "--force", description = "write into a folder that holds another run (replacing its files)")
+    boolean force;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
     String device;
@@ -97,64 +145,70 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (listPresets) {
-            Presets.all().forEach((name, c) -> stdout.printf("%-18s %s %-9s D=%-4d T=%d n=%d N_sup=%-2d params=%,d%n", name, c.task(),
-                    c.variant(), c.hiddenSize(), c.hCycles(), c.lCycles(), c.haltMaxSteps(),
-                    new dev.trm.model.TrmParameters(c).trainableCount()));
-            stdout.flush();
+        if (listPresets || listRecipes) {
+            list(stdout);
             return 0;
-        }
-        if (data == null) {
-            throw new IllegalArgumentException("--data is required (a Sudoku or Maze CSV, or ARC tasks as JSON)");
         }
         Device dev = device(device);
         if (threads != null) {
             DjlOps.setThreads(threads);
         }
-        Path outDir = out != null ? out : Path.of("runs", preset);
-        Trainer trainer;
         Map<String, String> info = new LinkedHashMap<>();
-        info.put("data", data.toString());
+        Path outDir;
+        Path evalFile;
+        Trainer trainer;
         if (resume != null) {
             Checkpoint c = Checkpoint.read(resume);
-            trainer = Trainer.resume(c, samples(c.model().task(), data, !noAugment, c.train().seed(), arcVariants(c)), dev);
-            stdout.printf("resuming %s at step %d of %d%n", resume, c.step(), c.train().steps());
+            c.requireFinite();
+            rejectModelChanges();
+            outDir = out != null ? out : parentOf(resume);
+            if (!sameFolder(outDir, parentOf(resume))) {
+                refuseToReplaceAnotherRun(outDir);
+            }
             info.putAll(c.info());
+            TrainConfig train = trainConfig(c.train().toBuilder(), false);
+            if (train.batchSize() != c.train().batchSize()) {
+                throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
+                        + c.train().batchSize() + " slots)");
+            }
+            if (c.step() >= train.steps()) {
+                stdout.printf("%s is complete at step %d of %d: nothing to train (give --steps above %d to continue)%n", resume,
+                        c.step(), train.steps(), c.step());
+                stdout.flush();
+                return 0;
+            }
+            SampleSource samples = resumedSource(c, info, train);
+            trainer = Trainer.resume(c, train, samples, dev);
+            evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;
+            stdout.printf("resuming %s at step %d of %d into %s%n", resume, c.step(), train.steps(), outDir);
         } else {
-            TrmConfig model = overrides(Presets.get(preset));
-            TrainConfig train = new TrainConfig(batch, steps, lr, warmup, weightDecay, 0.9f, 0.95f, puzzleEmbLr, puzzleEmbWd,
-                    ema, exploration, 0.5f, loss, optimizer, seed, evalEvery);
-            PuzzleSamples samples = samples(model.task(), data, !noAugment, seed, arcVariants);
+            Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
+            TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
+            TrainConfig train = trainConfig(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), recipe == null);
+            outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
+            refuseToReplaceAnotherRun(outDir);
+            SampleSource samples = freshSource(model, train, recipe, info);
             if (model.task().equals(ARC)) {
                 model = model.withPuzzleIds(samples.numPuzzleIds());
                 info.put(ARC_VARIANTS, Integer.toString(arcVariants));
             }
+            evalFile = evalData;
+            if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
+                evalFile = writeHeldOut(outDir, recipe.heldOut());
+            }
+            if (recipe != null) {
+                info.put(INFO_RECIPE, recipe.name());
+            }
             trainer = new Trainer(model, train, samples, dev);
-            stdout.printf("training %s (%,d parameters) on %d %s puzzles from %s, %d steps of batch %d, on %s%n", preset,
-                    new dev.trm.model.TrmParameters(model).trainableCount(), samples.size(), model.task(), data, steps, batch, dev);
+            stdout.printf("training %s (%,d parameters) on %s, %d steps of batch %d, on %s, into %s%n",
+                    recipe != null ? "recipe " + recipe.name() : preset, new TrmParameters(model).trainableCount(),
+                    samples.describe(), train.steps(), train.batchSize(), dev, outDir);
         }
         stdout.flush();
         try (Trainer t = trainer) {
-            List<PuzzleSamples.Sample> eval = null;
-            if (t.modelConfig().task().equals(ARC)) {
-                if (evalData != null) {
-                    throw new IllegalArgumentException("--eval-data does not apply to ARC: a task's puzzle ids are learned, so "
-                            + "evaluation runs on the held-out test pairs of --data");
-                }
-                eval = t.samples().heldOut();
-                if (evalLimit > 0 && evalLimit < eval.size()) {
-                    eval = eval.subList(0, evalLimit);
-                }
-                info.put("eval_data", data + " test pairs (" + eval.size() + ")");
-            } else if (evalData != null) {
-                eval = samples(t.modelConfig().task(), evalData, false, 0, 0).originals();
-                if (evalLimit > 0 && evalLimit < eval.size()) {
-                    eval = eval.subList(0, evalLimit);
-                }
-                info.put("eval_data", evalData + " (" + eval.size() + " puzzles)");
-            }
-            Evaluation last = TrainRun.run(t, new TrainRun.Options(outDir, eval, Math.max(t.trainConfig().batchSize(), 64), info,
-                    System.err));
+            List<PuzzleSamples.Sample> eval = evaluationSet(t, evalFile, info);
+            Evaluation last = TrainRun.run(t, new TrainRun.Options(outDir, eval,
+                    Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), info, System.err));
             if (last != null) {
                 EvalCommand.printTable(stdout, t.modelConfig(), last);
             }
@@ -162,6 +216,88 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    private void list(PrintWriter stdout) {
+        if (listPresets) {
+            Presets.all().forEach((name, c) -> stdout.printf("%-18s %s%n", name, describe(c)));
+        }
+        if (listRecipes) {
+            Recipe.all().forEach((name, r) -> stdout.printf("%-16s %s%n%-16s %s; batch %d, %d steps, lr %g (min ratio %g),"
+                    + " EMA %g; held out: %d puzzles of %d-%d givens (seed %d)%n", name, r.summary(), "", describe(r.model()),
+                    r.train().batchSize(), r.train().steps(), r.train().lr(), r.train().lrMinRatio(), r.train().emaRate(),
+                    r.heldOut().count(), r.heldOut().minGivens(), r.heldOut().maxGivens(), r.heldOut().seed()));
+        }
+        stdout.flush();
+    }
+
+    private static String describe(TrmConfig c) {
+        return String.format("%s %-9s D=%-4d T=%d n=%d N_sup=%-2d params=%,d", c.task(), c.variant(), c.hiddenSize(), c.hCycles(),
+                c.lCycles(), c.haltMaxSteps(), new TrmParameters(c).trainableCount());
+    }
+
+    /** Whether an option was given on the command line (not just its default). */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /**
+     * The training config: every option's value for a plain run; for a recipe or a resumed run, only
+     * the options given on the command line change the base.
+     */
+    private TrainConfig trainConfig(TrainConfig.Builder b, boolean allOptions) {
+        if (allOptions || given("--batch")) {
+            b.batchSize(batch);
+        }
+        if (allOptions || given("--steps")) {
+            b.steps(steps);
+        }
+        if (allOptions || given("--lr")) {
+            b.lr(lr);
+        }
+        if (allOptions || given("--warmup")) {
+            b.warmupSteps(warmup);
+        }
+        if (allOptions || given("--lr-min-ratio")) {
+            b.lrMinRatio(lrMinRatio);
+        }
+        if (allOptions || given("--weight-decay")) {
+            b.weightDecay(weightDecay);
+        }
+        if (allOptions || given("--puzzle-emb-lr")) {
+            b.puzzleEmbLr(puzzleEmbLr);
+        }
+        if (allOptions || given("--puzzle-emb-weight-decay")) {
+            b.puzzleEmbWeightDecay(puzzleEmbWd);
+        }
+        if (allOptions || given("--ema")) {
+            b.emaRate(ema);
+        }
+        if (allOptions || given("--halt-exploration")) {
+            b.haltExplorationProb(exploration);
+        }
+        if (allOptions || given("--optimizer")) {
+            b.optimizer(optimizer);
+        }
+        if (allOptions || given("--loss")) {
+            b.crossEntropy(loss);
+        }
+        if (allOptions || given("--seed")) {
+            b.seed(seed);
+        }
+        if (allOptions || given("--eval-every")) {
+            b.evalInterval(evalEvery);
+        }
+        return b.build();
+    }
+
+    private void rejectModelChanges() {
+        for (String o : new String[] {"--recipe", "--preset", "--hidden", "--heads", "--h-cycles", "--l-cycles", "--halt-max-steps",
+            "--seed", "--arc-variants", "--generate", "--curriculum", "--no-augment"}) {
+            if (given(o)) {
+                throw new IllegalArgumentException(o + " cannot change on resume: the checkpoint fixes the model and its data stream");
+            }
+        }
     }
 
     private TrmConfig overrides(TrmConfig c) {
@@ -176,10 +312,122 @@ final class TrainCommand implements Callable<Integer> {
         return r;
     }
 
-    /** Loads a labelled set for a task, checking that the file holds that task. */
-    static final String ARC = "arc";
-    /** Checkpoint info key: the ARC variants per task, which fix the puzzle ids. */
-    static final String ARC_VARIANTS = "arc_variants";
+    /** The training stream of a new run: --generate, --data, or the recipe's generated stream. */
+    private SampleSource freshSource(TrmConfig model, TrainConfig train, Recipe recipe, Map<String, String> info) {
+        if (generate != null && data != null) {
+            throw new IllegalArgumentException("give --data or --generate, not both");
+        }
+        GeneratedSudoku.Spec gen = generate != null ? GeneratedSudoku.Spec.parse(generate, curriculum)
+                : data == null && recipe != null ? recipe.data() : null;
+        if (gen != null) {
+            if (given("--curriculum") && generate == null) {
+                gen = new GeneratedSudoku.Spec(gen.minGivens(), gen.maxGivens(), curriculum);
+            }
+            if (!model.task().equals("sudoku")) {
+                throw new IllegalArgumentException("--generate makes Sudoku puzzles, but the model is for " + model.task());
+            }
+            recordGenerated(info, gen, !noAugment);
+            return new GeneratedSudoku(gen, train.batchSize(), train.seed(), !noAugment);
+        }
+        if (data == null) {
+            throw new IllegalArgumentException("--data (a Sudoku or Maze CSV, or ARC tasks as JSON), --generate or --recipe is required");
+        }
+        info.put(INFO_DATA, data.toString());
+        info.put(INFO_DATA_FILE, data.toString());
+        info.put(INFO_AUGMENT, Boolean.toString(!noAugment));
+        return samples(model.task(), data, !noAugment, train.seed(), arcVariants);
+    }
+
+    private static void recordGenerated(Map<String, String> info, GeneratedSudoku.Spec gen, boolean augment) {
+        info.put(INFO_DATA, "generated Sudoku, givens " + gen + (gen.curriculumSteps() > 0
+                ? " (curriculum over " + gen.curriculumSteps() + " steps)" : ""));
+        info.put(INFO_GENERATE, gen.toString());
+        info.put(INFO_CURRICULUM, Long.toString(gen.curriculumSteps()));
+        info.put(INFO_AUGMENT, Boolean.toString(augment));
+    }
+
+    /** The training stream of a resumed run, rebuilt from the checkpoint's info (or a --data given now). */
+    private SampleSource resumedSource(Checkpoint c, Map<String, String> info, TrainConfig train) {
+        String task = c.model().task();
+        boolean augment = Boolean.parseBoolean(info.getOrDefault(INFO_AUGMENT, "true"));
+        if (data == null && info.containsKey(INFO_GENERATE)) {
+            GeneratedSudoku.Spec gen = GeneratedSudoku.Spec.parse(info.get(INFO_GENERATE),
+                    Long.parseLong(info.getOrDefault(INFO_CURRICULUM, "0")));
+            return new GeneratedSudoku(gen, train.batchSize(), train.seed(), augment);
+        }
+        Path file = data;
+        if (file == null) {
+            String recorded = info.getOrDefault(INFO_DATA_FILE, info.get(INFO_DATA));
+            if (recorded == null || !Files.exists(Path.of(recorded))) {
+                throw new IllegalArgumentException("--data is needed: the checkpoint's training file "
+                        + (recorded == null ? "is not recorded" : recorded + " is not there"));
+            }
+            file = Path.of(recorded);
+        }
+        info.put(INFO_DATA, file.toString());
+        info.put(INFO_DATA_FILE, file.toString());
+        return samples(task, file, augment, train.seed(), arcVariants(c));
+    }
+
+    /** Writes the recipe's held-out set into the run folder (once) and returns its path. */
+    private static Path writeHeldOut(Path outDir, Recipe.HeldOut h) throws IOException {
+        Path file = outDir.resolve(h.fileName());
+        if (!Files.exists(file)) {
+            Files.createDirectories(outDir);
+            PuzzleCsv.write(file, PuzzleSet.generateSudoku(h.count(), SudokuGenerator.Difficulty.givens(h.minGivens(), h.maxGivens()),
+                    h.seed()));
+        }
+        return file;
+    }
+
+    private List<PuzzleSamples.Sample> evaluationSet(Trainer t, Path evalFile, Map<String, String> info) {
+        List<PuzzleSamples.Sample> eval;
+        if (t.modelConfig().task().equals(ARC)) {
+            if (evalData != null) {
+                throw new IllegalArgumentException("--eval-data does not apply to ARC: a task's puzzle ids are learned, so "
+                        + "evaluation runs on the held-out test pairs of --data");
+            }
+            eval = limit(t.samples().heldOut());
+            info.put("eval_data", info.get(INFO_DATA) + " test pairs (" + eval.size() + ")");
+            return eval;
+        }
+        if (evalFile == null) {
+            return null;
+        }
+        eval = limit(samples(t.modelConfig().task(), evalFile, false, 0, 0).originals());
+        info.put(INFO_EVAL_FILE, evalFile.toString());
+        info.put("eval_data", evalFile + " (" + eval.size() + " puzzles)");
+        return eval;
+    }
+
+    private List<PuzzleSamples.Sample> limit(List<PuzzleSamples.Sample> rows) {
+        if (evalLimit < 0) {
+            throw new IllegalArgumentException("--eval-limit must be 0 (all) or more, got " + evalLimit);
+        }
+        return evalLimit > 0 && evalLimit < rows.size() ? rows.subList(0, evalLimit) : rows;
+    }
+
+    /** Refuses a folder that holds another run's files, unless --force. */
+    private void refuseToReplaceAnotherRun(Path outDir) {
+        if (force) {
+            return;
+        }
+        for (String f : new String[] {TrainRun.CHECKPOINT, TrainRun.METRICS}) {
+            if (Files.exists(outDir.resolve(f))) {
+                throw new IllegalArgumentException(outDir + " already holds a run (" + f + "); resume it with --resume "
+                        + outDir.resolve(TrainRun.CHECKPOINT) + ", pick another -o, or give --force to replace it");
+            }
+        }
+    }
+
+    private static Path parentOf(Path file) {
+        Path p = file.toAbsolutePath().getParent();
+        return p != null ? p : Path.of(".");
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
 
     /** A training set; for ARC, {@code arcVariants} and {@code seed} decide the puzzle ids. */
     static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {

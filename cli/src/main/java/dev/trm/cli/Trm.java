@@ -1,7 +1,9 @@
 package dev.trm.cli;
 
 import dev.trm.data.DataFormatException;
+import dev.trm.runtime.TrmRuntimeException;
 import dev.trm.task.PuzzleException;
+import dev.trm.train.DivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,13 +14,19 @@ import picocli.CommandLine.Command;
  * what and where), 2 a usage error.
  */
 @Command(name = "trm", mixinStandardHelpOptions = true, version = "trm 0.1.0",
-        description = "Tiny Recursive Models: puzzles, data sets and (as they land) train, export, eval, bench.",
+        description = "Tiny Recursive Models: solve puzzles with a TRM, make data sets, train, export, evaluate and benchmark.",
         subcommands = {SolveCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, BenchCommand.class})
 public final class Trm {
     /** Exit code of bad input or a failed check. */
     public static final int EXIT_BAD_INPUT = 1;
 
+    /** java.util.logging's line format (the runtime logs through it): one line, no timestamp. */
+    private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
+
     public static void main(String[] args) {
+        if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
+            System.setProperty(LOG_FORMAT_PROPERTY, "trm: %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -32,7 +40,7 @@ public final class Trm {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (e instanceof DataFormatException || e instanceof PuzzleException || e instanceof IOException
-                || e instanceof IllegalArgumentException || e instanceof dev.trm.runtime.TrmRuntimeException) {
+                || e instanceof IllegalArgumentException || e instanceof TrmRuntimeException || e instanceof DivergedException) {
             err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;

@@ -1,0 +1,44 @@
+package dev.trm.cli;
+
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.HaltPolicy;
+import picocli.CommandLine.Option;
+
+/** How a model solves: when a copy stops, how much test-time compute a puzzle may take, and the exact fallback. */
+final class SolveSettings {
+    @Option(names = "--policy", defaultValue = "verified+q-halt",
+            description = "when a copy stops: fixed, q-halt[:P], verified, or A+B (default: ${DEFAULT-VALUE})")
+    String policy;
+
+    @Option(names = "--effort", defaultValue = "adaptive",
+            description = "test-time compute: plain (one copy, N_sup steps), adaptive (more copies and steps only for puzzles one"
+                    + " copy does not verify), or stages COPIESxSTEPS,... with STEPS a number or N, 2N, ... (default: ${DEFAULT-VALUE})")
+    String effort;
+
+    @Option(names = "--fallback", defaultValue = "none",
+            description = "none, or exact: the exact solver completes a puzzle the model did not verify (reported as such)")
+    String fallback;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the copies' augmentations (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    HaltPolicy policy() {
+        return HaltPolicy.parse(policy);
+    }
+
+    Effort effort() {
+        boolean exact;
+        switch (fallback) {
+            case "none": exact = false; break;
+            case "exact": exact = true; break;
+            default: throw new IllegalArgumentException("--fallback: expected none or exact, got '" + fallback + "'");
+        }
+        return Effort.parse(effort).withSeed(seed).withFallback(exact);
+    }
+
+    /** Checks every option now, so a bad one is an error even where it would not be used. */
+    void validate() {
+        policy();
+        effort();
+    }
+}
