@@ -122,7 +122,7 @@ public final class StepVerifier {
         return new Report(batch, steps, worst, TOLERANCE);
     }
 
-    /** Runs the ONNX step once: {y', z', logits, q_halt}. */
+    /** Runs the ONNX step once: {y', z', logits, q_halt, q_continue}. */
     static float[][] run(OrtEnvironment env, OrtSession session, TrmConfig c, long[] tokens, long[] ids, float[] y, float[] z)
             throws OrtException {
         int batch = ids.length;
@@ -135,7 +135,7 @@ public final class StepVerifier {
             inputs.put(StepContract.IN_Z, OnnxTensor.createTensor(env, FloatBuffer.wrap(z), state));
             try (OrtSession.Result r = session.run(inputs)) {
                 return new float[][] {floats(r, StepContract.OUT_Y), floats(r, StepContract.OUT_Z),
-                    floats(r, StepContract.OUT_LOGITS), floats(r, StepContract.OUT_Q_HALT)};
+                    floats(r, StepContract.OUT_LOGITS), floats(r, StepContract.OUT_Q_HALT), floats(r, StepContract.OUT_Q_CONTINUE)};
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);
