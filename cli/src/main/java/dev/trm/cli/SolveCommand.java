@@ -116,16 +116,17 @@ final class SolveCommand implements Callable<Integer> {
     /** One line for people: who solved it, whether it verified, and what it cost. */
     static String describe(Solution s, int nSup) {
         String cost = s.copies() == 1
-                ? s.steps() + " step" + (s.steps() == 1 ? "" : "s") + " (N_sup " + nSup + ")"
-                : s.copies() + " copies, " + s.totalSteps() + " steps in all";
+                ? s.steps() + (s.steps() == 1 ? " step" : " steps") + " of N_sup " + nSup + " (stopped: " + s.haltReason() + ")"
+                : s.copies() + " copies, " + s.totalSteps() + " steps in all (the answer's copy: " + s.steps() + " steps, stopped: "
+                        + s.haltReason() + ")";
         if (Solution.EXACT.equals(s.solvedBy())) {
-            return "solved by the exact solver: the model did not verify an answer (" + cost + ")";
+            return "solved by the exact solver after the model verified no answer; model: " + cost;
         }
         if (s.solved()) {
-            return "solved by the model and verified, " + cost + " (" + s.haltReason() + ")";
+            return "solved by the model and verified: " + cost;
         }
         Candidate top = s.candidates().isEmpty() ? null : s.candidates().get(0);
-        return "NOT solved: no answer verified, " + cost
+        return "NOT solved: no answer verified; " + cost
                 + (top != null && s.copies() > 1 ? "; shown: the answer " + top.votes() + " of " + s.copies() + " copies gave" : "");
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,11 +56,16 @@ class ExportCommandTest {
         Path onnx = dir.resolve("m.onnx");
         assertEquals(0, trm("export", checkpoint.toString(), "-o", onnx.toString()).code());
         String puzzle = "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.";
-        TrmCommandTest.Run r = trm("solve", "--model", onnx.toString(), "--policy", "fixed", "--provider", "cpu", puzzle);
+        TrmCommandTest.Run r = trm("solve", "--model", onnx.toString(), "--policy", "fixed", "--effort", "plain", "--provider", "cpu",
+                puzzle);
         assertTrue(r.code() == 0 || r.code() == 1, r.err());
-        assertTrue(r.out().contains("after 3 of 3 steps (max-steps"), r.out());
+        assertTrue(r.out().contains("3 steps of N_sup 3 (stopped: max-steps)"), r.out());
         TrmCommandTest.Run json = trm("solve", "--model", onnx.toString(), "--json", "--policy", "q-halt:0.9", puzzle);
-        assertTrue(json.out().startsWith("{\"puzzle\":\"" + puzzle + "\",\"answer\":\""), json.out());
+        JsonNode line = new ObjectMapper().readTree(json.out());
+        assertEquals(puzzle, line.path("puzzle").asText(), json.out());
+        assertEquals(81, line.path("answer").asText().length(), json.out());
+        assertEquals("puzzle", line.path("where").asText());
+        assertTrue(line.path("copies").asInt() >= 1 && line.path("total_steps").asInt() >= line.path("steps").asInt(), json.out());
         TrmCommandTest.Run bad = trm("solve", "--model", onnx.toString(), "123");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("puzzle: sudoku: a Sudoku has 81 cells"), bad.err());
@@ -103,6 +110,9 @@ class ExportCommandTest {
         TrmCommandTest.Run unwritable = trm("export", checkpoint.toString(), "-o", blocker.resolve("m.onnx").toString());
         assertEquals(1, unwritable.code());
         assertTrue(unwritable.err().contains("trm export: cannot write " + blocker.resolve("m.onnx")), unwritable.err());
+        TrmCommandTest.Run folder = trm("export", checkpoint.toString(), "-o", dir.toString());
+        assertEquals(1, folder.code());
+        assertTrue(folder.err().contains("cannot write " + dir + ": it is a folder"), folder.err());
         TrmCommandTest.Run nothing = trm("export", "-o", onnx.toString());
         assertEquals(1, nothing.code());
         assertTrue(nothing.err().contains("nothing to export"), nothing.err());

@@ -5,11 +5,15 @@ import static dev.trm.cli.TrmCommandTest.trm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.io.SafeTensors;
+import dev.trm.model.TrmParameters;
 import dev.trm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +50,69 @@ class TrainCommandTest {
                 "-o", out.toString());
         assertEquals(0, again.code(), again.err());
         assertEquals(6, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void aRunIsNeverReplacedSilentlyAndResumesInItsOwnFolder() throws IOException {
+        Path out = dir.resolve("gen");
+        TrmCommandTest.Run first = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
+                "-o", out.toString());
+        assertEquals(0, first.code(), first.err());
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        assertEquals("30-40", c.info().get("generate"));
+        TrmCommandTest.Run again = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
+                "-o", out.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains(out + " already holds a run"), again.err());
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "the run is untouched");
+        // resuming needs neither the data nor the folder again, and a larger --steps extends the finished run
+        TrmCommandTest.Run extend = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--steps", "4");
+        assertEquals(0, extend.code(), extend.err());
+        assertEquals(4, Checkpoint.read(out.resolve("checkpoint.ckpt")).step());
+        assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        // a finished run resumed elsewhere says so and writes nothing
+        Path elsewhere = dir.resolve("elsewhere");
+        TrmCommandTest.Run done = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "-o", elsewhere.toString());
+        assertEquals(0, done.code(), done.err());
+        assertTrue(done.out().contains("is complete at step 4 of 4"), done.out());
+        assertTrue(!Files.exists(elsewhere), "nothing written");
+        TrmCommandTest.Run forced = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
+                "-o", out.toString(), "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertEquals(1, Checkpoint.read(out.resolve("checkpoint.ckpt")).step());
+        TrmCommandTest.Run changeModel = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--hidden", "64");
+        assertEquals(1, changeModel.code());
+        assertTrue(changeModel.err().contains("--hidden cannot change on resume"), changeModel.err());
+    }
+
+    @Test
+    void aCheckpointOfNonFiniteWeightsIsRefused() throws IOException {
+        Path out = dir.resolve("nan");
+        assertEquals(0, trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
+                "-o", out.toString()).code());
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        Map<String, SafeTensors.Tensor> weights = new LinkedHashMap<>(c.weights());
+        SafeTensors.Tensor head = weights.get(TrmParameters.LM_HEAD);
+        float[] nan = head.floats().clone();
+        nan[0] = Float.NaN;
+        weights.put(TrmParameters.LM_HEAD, SafeTensors.Tensor.of(nan, head.shape()));
+        Path bad = dir.resolve("nan.ckpt");
+        new Checkpoint(c.model(), c.train(), c.step(), c.dataPosition(), c.info(), weights, c.ema(), c.optimizer(), c.carry()).write(bad);
+        Path test = dir.resolve("test.csv");
+        assertEquals(0, trm("data", "generate", "--count", "2", "--seed", "2", "-o", test.toString()).code());
+        TrmCommandTest.Run eval = trm("eval", bad.toString(), test.toString());
+        assertEquals(1, eval.code());
+        assertTrue(eval.err().contains("holds NaN: the run diverged"), eval.err());
+        TrmCommandTest.Run resume = trm("train", "--resume", bad.toString(), "--steps", "3", "-o", dir.resolve("r").toString());
+        assertEquals(1, resume.code());
+        assertTrue(resume.err().contains("holds NaN"), resume.err());
+    }
+
+    @Test
+    void recipesAreListed() {
+        TrmCommandTest.Run r = trm("train", "--list-recipes");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("sudoku-default"), r.out());
     }
 
     @Test

@@ -40,28 +40,78 @@ class TrmCommandTest {
         return p;
     }
 
+    static final String PUZZLE = "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.";
+    static final String SOLUTION = "981725634546831792237694185765248319892513476314967528129356847673482951458179263";
+
     @Test
-    void solvePrintsTheGrid() {
-        Run r = trm("solve", "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.");
+    void solveRunsTheBundledModelAndSaysSo() {
+        Run r = trm("solve", PUZZLE);
+        assertTrue(r.code() == 0 || r.code() == 1, r.err());
+        assertTrue(r.out().contains("puzzle: solved by the model and verified") || r.out().contains("puzzle: NOT solved"), r.out());
+        assertTrue(r.out().contains("N_sup") || r.out().contains("copies"), r.out());
+    }
+
+    @Test
+    void solvePrintsTheGridOfTheExactSolver() throws IOException {
+        Run r = trm("solve", "--exact", PUZZLE);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("9 8 1 | 7 2 5 | 6 3 4\n"), r.out());
         assertTrue(r.out().contains("unique solution"));
-        Run json = trm("solve", "--json", "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.");
-        assertTrue(json.out().contains("\"answer\":\"981725634546831792237694185765248319892513476314967528129356847673482951458179263\""));
+        Run json = trm("solve", "--exact", "--json", PUZZLE);
+        assertEquals(SOLUTION, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).path("answer").asText());
     }
 
     @Test
     void solveRejectsBadPuzzles() {
-        Run shortOne = trm("solve", "123");
+        Run shortOne = trm("solve", "--exact", "123");
         assertEquals(1, shortOne.code());
         assertTrue(shortOne.err().contains("trm solve: puzzle: a Sudoku has 81 cells, got 3 characters"), shortOne.err());
-        Run conflict = trm("solve", "11" + ".".repeat(79));
+        Run conflict = trm("solve", "--exact", "11" + ".".repeat(79));
         assertEquals(1, conflict.code());
         assertTrue(conflict.err().contains("contradictory givens: row 1 has two 1s"), conflict.err());
-        Run unsolvable = trm("solve", "12345678." + "........9" + ".".repeat(63));
+        Run unsolvable = trm("solve", "--exact", "12345678." + "........9" + ".".repeat(63));
         assertEquals(1, unsolvable.code());
         assertTrue(unsolvable.out().contains("no solution"));
+        Run withModel = trm("solve", "123");
+        assertEquals(1, withModel.code());
+        assertTrue(withModel.err().contains("trm solve: puzzle: sudoku: a Sudoku has 81 cells, got 3 characters"), withModel.err());
         assertEquals(2, trm("solve", "--nope").code());
+    }
+
+    @Test
+    void badLinesAreNamedByFileAndLineAfterTheResultsBeforeThem() throws IOException {
+        Path f = dir.resolve("puzzles.txt");
+        Files.writeString(f, PUZZLE + "\n\n" + PUZZLE + "\n" + "12x" + "\n");
+        Run r = trm("solve", "--exact", "--batch", "2", "-f", f.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("trm solve: " + f + ":4: "), r.err());
+        assertTrue(r.out().contains(f + ":1: solved by the exact solver") && r.out().contains(f + ":3: solved by the exact solver"),
+                "the batch before the bad line is printed: " + r.out());
+        Path empty = dir.resolve("empty.txt");
+        Files.writeString(empty, "");
+        Run none = trm("solve", "-f", empty.toString());
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains(empty + ": no puzzles in it"), none.err());
+        Path bomCsv = dir.resolve("questions.csv");
+        Files.writeString(bomCsv, "\uFEFFquestion\n" + PUZZLE + "\n");
+        Run csv = trm("solve", "--exact", "-f", bomCsv.toString());
+        assertEquals(0, csv.code(), csv.err());
+        assertTrue(csv.out().contains(bomCsv + ":2: solved"), csv.out());
+    }
+
+    @Test
+    void badOptionsAreErrorsEvenWhereUnused() {
+        for (String[] bad : new String[][] {{"--provider", "nonsense"}, {"--policy", "bogus"}, {"--batch", "0"},
+            {"--threads", "-5"}, {"--threads", "10000"}, {"--effort", "lots"}, {"--fallback", "maybe"}}) {
+            Run r = trm("solve", "--exact", bad[0], bad[1], PUZZLE);
+            assertEquals(1, r.code(), String.join(" ", bad));
+            assertTrue(r.err().startsWith("trm solve: "), r.err());
+        }
+        Run threads = trm("solve", "--threads", "10000", PUZZLE);
+        assertTrue(threads.err().contains("per core"), threads.err());
+        Run limit = trm("eval", "--limit", "-5", "model.onnx", "data.csv");
+        assertEquals(1, limit.code());
+        assertTrue(limit.err().contains("--limit must be 0 (all) or more, got -5"), limit.err());
     }
 
     @Test

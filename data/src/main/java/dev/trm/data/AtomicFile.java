@@ -3,6 +3,7 @@ package dev.trm.data;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +19,9 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** A temporary file older than this belongs to a writer that was killed. */
+    static final long STALE_MILLIS = 10 * 60 * 1000L;
+
     private AtomicFile() {
     }
 
@@ -26,6 +30,9 @@ public final class AtomicFile {
      * fail before it starts rather than at the end. Returns the folder.
      */
     public static Path requireWritableFolder(Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            throw new IOException("cannot write " + target + ": it is a folder; give a file name");
+        }
         Path dir = target.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
@@ -36,6 +43,27 @@ public final class AtomicFile {
             throw new IOException("cannot write " + target + ": folder " + dir + " is not writable");
         }
         return dir;
+    }
+
+    /**
+     * Deletes temporary siblings of a target that a killed writer left behind ({@code .NAME.<n>.tmp}
+     * older than {@link #STALE_MILLIS}; a live write takes seconds).
+     */
+    static void removeStaleTemporaries(Path dir, String name) {
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "." + name + ".*.tmp")) {
+            for (Path t : temps) {
+                try {
+                    if (now - Files.getLastModifiedTime(t).toMillis() > STALE_MILLIS) {
+                        Files.deleteIfExists(t);
+                    }
+                } catch (IOException e) {
+                    // another process's file, or gone already: leave it
+                }
+            }
+        } catch (IOException e) {
+            // the folder cannot be listed: the write itself will report what is wrong
+        }
     }
 
     /** Temporary files start private (rw-------); the finished file should read like any other (rw-r--r--). */
@@ -53,6 +81,7 @@ public final class AtomicFile {
     public static void write(Path target, Writer body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = requireWritableFolder(target);
+        removeStaleTemporaries(dir, absolute.getFileName().toString());
         Path temp;
         try {
             temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");

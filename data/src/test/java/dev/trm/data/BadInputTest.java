@@ -211,4 +211,24 @@ class BadInputTest {
             assertEquals(1, files.count());
         }
     }
+
+    @Test
+    void temporaryFilesOfAKilledWriterAreRemovedByTheNextWrite() throws IOException {
+        Path out = dir.resolve("run/checkpoint.ckpt");
+        Files.createDirectories(out.getParent());
+        Path stale = out.getParent().resolve(".checkpoint.ckpt.123.tmp");
+        Path live = out.getParent().resolve(".checkpoint.ckpt.456.tmp");
+        Path other = out.getParent().resolve(".metrics.jsonl.789.tmp");
+        for (Path p : List.of(stale, live, other)) {
+            Files.writeString(p, "half");
+        }
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - AtomicFile.STALE_MILLIS - 1000);
+        Files.setLastModifiedTime(stale, old);
+        Files.setLastModifiedTime(other, old);
+        AtomicFile.write(out, o -> o.write(7));
+        assertTrue(Files.notExists(stale), "a killed writer's file is removed");
+        assertTrue(Files.exists(live), "a file being written now is left alone");
+        assertTrue(Files.exists(other), "another target's files are not this write's business");
+    }
 }

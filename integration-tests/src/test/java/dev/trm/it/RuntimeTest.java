@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.trm.data.Example;
+import ai.onnx.proto.OnnxMl;
 import dev.trm.export.Exporter;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -20,6 +21,7 @@ import dev.trm.runtime.Provider;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
+import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.runtime.TrmRuntimeException;
 import dev.trm.task.sudoku.SudokuCodec;
@@ -246,6 +248,24 @@ class RuntimeTest {
                 () -> model.solve("#".repeat(900), HaltPolicy.fixed()));
         assertTrue(maze.getMessage().contains("81 cells"), maze.getMessage());
         assertTrue(TrmRuntimeException.class.isAssignableFrom(InvalidPuzzleException.class));
+    }
+
+    @Test
+    void metadataThatDisagreesWithTheGraphIsALoadErrorNamingTheField() throws Exception {
+        OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+        for (String v : new String[] {"12", "5"}) {
+            OnnxMl.ModelProto.Builder edited = proto.toBuilder();
+            for (int i = 0; i < edited.getMetadataPropsCount(); i++) {
+                if (edited.getMetadataProps(i).getKey().equals(StepContract.VOCAB)) {
+                    edited.setMetadataProps(i, edited.getMetadataProps(i).toBuilder().setValue(v));
+                }
+            }
+            Path file = dir.resolve("v" + v + ".onnx");
+            Files.write(file, edited.build().toByteArray());
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> TrmModel.load(file, RuntimeOptions.cpu()));
+            assertTrue(e.getMessage().contains("'logits' is [batch, 81, 11] in the graph but [batch, 81, " + v + "] by the metadata"
+                    + " (trm.S, trm.V)"), e.getMessage());
+        }
     }
 
     /** RSS after a full collection, so that direct buffers waiting for the GC do not count as growth. */
