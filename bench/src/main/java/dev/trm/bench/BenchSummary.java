@@ -57,7 +57,7 @@ public final class BenchSummary {
     }
 
     public static void run(Options o, PrintWriter out) throws OrtException, IOException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = TrmModel.environment();
         double ceiling = 0;
         StringBuilder sides = new StringBuilder();
         for (int side : ReferenceBenchmark.CEILING_SIDES) {

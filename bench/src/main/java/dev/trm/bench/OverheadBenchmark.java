@@ -55,7 +55,7 @@ public class OverheadBenchmark {
         byte[] bytes = BenchModels.presetModel(preset);
         model = TrmModel.load(bytes, RuntimeOptions.cpu());
         puzzle = BenchModels.puzzles(1);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = TrmModel.environment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(bytes, o);

@@ -61,7 +61,7 @@ public class ReferenceBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws OrtException {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            OrtEnvironment env = TrmModel.environment();
             matmul = env.createSession(matmulModel(side), new OrtSession.SessionOptions());
             float[] a = new float[side * side];
             Random rng = new Random(0);

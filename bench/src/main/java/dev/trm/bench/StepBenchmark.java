@@ -1,5 +1,6 @@
 package dev.trm.bench;
 
+import dev.trm.runtime.TrmModel;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -67,7 +68,7 @@ public class StepBenchmark {
     public void setUp() throws OrtException {
         TrmConfig c = Presets.get(preset);
         Map<String, float[]> values = BenchModels.randomWeights(c);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = TrmModel.environment();
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         session = env.createSession(BenchModels.onnx(c, values), opts);

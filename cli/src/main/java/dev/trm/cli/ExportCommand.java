@@ -2,6 +2,7 @@ package dev.trm.cli;
 
 import dev.trm.export.Exporter;
 import dev.trm.export.OfficialWeights;
+import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
@@ -60,12 +61,23 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--verify-data", description = "puzzles of the model's task to verify on (default: generated Sudoku puzzles)")
     Path verifyData;
 
+    @Option(names = "--quantize", defaultValue = "none",
+            description = "none, or int8: the blocks' matmuls in int8 (per-channel weight scales, activations quantized at run"
+                    + " time), checked by its answers against the fp32 step (default: ${DEFAULT-VALUE})")
+    String quantize;
+
+    @Option(names = "--weights", defaultValue = "fp32",
+            description = "fp32, or fp16: store the float weights in half precision (half the file; computed in fp32)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String weights;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        WeightEncoding encoding = WeightEncoding.of(quantize, weights);
         TrmConfig config;
         Map<String, float[]> values;
         Map<String, String> provenance = new LinkedHashMap<>();
@@ -103,13 +115,17 @@ final class ExportCommand implements Callable<Integer> {
                 : TrainCommand.samples(config.task(), verifyData, false, 0, 0).originals();
         long t0 = System.nanoTime();
         Exporter.Result r;
-        r = Exporter.export(config, values, provenance, samples, verify, out); // a failed check's message holds the table
+        r = Exporter.export(config, values, provenance, samples, verify, out, encoding); // a failed check's message holds the table
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (r.report() != null) {
             stdout.print(r.report().table());
         }
-        stdout.printf("wrote %s: %,d bytes (%.2f bytes per parameter, %,d parameters), %s %s, T=%d n=%d N_sup=%d, in %.1f s%s%n",
-                out, r.onnx().length, (double) r.onnx().length / Exporter.floats(config), Exporter.floats(config), config.task(),
+        if (r.quantized() != null) {
+            stdout.print(r.quantized().table());
+        }
+        stdout.printf("wrote %s: %,d bytes (%s; %.2f bytes per parameter, %,d parameters), %s %s, T=%d n=%d N_sup=%d, in %.1f s%s%n",
+                out, r.onnx().length, encoding.describe(), (double) r.onnx().length / Exporter.floats(config), Exporter.floats(config),
+                config.task(),
                 config.variant().name().toLowerCase(), config.hCycles(), config.lCycles(), config.haltMaxSteps(), seconds,
                 verify ? " (export + verification)" : " (not verified)");
         stdout.flush();

@@ -23,8 +23,18 @@ public final class Exporter {
     /** Puzzles used for verification when no data set is given. */
     public static final int DEFAULT_VERIFY_PUZZLES = 8;
 
-    /** What an export produced. */
-    public record Result(byte[] onnx, StepVerifier.Report report) {
+    /** Puzzles a quantized or fp16 export is checked on when no data set is given (generated, 24-34 givens). */
+    public static final int QUANTIZED_VERIFY_PUZZLES = 200;
+    private static final int EVERYDAY_MIN_GIVENS = 24;
+    private static final int EVERYDAY_MAX_GIVENS = 34;
+
+    /**
+     * What an export produced.
+     *
+     * @param report    the fp32 step's side-by-side parity with the trainer (null when not verified)
+     * @param quantized for an int8 or fp16 file: its answers against the fp32 step's (null otherwise)
+     */
+    public record Result(byte[] onnx, StepVerifier.Report report, QuantizedVerifier.Report quantized) {
     }
 
     private Exporter() {
@@ -38,39 +48,76 @@ public final class Exporter {
     public static Result export(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance,
                                 List<PuzzleSamples.Sample> verifySamples, boolean verify, Path out)
             throws IOException, OrtException {
+        return export(config, values, provenance, verifySamples, verify, out, WeightEncoding.FP32);
+    }
+
+    /**
+     * An export whose weights are stored as {@code encoding} says. The fp32 step is checked for
+     * parity with the trainer; an int8 or fp16 file is then checked by its answers against the fp32
+     * step (see {@link QuantizedVerifier}). Either failure leaves no file.
+     */
+    public static Result export(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance,
+                                List<PuzzleSamples.Sample> verifySamples, boolean verify, Path out, WeightEncoding encoding)
+            throws IOException, OrtException {
         if (out != null) {
             AtomicFile.requireWritableFolder(out);
         }
-        OnnxMl.ModelProto model = StepExport.build(config, values, provenance);
-        byte[] bytes = model.toByteArray();
+        byte[] fp32 = StepExport.build(config, values, provenance).toByteArray();
         StepVerifier.Report report = null;
         if (verify) {
             long[][] batch = verificationBatch(config, verifySamples);
-            report = StepVerifier.verify(config, values, bytes, batch[0], batch[1]);
+            report = StepVerifier.verify(config, values, fp32, batch[0], batch[1]);
             if (!report.passed()) {
-                throw new VerificationException(report);
+                throw new VerificationException(report.table(), String.format("the ONNX step differs from the trainer's step (max"
+                        + " relative error %.2e >= %s)", report.maxOneStepError(), report.tolerance()));
+            }
+        }
+        byte[] bytes = encoding.isFp32() ? fp32 : StepExport.build(config, values, provenance, encoding).toByteArray();
+        QuantizedVerifier.Report quantized = null;
+        if (verify && !encoding.isFp32()) {
+            List<String>[] set = answeredPuzzles(config, verifySamples);
+            quantized = QuantizedVerifier.verify(fp32, bytes, set[0], set[1]);
+            if (!quantized.passed()) {
+                throw new VerificationException(quantized.table(), "the " + encoding.describe() + " step's answers differ from the"
+                        + " fp32 step's beyond the bound");
             }
         }
         if (out != null) {
             AtomicFile.write(out, o -> o.write(bytes));
         }
-        return new Result(bytes, report);
+        return new Result(bytes, report, quantized);
     }
 
-    /** Thrown when the exported step does not compute the trainer's step; carries the report. */
+    /** Puzzles with answers, as text: the verification set's, or generated everyday Sudoku puzzles. */
+    @SuppressWarnings("unchecked")
+    static List<String>[] answeredPuzzles(TrmConfig c, List<PuzzleSamples.Sample> samples) {
+        List<String> puzzles = new java.util.ArrayList<>();
+        List<String> answers = new java.util.ArrayList<>();
+        dev.trm.runtime.PuzzleTask task = dev.trm.runtime.PuzzleTask.forName(c.task());
+        if (samples != null && !samples.isEmpty()) {
+            for (PuzzleSamples.Sample s : samples) {
+                puzzles.add(task.decode(s.tokens()));
+                answers.add(task.decode(s.labels()));
+            }
+        } else if ("sudoku".equals(c.task())) {
+            SudokuGenerator gen = new SudokuGenerator(0);
+            for (int i = 0; i < QUANTIZED_VERIFY_PUZZLES; i++) {
+                SudokuGenerator.Puzzle p = gen.next(SudokuGenerator.Difficulty.givens(EVERYDAY_MIN_GIVENS, EVERYDAY_MAX_GIVENS));
+                puzzles.add(p.question().toLine());
+                answers.add(p.answer().toLine());
+            }
+        } else {
+            throw new IllegalArgumentException("checking a " + c.task() + " model's quantized answers needs --verify-data");
+        }
+        return new List[] {puzzles, answers};
+    }
+
+    /** Thrown when a verification fails: the message says which, and holds the report's table. */
     public static final class VerificationException extends IOException {
         private static final long serialVersionUID = 1L;
-        private final transient StepVerifier.Report report;
 
-        VerificationException(StepVerifier.Report report) {
-            super("verification failed: the ONNX step differs from the trainer's step (max relative error "
-                    + String.format("%.2e", report.maxOneStepError()) + " >= " + report.tolerance() + "); no file written\n"
-                    + report.table());
-            this.report = report;
-        }
-
-        public StepVerifier.Report report() {
-            return report;
+        VerificationException(String table, String what) {
+            super("verification failed: " + what + "; no file written\n" + table);
         }
     }
 
@@ -114,6 +161,9 @@ public final class Exporter {
         p.put(StepContract.TRAINING_STEP, Long.toString(step));
         if (info.containsKey("data")) {
             p.put(StepContract.DATASET, info.get("data"));
+        }
+        if (info.containsKey("recipe")) {
+            p.put(StepContract.RECIPE, info.get("recipe"));
         }
         if (info.containsKey("eval_exact_accuracy")) {
             p.put(StepContract.EVAL_ACCURACY, "exact " + info.get("eval_exact_accuracy") + ", blank cells "

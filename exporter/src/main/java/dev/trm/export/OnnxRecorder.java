@@ -29,13 +29,29 @@ public final class OnnxRecorder implements TensorOps<String> {
     private final List<String> scopes = new ArrayList<>();
     private final Map<String, Integer> counters = new HashMap<>();
 
+    /** How the recorder stores weights: fp32 as trained, or the block matmuls in int8, and fp16 storage. */
+    private final WeightEncoding encoding;
+    /** Block weights (and slices of them) held back in quantized mode until an op needs them in float. */
+    private final Map<String, Constant> pending = new LinkedHashMap<>();
+    /** Weights stored in fp16 whose float value is a Cast node's output. */
+    private final java.util.Set<String> castWeights = new java.util.HashSet<>();
+
+    /** A constant's values and shape. */
+    private record Constant(float[] data, long[] shape) {
+    }
+
     /**
      * @param values tensor values by state-dict name
      * @param shapes their shapes
      */
     public OnnxRecorder(Map<String, float[]> values, Map<String, long[]> shapes) {
+        this(values, shapes, WeightEncoding.FP32);
+    }
+
+    public OnnxRecorder(Map<String, float[]> values, Map<String, long[]> shapes, WeightEncoding encoding) {
         this.values = values;
         this.shapes = shapes;
+        this.encoding = encoding;
     }
 
     public List<OnnxMl.NodeProto> nodes() {
@@ -48,6 +64,9 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     /** Adds a node under the current scope; returns its (single) output name. */
     String node(String opType, String label, List<OnnxMl.AttributeProto> attributes, String... inputs) {
+        for (String in : inputs) {
+            materialize(in);
+        }
         String base = scopePrefix() + (label != null ? label : opType);
         int k = counters.merge(base, 1, Integer::sum);
         String name = k == 1 ? base : base + "_" + k;
@@ -130,14 +149,39 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     @Override
     public String param(String name) {
-        if (!initializers.containsKey(name)) {
+        if (!initializers.containsKey(name) && !pending.containsKey(name) && !castWeights.contains(name)) {
             float[] v = values.get(name);
             if (v == null) {
                 throw new IllegalArgumentException("no tensor named '" + name + "'");
             }
-            initializers.put(name, floatTensor(name, v, shapes.get(name)));
+            if (encoding.int8() && WeightEncoding.isBlockWeight(name)) {
+                pending.put(name, new Constant(v, shapes.get(name))); // quantized where a matmul uses it
+            } else {
+                addWeight(name, v, shapes.get(name));
+            }
         }
         return name;
+    }
+
+    /** A float weight as an initializer, stored in fp16 behind a Cast when the encoding asks for it. */
+    private void addWeight(String name, float[] v, long[] shape) {
+        if (encoding.fp16() && v.length > 1) {
+            String half = name + ".fp16";
+            initializers.put(half, WeightEncoding.halfTensor(half, v, shape));
+            nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName(name).addInput(half).addOutput(name)
+                    .addAttribute(intAttr("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber())).build());
+            castWeights.add(name);
+        } else {
+            initializers.put(name, floatTensor(name, v, shape));
+        }
+    }
+
+    /** Adds a held-back weight as a float initializer, when an op other than a quantized matmul reads it. */
+    private void materialize(String name) {
+        Constant c = pending.remove(name);
+        if (c != null) {
+            addWeight(name, c.data(), c.shape());
+        }
     }
 
     @Override
@@ -156,6 +200,10 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     @Override
     public String linear(String x, String weight) {
+        Constant w = pending.get(weight);
+        if (w != null) {
+            return quantizedLinear(x, weight, w);
+        }
         String wt = transposed.get(weight);
         if (wt == null) {
             wt = weight + ".T";
@@ -169,7 +217,71 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     @Override
     public String matMul(String a, String b) {
+        Constant w = pending.get(a);
+        if (w != null && w.shape().length == 2) {
+            return quantizedLeftMatMul(w, a, b);
+        }
         return node("MatMul", a, b);
+    }
+
+    /**
+     * x W^T with W int8 per output channel: DynamicQuantizeLinear(x) -> MatMulInteger -> Cast, times
+     * x's scale and W's per-channel scales.
+     */
+    private String quantizedLinear(String x, String name, Constant w) {
+        int out = (int) w.shape()[0];
+        int in = (int) w.shape()[1];
+        WeightEncoding.Int8 q = encoding.quantizeRows(w.data(), out, in);
+        String label = name.replaceFirst("^L_level\\.layers\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
+        String wq = name + ".int8.T";
+        if (!initializers.containsKey(wq)) {
+            initializers.put(wq, WeightEncoding.int8Tensor(wq, WeightEncoding.transpose(q.values(), out, in), in, out));
+            initializers.put(name + ".scale", floatTensor(name + ".scale", q.scales(), out));
+        }
+        String[] xq = dynamicQuantize(x, label);
+        String product = node("MatMulInteger", label + ".int", List.of(), xq[0], wq, xq[2]);
+        String scale = node("Mul", label + ".scale", List.of(), xq[1], name + ".scale");
+        return node("Mul", label, List.of(), node("Cast", label + ".float", List.of(castToFloat()), product), scale);
+    }
+
+    /**
+     * W h along the sequence axis, W [I, L] int8 per row: as (h^T W^T)^T, so the activations are the
+     * uint8 left operand and the weights the int8 right one, the pair ONNX Runtime's integer kernels
+     * (and their fusion with the float rescale) take. ONNX Runtime's transpose optimizer cancels the
+     * transposes between consecutive calls.
+     */
+    private String quantizedLeftMatMul(Constant w, String name, String h) {
+        int rows = (int) w.shape()[0];
+        int cols = (int) w.shape()[1];
+        WeightEncoding.Int8 q = encoding.quantizeRows(w.data(), rows, cols);
+        String wq = name + ".int8.T";
+        if (!initializers.containsKey(wq)) {
+            initializers.put(wq, WeightEncoding.int8Tensor(wq, WeightEncoding.transpose(q.values(), rows, cols), cols, rows));
+            initializers.put(name + ".scale", floatTensor(name + ".scale", q.scales(), rows));
+        }
+        String label = "mix";
+        String hT = node("Transpose", label + ".in", List.of(intsAttr("perm", 0, 2, 1)), h);
+        String[] hq = dynamicQuantize(hT, label);
+        String product = node("MatMulInteger", label + ".int", List.of(), hq[0], wq, hq[2]);
+        String scale = node("Mul", label + ".scale", List.of(), hq[1], name + ".scale");
+        String out = node("Mul", label, List.of(), node("Cast", label + ".float", List.of(castToFloat()), product), scale);
+        return node("Transpose", label + ".out", List.of(intsAttr("perm", 0, 2, 1)), out);
+    }
+
+    /** DynamicQuantizeLinear's three outputs: uint8 values, scale, zero point. */
+    private String[] dynamicQuantize(String x, String label) {
+        materialize(x);
+        String base = scopePrefix() + label + ".q";
+        int k = counters.merge(base, 1, Integer::sum);
+        String name = k == 1 ? base : base + "_" + k;
+        String[] outs = {name, name + ".scale", name + ".zero_point"};
+        nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").setName(name).addInput(x)
+                .addOutput(outs[0]).addOutput(outs[1]).addOutput(outs[2]).build());
+        return outs;
+    }
+
+    private static OnnxMl.AttributeProto castToFloat() {
+        return intAttr("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber());
     }
 
     @Override
@@ -228,6 +340,16 @@ public final class OnnxRecorder implements TensorOps<String> {
         String cached = constantSlices.get(key);
         if (cached != null) {
             return cached;
+        }
+        Constant c = pending.get(x);
+        if (c != null && axis == 0) {
+            String name = x + ".rows" + start + "_" + end;
+            long rowSize = c.data().length / c.shape()[0];
+            long[] shape = c.shape().clone();
+            shape[0] = end - start;
+            pending.put(name, new Constant(java.util.Arrays.copyOfRange(c.data(), (int) (start * rowSize), (int) (end * rowSize)), shape));
+            constantSlices.put(key, name);
+            return name;
         }
         String out = node("Slice", x, longConstant("const.i64." + start, start), longConstant("const.i64." + end, end),
                 longConstant("const.i64." + axis, axis));

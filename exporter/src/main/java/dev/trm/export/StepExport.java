@@ -33,12 +33,18 @@ public final class StepExport {
      * @param provenance extra metadata (source checkpoint, step, data set, accuracy), keys from {@link StepContract}
      */
     public static OnnxMl.ModelProto build(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance) {
+        return build(config, values, provenance, WeightEncoding.FP32);
+    }
+
+    /** The step with its weights stored and multiplied as {@code encoding} says. */
+    public static OnnxMl.ModelProto build(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance,
+                                          WeightEncoding encoding) {
         TrmParameters params = new TrmParameters(config);
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (TrmParameters.Spec s : params.specs()) {
             shapes.put(s.name(), s.shape());
         }
-        OnnxRecorder rec = new OnnxRecorder(values, shapes);
+        OnnxRecorder rec = new OnnxRecorder(values, shapes, encoding);
         TrmStep step = new TrmStep(config);
         String rows = step.puzzleRows(rec, StepContract.IN_PUZZLE_IDS);
         TrmStep.Outputs<String> out = step.forward(rec, StepContract.IN_TOKENS, rows, StepContract.IN_Y, StepContract.IN_Z);
@@ -67,7 +73,11 @@ public final class StepExport {
                         + " recursion from y_init/z_init in the metadata for up to N_sup steps.")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(g);
-        for (Map.Entry<String, String> e : metadata(config, values, provenance).entrySet()) {
+        Map<String, String> md = metadata(config, values, provenance);
+        if (!encoding.isFp32()) {
+            md.put(StepContract.ENCODING, encoding.describe());
+        }
+        for (Map.Entry<String, String> e : md.entrySet()) {
             m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         return m.build();

@@ -1,5 +1,6 @@
 package dev.trm.export;
 
+import dev.trm.runtime.TrmModel;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -84,7 +85,7 @@ public final class StepVerifier {
         List<StepReport> steps = new ArrayList<>();
         double worst = 0;
         TrmStep step = new TrmStep(c);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = TrmModel.environment();
         boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(onnx, opts);

@@ -1,5 +1,6 @@
 package dev.trm.export;
 
+import dev.trm.runtime.TrmModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,7 +93,7 @@ class ExporterTest {
         Map<String, float[]> values = new TrmParameters(c).initialise(2);
         Path out = dir.resolve("m.onnx");
         Exporter.export(c, values, Map.of(StepContract.DATASET, "none"), null, false, out);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = TrmModel.environment();
         try (OrtSession s = env.createSession(out.toString(), new OrtSession.SessionOptions())) {
             TensorInfo y = (TensorInfo) s.getInputInfo().get(StepContract.IN_Y).getInfo();
             assertArrayEquals(new long[] {-1, 97, 32}, y.getShape());
@@ -124,7 +125,7 @@ class ExporterTest {
         Map<String, float[]> values = new TrmParameters(c).initialise(5);
         byte[] onnx = Exporter.export(c, values, Map.of(), null, false, null).onnx();
         long[][] batch = Exporter.verificationBatch(c, PuzzleSamples.sudoku(puzzles(7), false, 0).originals());
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = TrmModel.environment();
         int seq = c.seqLen();
         int state = c.workingLength() * c.hiddenSize();
         try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions())) {

@@ -1,5 +1,6 @@
 package dev.trm.export;
 
+import dev.trm.runtime.TrmModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,7 +75,7 @@ class GoldenParityTest {
         TrmStep step = new TrmStep(c);
         boolean gradMode = DjlOps.setGradMode(false);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx, opts);
+             OrtSession session = TrmModel.environment().createSession(onnx, opts);
              NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights weights = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             NDArray tok = m.create(tokens, new Shape(batch, c.seqLen()));
@@ -90,7 +91,7 @@ class GoldenParityTest {
                     trainer = new float[][] {out.y().toFloatArray(), out.z().toFloatArray(), out.logits().toFloatArray(),
                         out.qHalt().toFloatArray(), out.qContinue().toFloatArray()};
                 }
-                float[][] exported = StepVerifier.run(OrtEnvironment.getEnvironment(), session, c, tokens, ids, y, z);
+                float[][] exported = StepVerifier.run(TrmModel.environment(), session, c, tokens, ids, y, z);
                 for (int o = 0; o < OUTPUTS.length; o++) {
                     float[] want = expected.get("step" + k + "." + OUTPUTS[o]).floats();
                     double dj = StepVerifier.relativeError(trainer[o], want);

@@ -53,6 +53,10 @@ public final class StepContract {
     public static final String DATASET = PREFIX + "dataset";
     public static final String EVAL_ACCURACY = PREFIX + "eval_accuracy";
     public static final String PRODUCER = PREFIX + "producer";
+    /** How the weights are stored and multiplied when not plain fp32 (for example {@code int8 block matmuls}). */
+    public static final String ENCODING = PREFIX + "encoding";
+    /** The training recipe the model came from. */
+    public static final String RECIPE = PREFIX + "recipe";
 
     private StepContract() {
     }

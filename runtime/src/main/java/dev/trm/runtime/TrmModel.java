@@ -54,6 +54,17 @@ public final class TrmModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The ONNX Runtime environment every part of the toolkit uses: natives from the cache (see
+     * {@link OrtNatives}) and ONNX Runtime's own log lines off, since they would only repeat what our
+     * exceptions say (a failed CUDA load prints one in red). Create sessions from this, not from
+     * {@code OrtEnvironment.getEnvironment()}, whose other log level ONNX Runtime would warn about.
+     */
+    public static OrtEnvironment environment() {
+        OrtNatives.prepare();
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+    }
+
     public static TrmModel load(Path file, RuntimeOptions options) {
         try {
             return load(Files.readAllBytes(file), options, file.toString());
@@ -86,9 +97,7 @@ public final class TrmModel implements AutoCloseable {
         Provider used = options.provider();
         OrtSession session;
         try {
-            OrtNatives.prepare();
-            // ONNX Runtime's own log lines (a failed CUDA load prints one in red) would repeat what our exceptions say
-            env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            env = environment();
             if (options.provider() == Provider.CPU) {
                 session = cpuSession(env, bytes, options, source);
             } else if (options.provider() == Provider.AUTO && !OrtNatives.nvidiaGpuPresent()) {

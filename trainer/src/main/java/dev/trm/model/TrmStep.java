@@ -79,17 +79,15 @@ public final class TrmStep {
      */
     public <T> Outputs<T> forward(TensorOps<T> ops, T tokens, T puzzleRows, T y, T z) {
         T x = inputEmbedding(ops, tokens, puzzleRows);
-        Object[] state = {y, z};
+        State<T> state = new State<>(y, z);
         for (int t = 0; t < config.hCycles() - 1; t++) {
             final int round = t;
-            final Object[] in = state;
+            final State<T> in = state;
             state = ops.withoutGradient(() -> round(ops, in, x, round));
         }
         state = round(ops, state, x, config.hCycles() - 1);
-        @SuppressWarnings("unchecked")
-        T yOut = (T) state[0];
-        @SuppressWarnings("unchecked")
-        T zOut = (T) state[1];
+        T yOut = state.y();
+        T zOut = state.z();
         try (TensorOps.Scope s = ops.scope("heads")) {
             T answerRows = ops.slice(yOut, 1, config.puzzleEmbLen(), config.workingLength());
             T logits = ops.linear(answerRows, ops.param(TrmParameters.LM_HEAD));
@@ -113,20 +111,20 @@ public final class TrmStep {
         }
     }
 
-    private <T> Object[] round(TensorOps<T> ops, Object[] state, T x, int t) {
-        @SuppressWarnings("unchecked")
-        T y = (T) state[0];
-        @SuppressWarnings("unchecked")
-        T z = (T) state[1];
+    /** The answer y and the latent z carried between rounds and steps. */
+    private record State<T>(T y, T z) {
+    }
+
+    /** One round: n updates of z from (y + x), then one of y from z. */
+    private <T> State<T> round(TensorOps<T> ops, State<T> state, T x, int t) {
+        T y = state.y();
+        T z = state.z();
         for (int i = 0; i < config.lCycles(); i++) {
             final T zIn = z;
-            final T yIn = y;
-            z = ops.scoped("h" + t + ".z" + i, () -> net(ops, zIn, ops.add(yIn, x)));
+            z = ops.scoped("h" + t + ".z" + i, () -> net(ops, zIn, ops.add(y, x)));
         }
         final T zNow = z;
-        final T yIn = y;
-        y = ops.scoped("h" + t + ".y", () -> net(ops, yIn, zNow));
-        return new Object[] {y, z};
+        return new State<>(ops.scoped("h" + t + ".y", () -> net(ops, y, zNow)), z);
     }
 
     /** The one network: f(hidden, injection) = blocks(hidden + injection). */
@@ -164,7 +162,7 @@ public final class TrmStep {
      */
     private <T> T swiglu(TensorOps<T> ops, T h, String p) {
         T gateUp = ops.param(p + "gate_up_proj.weight");
-        long inter = shapeOf(p) / 2;
+        long inter = config.swigluInter(config.hiddenSize()); // over the hidden axis
         T gate = ops.linear(h, ops.slice(gateUp, 0, 0, inter));
         T up = ops.linear(h, ops.slice(gateUp, 0, inter, 2 * inter));
         return ops.linear(ops.mul(silu(ops, gate), up), ops.param(p + "down_proj.weight"));
@@ -173,7 +171,7 @@ public final class TrmStep {
     /** The MLP-mixer's SwiGLU along the sequence axis of h [B, L, D]: down (silu(gate h) * (up h)), [B, L, D]. */
     private <T> T tokenSwiglu(TensorOps<T> ops, T h, String p) {
         T gateUp = ops.param(p + "gate_up_proj.weight"); // [2I, L]
-        long inter = shapeOf(p) / 2;
+        long inter = config.swigluInter(config.workingLength()); // over the sequence axis
         T gate = ops.matMul(ops.slice(gateUp, 0, 0, inter), h); // [I, L] x [B, L, D] -> [B, I, D]
         T up = ops.matMul(ops.slice(gateUp, 0, inter, 2 * inter), h);
         return ops.matMul(ops.param(p + "down_proj.weight"), ops.mul(silu(ops, gate), up)); // [L, I] x [B, I, D]
@@ -181,12 +179,6 @@ public final class TrmStep {
 
     private static <T> T silu(TensorOps<T> ops, T x) {
         return ops.mul(x, ops.sigmoid(x));
-    }
-
-    /** Rows of a gate_up weight: 2 x the intermediate size of that SwiGLU. */
-    private long shapeOf(String prefix) {
-        int h = prefix.endsWith("mlp_t.") ? config.workingLength() : config.hiddenSize();
-        return 2L * config.swigluInter(h);
     }
 
     private <T> T attention(TensorOps<T> ops, T h, String p) {

@@ -5,12 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.trm.io.SafeTensors;
+import dev.trm.model.DjlOps;
 import dev.trm.model.TorchOwned;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
@@ -37,6 +37,7 @@ public final class Trainer implements AutoCloseable {
     private final Map<String, NDArray> ema = new LinkedHashMap<>();
     private final NDManager emaManager;
     private final Optimizer optimizer;
+    private final ActLossHead lossHead;
     private final SampleSource data;
     private final Carry carry;
     private long stepCount;
@@ -76,6 +77,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         this.optimizer = new Optimizer(train.optimizer(), train.beta1(), train.beta2(), train.weightDecay(), trainable, root);
+        this.lossHead = new ActLossHead(train.crossEntropy(), train.qHaltLossWeight());
         this.carry = new Carry(train.batchSize(), model.seqLen(), model.workingLength(), model.hiddenSize(), root, device);
     }
 
@@ -110,18 +112,7 @@ public final class Trainer implements AutoCloseable {
         for (String k : t.trainable.keySet()) {
             t.optimizer.restore(k, c.optimizer().get("m/" + k).floats(), c.optimizer().get("v/" + k).floats());
         }
-        Carry carry = t.carry;
-        carry.replaceState(TorchOwned.of(carry.manager, c.carry().get("y").floats(), carry.y.getShape()),
-                TorchOwned.of(carry.manager, c.carry().get("z").floats(), carry.z.getShape()));
-        long[] steps = c.carry().get("steps").longs();
-        long[] halted = c.carry().get("halted").longs();
-        for (int i = 0; i < carry.batch; i++) {
-            carry.steps[i] = (int) steps[i];
-            carry.halted[i] = halted[i] != 0;
-        }
-        System.arraycopy(c.carry().get("tokens").longs(), 0, carry.tokens, 0, carry.tokens.length);
-        System.arraycopy(c.carry().get("labels").longs(), 0, carry.labels, 0, carry.labels.length);
-        System.arraycopy(c.carry().get("puzzle_ids").longs(), 0, carry.puzzleIds, 0, carry.puzzleIds.length);
+        t.carry.restore(c.carry());
         return t;
     }
 
@@ -136,21 +127,7 @@ public final class Trainer implements AutoCloseable {
         Map<String, SafeTensors.Tensor> o = new LinkedHashMap<>();
         optimizer.firstMoments().forEach((k, v) -> o.put("m/" + k, host(v)));
         optimizer.secondMoments().forEach((k, v) -> o.put("v/" + k, host(v)));
-        Map<String, SafeTensors.Tensor> c = new LinkedHashMap<>();
-        c.put("y", host(carry.y));
-        c.put("z", host(carry.z));
-        long[] steps = new long[carry.batch];
-        long[] halted = new long[carry.batch];
-        for (int i = 0; i < carry.batch; i++) {
-            steps[i] = carry.steps[i];
-            halted[i] = carry.halted[i] ? 1 : 0;
-        }
-        c.put("steps", SafeTensors.Tensor.ofLongs(steps, carry.batch));
-        c.put("halted", SafeTensors.Tensor.ofLongs(halted, carry.batch));
-        c.put("tokens", SafeTensors.Tensor.ofLongs(carry.tokens.clone(), carry.batch, carry.seqLen));
-        c.put("labels", SafeTensors.Tensor.ofLongs(carry.labels.clone(), carry.batch, carry.seqLen));
-        c.put("puzzle_ids", SafeTensors.Tensor.ofLongs(carry.puzzleIds.clone(), carry.batch));
-        return new Checkpoint(model, train, stepCount, dataPosition, info, w, e, o, c);
+        return new Checkpoint(model, train, stepCount, dataPosition, info, w, e, o, carry.toTensors());
     }
 
     private static SafeTensors.Tensor host(NDArray a) {
@@ -191,76 +168,93 @@ public final class Trainer implements AutoCloseable {
         return view;
     }
 
-    /** One optimizer step: one supervision step for every slot of the carry. */
+    /**
+     * One optimizer step: one supervision step for every slot of the carry, read as the reference's
+     * train_batch: refill halted slots, forward, loss, backward, update when finite, halt.
+     */
     public StepMetrics step() {
         long t = ++stepCount;
-        int batch = train.batchSize();
-        int seq = model.seqLen();
-        // the reference fetches a full batch every step; only halted slots take their row (made only for them)
-        for (int i = 0; i < batch; i++) {
+        refillHaltedSlots();
+        float lr = train.lrAt(t, train.lr());
+        try (NDManager sm = root.newSubManager()) {
+            NDArray rows = puzzleRows(sm);
+            ActLossHead.Result loss;
+            TrmStep.Outputs<NDArray> out;
+            zeroGradients();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                out = step.forward(weights.ops(sm), TorchOwned.of(sm, carry.tokens, new Shape(carry.batch, model.seqLen())), rows,
+                        carry.restart(carry.y, weights.get(TrmParameters.H_INIT), sm),
+                        carry.restart(carry.z, weights.get(TrmParameters.L_INIT), sm));
+                loss = lossHead.apply(out, TorchOwned.of(sm, carry.labels, new Shape(carry.batch, model.seqLen())), sm);
+                gc.backward(loss.total());
+            }
+            if (!update(loss, rows, t, lr, sm)) {
+                skippedSteps++; // a non-finite loss or gradient must not reach the weights
+            }
+            carry.replaceState(out.y(), out.z());
+            float[] qHalt = out.qHalt().stopGradient().toFloatArray();
+            carry.advanceAndHalt(qHalt, model.haltMaxSteps(), train.haltExplorationProb(),
+                    new Random(PuzzleSamples.mix(train.seed(), t, 1)));
+            return metrics(t, lr, loss, qHalt);
+        }
+    }
+
+    /** The reference fetches a full batch every step; only halted slots take their row (made only for them). */
+    private void refillHaltedSlots() {
+        for (int i = 0; i < carry.batch; i++) {
             if (carry.halted[i]) {
                 carry.load(i, data.at(dataPosition));
             }
             dataPosition++;
         }
-        float lr = train.lrAt(t, train.lr());
-        try (NDManager sm = root.newSubManager()) {
-            NDArray y = restart(carry.y, weights.get(TrmParameters.H_INIT), sm);
-            NDArray z = restart(carry.z, weights.get(TrmParameters.L_INIT), sm);
-            NDArray tokens = TorchOwned.of(sm, carry.tokens, new Shape(batch, seq));
-            NDArray labels = TorchOwned.of(sm, carry.labels, new Shape(batch, seq));
-            NDArray ids = TorchOwned.of(sm, carry.puzzleIds, new Shape(batch));
-            NDArray table = weights.get(TrmParameters.PUZZLE_EMB);
-            NDArray rows = own(own(table.get(new NDIndex("{}", ids)), sm).duplicate(), sm);
-            rows.setRequiresGradient(true);
-            for (NDArray p : trainable.values()) {
-                JniUtils.zeroGrad((PtNDArray) p);
+    }
+
+    /** The batch's puzzle-embedding rows, a leaf that collects the gradient for the sparse sign-SGD update. */
+    private NDArray puzzleRows(NDManager sm) {
+        NDArray ids = TorchOwned.of(sm, carry.puzzleIds, new Shape(carry.batch));
+        NDArray table = weights.get(TrmParameters.PUZZLE_EMB);
+        NDArray rows = table.get(new NDIndex("{}", ids));
+        rows.attach(sm); // indexing a weight attaches to the weight's manager
+        NDArray leaf = rows.duplicate();
+        leaf.setRequiresGradient(true);
+        return leaf;
+    }
+
+    private void zeroGradients() {
+        for (NDArray p : trainable.values()) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
+    /** Applies the optimizer, the puzzle-embedding SGD and the EMA, unless the loss or a gradient is not finite. */
+    private boolean update(ActLossHead.Result loss, NDArray rows, long t, float lr, NDManager sm) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+            NDArray g = e.getValue().getGradient();
+            g.attach(sm); // a gradient starts out attached to its weight's manager
+            grads.put(e.getKey(), g);
+        }
+        NDArray rowGrads = rows.getGradient();
+        rowGrads.attach(sm);
+        boolean gradMode = DjlOps.setGradMode(false);
+        try {
+            if (!finite(loss, grads, rowGrads)) {
+                return false;
             }
-            TrmStep.Outputs<NDArray> out;
-            NDArray lmLoss;
-            NDArray qLoss;
-            NDArray cellRight;
-            NDArray sampleRight;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                out = step.forward(weights.ops(sm), tokens, rows, y, z);
-                NDArray mask = own(labels.neq(0), sm);
-                lmLoss = Losses.lmLoss(train.crossEntropy(), out.logits(), labels, mask, sm);
-                NDArray predictions = own(out.logits().stopGradient().argMax(-1), sm);
-                cellRight = own(own(predictions.eq(labels), sm).logicalOr(own(mask.logicalNot(), sm)), sm);
-                sampleRight = own(own(own(cellRight.toType(DataType.INT32, false), sm).sum(new int[] {-1}), sm).eq(seq), sm);
-                qLoss = Losses.bceWithLogitsSum(out.qHalt(), own(sampleRight.toType(DataType.FLOAT32, false), sm), sm);
-                NDArray qWeight = TorchOwned.scalar(sm, train.qHaltLossWeight(), qLoss);
-                NDArray weighted = own(lmLoss.add(own(qLoss.mul(qWeight), sm)), sm);
-                NDArray total = own(weighted.div(TorchOwned.scalar(sm, batch, weighted)), sm);
-                gc.backward(total);
-            }
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                grads.put(e.getKey(), own(e.getValue().getGradient(), sm));
-            }
-            boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
-            try {
-                NDArray rowGrads = own(rows.getGradient(), sm);
-                if (finite(lmLoss, qLoss, grads, sm) && Float.isFinite(own(rowGrads.sum(), sm).getFloat())) {
-                    optimizer.step(trainable, grads, t, lr);
-                    updatePuzzleEmbedding(table, rowGrads, t);
-                    updateEma();
-                } else {
-                    skippedSteps++; // a non-finite loss or gradient must not reach the weights
-                }
-            } finally {
-                dev.trm.model.DjlOps.setGradMode(gradMode);
-            }
-            carry.replaceState(out.y(), out.z());
-            return finishStep(t, lr, batch, lmLoss, qLoss, out.qHalt(), cellRight, sampleRight);
+            optimizer.step(trainable, grads, t, lr);
+            updatePuzzleEmbedding(weights.get(TrmParameters.PUZZLE_EMB), rowGrads, t);
+            updateEma();
+            return true;
+        } finally {
+            DjlOps.setGradMode(gradMode);
         }
     }
 
     /** Whether the loss and every gradient are finite (one host read of a few sums). */
-    private static boolean finite(NDArray lmLoss, NDArray qLoss, Map<String, NDArray> grads, NDManager sm) {
-        double total = lmLoss.getFloat() + qLoss.getFloat();
+    private static boolean finite(ActLossHead.Result loss, Map<String, NDArray> grads, NDArray rowGrads) {
+        double total = loss.lmLoss().getFloat() + loss.qHaltLoss().getFloat() + rowGrads.sum().getFloat();
         for (NDArray g : grads.values()) {
-            total += own(g.sum(), sm).getFloat();
+            total += g.sum().getFloat();
         }
         return Double.isFinite(total);
     }
@@ -270,39 +264,18 @@ public final class Trainer implements AutoCloseable {
         return skippedSteps;
     }
 
-    /** The carried state, with halted slots reset to the init vector (reset_carry). */
-    private NDArray restart(NDArray state, NDArray init, NDManager sm) {
-        float[] halted = new float[carry.batch];
-        for (int i = 0; i < halted.length; i++) {
-            halted[i] = carry.halted[i] ? 1f : 0f;
-        }
-        NDArray reset = TorchOwned.of(sm, halted, new Shape(carry.batch, 1, 1));
-        NDArray keep = own(own(reset.neg(), sm).add(TorchOwned.scalar(sm, 1f, reset)), sm);
-        return own(own(reset.mul(init), sm).add(own(keep.mul(state), sm)), sm);
-    }
-
-    private StepMetrics finishStep(long t, float lr, int batch, NDArray lmLoss, NDArray qLoss, NDArray qHalt,
-                                   NDArray cellRight, NDArray sampleRight) {
-        float[] q = qHalt.stopGradient().toFloatArray();
-        boolean[] right = sampleRight.toBooleanArray();
-        boolean[] cells = cellRight.toBooleanArray();
-        Random rng = new Random(PuzzleSamples.mix(train.seed(), t, 1));
+    /** The reference's training metrics: losses over the batch, accuracies over the slots that halted. */
+    private StepMetrics metrics(long t, float lr, ActLossHead.Result loss, float[] qHalt) {
+        boolean[] right = loss.sampleRight().toBooleanArray();
+        boolean[] cells = loss.cellRight().toBooleanArray();
+        int seq = model.seqLen();
         int halted = 0;
         double acc = 0;
         double exact = 0;
         double qAcc = 0;
         double steps = 0;
-        int seq = model.seqLen();
-        for (int i = 0; i < batch; i++) {
-            carry.steps[i]++;
-            boolean halt = carry.steps[i] >= model.haltMaxSteps() || q[i] > 0;
-            if (rng.nextDouble() < train.haltExplorationProb()) {
-                int minSteps = 2 + rng.nextInt(model.haltMaxSteps() - 1); // uniform 2..N_sup
-                halt &= carry.steps[i] >= minSteps;
-            }
-            halt |= carry.steps[i] >= model.haltMaxSteps();
-            carry.halted[i] = halt;
-            if (halt) {
+        for (int i = 0; i < carry.batch; i++) {
+            if (carry.halted[i]) {
                 halted++;
                 int ok = 0;
                 for (int k = 0; k < seq; k++) {
@@ -310,12 +283,12 @@ public final class Trainer implements AutoCloseable {
                 }
                 acc += (double) ok / seq;
                 exact += right[i] ? 1 : 0;
-                qAcc += (q[i] >= 0) == right[i] ? 1 : 0;
+                qAcc += (qHalt[i] >= 0) == right[i] ? 1 : 0;
                 steps += carry.steps[i];
             }
         }
-        double lm = lmLoss.getFloat() / batch;
-        double ql = qLoss.getFloat() / batch;
+        double lm = loss.lmLoss().getFloat() / carry.batch;
+        double ql = loss.qHaltLoss().getFloat() / carry.batch;
         int n = Math.max(halted, 1);
         return new StepMetrics(t, lr, lm + train.qHaltLossWeight() * ql, lm, ql, halted, acc / n, exact / n, qAcc / n, steps / n,
                 skippedSteps);
@@ -362,6 +335,7 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Moves an array whose receiver was a long-lived weight into a short-lived manager (DJL attaches results to the receiver's). */
     private static NDArray own(NDArray a, NDManager m) {
         a.attach(m);
         return a;

@@ -1,0 +1,92 @@
+package dev.trm.export;
+
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.TrmModel;
+import java.util.List;
+
+/**
+ * Checks a quantized (or fp16) step by what it answers, not by 1e-4 parity: it and the fp32 step
+ * each solve the same puzzles (all N_sup steps, one copy). On the puzzles the fp32 step solves, the
+ * quantized step must give the same answer on at least {@link #MIN_SAME_ANSWERS} of them, and it
+ * may lose at most {@link #MAX_ACCURACY_LOSS} of exact accuracy. (Wrong answers of the two may
+ * differ in their wrong cells; the share of equal cells over all puzzles is reported.) A recursive
+ * model feeds its own outputs back, so errors could grow over steps: only whole solves show whether
+ * they do.
+ */
+public final class QuantizedVerifier {
+    /** Fraction of the fp32 step's solved puzzles the quantized step must answer the same. */
+    public static final double MIN_SAME_ANSWERS = 0.99;
+    /** Exact accuracy the quantized step may lose, in fractions (0.005 = half a point). */
+    public static final double MAX_ACCURACY_LOSS = 0.005;
+
+    /**
+     * What the two steps did on the same puzzles.
+     *
+     * @param puzzles         puzzles solved
+     * @param sameWhereSolved fraction of the fp32 step's solved puzzles with the same answer (1 when it solved none)
+     * @param sameCells       fraction of cells, over all puzzles, where the two answers agree
+     * @param sameHalts       fraction whose q_halt &gt; 0 at the last step agrees
+     * @param fp32Accuracy    exact accuracy of the fp32 step
+     * @param accuracy        exact accuracy of the quantized step
+     */
+    public record Report(int puzzles, double sameWhereSolved, double sameCells, double sameHalts, double fp32Accuracy,
+                         double accuracy) {
+        public boolean passed() {
+            return sameWhereSolved >= MIN_SAME_ANSWERS && fp32Accuracy - accuracy <= MAX_ACCURACY_LOSS;
+        }
+
+        public String table() {
+            return String.format("against the fp32 step on %d puzzles (N_sup steps, one copy): same answer on %.2f%% of the puzzles"
+                    + " fp32 solves (bound >= %.0f%%), same cells %.2f%%, same halting %.2f%%, exact accuracy %.2f%% -> %.2f%%"
+                    + " (loss bound %.1f points): %s%n", puzzles, 100 * sameWhereSolved, 100 * MIN_SAME_ANSWERS, 100 * sameCells,
+                    100 * sameHalts, 100 * fp32Accuracy, 100 * accuracy, 100 * MAX_ACCURACY_LOSS, passed() ? "PASS" : "FAIL");
+        }
+    }
+
+    private QuantizedVerifier() {
+    }
+
+    /**
+     * @param fp32      the fp32 step file
+     * @param quantized the quantized step file
+     * @param puzzles   puzzles in the task's text form
+     * @param answers   their solutions, same order
+     */
+    public static Report verify(byte[] fp32, byte[] quantized, List<String> puzzles, List<String> answers) {
+        RuntimeOptions cpu = RuntimeOptions.cpu();
+        try (TrmModel reference = TrmModel.load(fp32, cpu); TrmModel q = TrmModel.load(quantized, cpu)) {
+            int batch = Math.min(puzzles.size(), Exporter.DEFAULT_VERIFY_PUZZLES * 4);
+            List<Solution> a = reference.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), batch, null);
+            List<Solution> b = q.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), batch, null);
+            int solved = 0;
+            int sameSolved = 0;
+            long cells = 0;
+            long sameCells = 0;
+            int sameHalt = 0;
+            int rightB = 0;
+            for (int i = 0; i < puzzles.size(); i++) {
+                String x = a.get(i).answer();
+                String y = b.get(i).answer();
+                boolean fp32Right = x.equals(answers.get(i));
+                solved += fp32Right ? 1 : 0;
+                sameSolved += fp32Right && x.equals(y) ? 1 : 0;
+                rightB += y.equals(answers.get(i)) ? 1 : 0;
+                sameHalt += (last(a.get(i)) > 0.5) == (last(b.get(i)) > 0.5) ? 1 : 0;
+                for (int k = 0; k < x.length(); k++) {
+                    sameCells += x.charAt(k) == y.charAt(k) ? 1 : 0;
+                }
+                cells += x.length();
+            }
+            double n = puzzles.size();
+            return new Report(puzzles.size(), solved == 0 ? 1 : (double) sameSolved / solved, (double) sameCells / cells,
+                    sameHalt / n, solved / n, rightB / n);
+        }
+    }
+
+    private static float last(Solution s) {
+        return s.haltProbabilities()[s.haltProbabilities().length - 1];
+    }
+}

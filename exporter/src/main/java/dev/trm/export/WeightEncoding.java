@@ -1,0 +1,167 @@
+package dev.trm.export;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * How an exported step stores and multiplies its weights.
+ *
+ * <ul>
+ *   <li>{@link #FP32}: as trained.</li>
+ *   <li>int8: the matmuls of the network's blocks (SwiGLU, attention projections, the mixer's
+ *       token SwiGLU) use int8 weights with one symmetric scale per output channel and activations
+ *       quantized per tensor at run time ({@code DynamicQuantizeLinear} + {@code MatMulInteger}).
+ *       Norms, softmax, the embeddings, the lm head and the Q head stay in fp32.</li>
+ *   <li>fp16: every other float weight is stored in half precision behind a {@code Cast} that ONNX
+ *       Runtime folds when the model loads: half the file, fp32 arithmetic.</li>
+ * </ul>
+ *
+ * @param int8        block matmuls in int8
+ * @param fp16        float weights stored in fp16
+ * @param scaleFactor multiplies every int8 scale; 1 except to break a model on purpose (tests of the verification)
+ */
+public record WeightEncoding(boolean int8, boolean fp16, float scaleFactor) {
+    public static final WeightEncoding FP32 = new WeightEncoding(false, false, 1f);
+    /** The largest magnitude of a symmetric int8 value. */
+    static final int INT8_MAX = 127;
+    private static final String BLOCK_PREFIX = "L_level.layers.";
+
+    public WeightEncoding {
+        if (!(scaleFactor > 0)) {
+            throw new IllegalArgumentException("scale factor must be positive, got " + scaleFactor);
+        }
+    }
+
+    public static final WeightEncoding INT8 = new WeightEncoding(true, false, 1f);
+
+    public WeightEncoding withFp16(boolean on) {
+        return new WeightEncoding(int8, on, scaleFactor);
+    }
+
+    /** A deliberately wrong quantization (every scale times {@code factor}), to prove that verification catches it. */
+    public WeightEncoding broken(float factor) {
+        return new WeightEncoding(int8, fp16, factor);
+    }
+
+    /** By its command-line names: {@code fp32}, {@code int8}, optionally with {@code +fp16} weights storage. */
+    public static WeightEncoding of(String quantize, String weights) {
+        boolean q;
+        switch (quantize) {
+            case "none": case "fp32": q = false; break;
+            case "int8": q = true; break;
+            default: throw new IllegalArgumentException("--quantize: expected none or int8, got '" + quantize + "'");
+        }
+        boolean half;
+        switch (weights) {
+            case "fp32": half = false; break;
+            case "fp16": half = true; break;
+            default: throw new IllegalArgumentException("--weights: expected fp32 or fp16, got '" + weights + "'");
+        }
+        return new WeightEncoding(q, half, 1f);
+    }
+
+    public boolean isFp32() {
+        return !int8 && !fp16;
+    }
+
+    public String describe() {
+        return isFp32() ? "fp32" : (int8 ? "int8 block matmuls" : "fp32 matmuls") + (fp16 ? ", fp16 weights" : "");
+    }
+
+    /** Whether a tensor is a matmul weight of the network's blocks (quantized in int8 mode). */
+    static boolean isBlockWeight(String name) {
+        return name.startsWith(BLOCK_PREFIX) && name.endsWith(".weight");
+    }
+
+    /** int8 values and one scale per row of a [rows, cols] matrix. */
+    record Int8(byte[] values, float[] scales) {
+    }
+
+    /** Symmetric per-row quantization: scale = max |row| / 127, value = round(w / scale). */
+    Int8 quantizeRows(float[] w, int rows, int cols) {
+        byte[] q = new byte[rows * cols];
+        float[] scales = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float max = 0;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, Math.abs(w[r * cols + c]));
+            }
+            float scale = max > 0 ? max / INT8_MAX : 1f;
+            for (int c = 0; c < cols; c++) {
+                q[r * cols + c] = (byte) Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(w[r * cols + c] / scale)));
+            }
+            scales[r] = scale * scaleFactor;
+        }
+        return new Int8(q, scales);
+    }
+
+    static byte[] transpose(byte[] m, int rows, int cols) {
+        byte[] t = new byte[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
+    }
+
+    static OnnxMl.TensorProto int8Tensor(String name, byte[] data, long... shape) {
+        OnnxMl.TensorProto.Builder b = OnnxMl.TensorProto.newBuilder().setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.INT8.getNumber()).setRawData(ByteString.copyFrom(data));
+        for (long d : shape) {
+            b.addDims(d);
+        }
+        return b.build();
+    }
+
+    /** IEEE 754 half precision of a float, rounded to nearest even (Java 17 has no Float.floatToFloat16). */
+    static short toHalf(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        int exp = (bits >>> 23) & 0xff;
+        int mant = bits & 0x7fffff;
+        if (exp == 0xff) {
+            return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0)); // infinity or NaN
+        }
+        int e = exp - 127 + 15;
+        if (e >= 0x1f) {
+            return (short) (sign | 0x7c00); // too large: infinity
+        }
+        int half;
+        int rem;
+        int mid;
+        if (e <= 0) { // a subnormal half (or zero)
+            if (e < -10) {
+                return (short) sign;
+            }
+            int m = mant | 0x800000;
+            int shift = 14 - e;
+            half = m >> shift;
+            rem = m & ((1 << shift) - 1);
+            mid = 1 << (shift - 1);
+        } else {
+            half = (e << 10) | (mant >> 13);
+            rem = mant & 0x1fff;
+            mid = 0x1000;
+        }
+        if (rem > mid || (rem == mid && (half & 1) == 1)) {
+            half++; // a carry into the exponent is still the right value
+        }
+        return (short) (sign | half);
+    }
+
+    static OnnxMl.TensorProto halfTensor(String name, float[] data, long... shape) {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : data) {
+            buf.putShort(toHalf(v));
+        }
+        OnnxMl.TensorProto.Builder b = OnnxMl.TensorProto.newBuilder().setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT16.getNumber()).setRawData(ByteString.copyFrom(buf.array()));
+        for (long d : shape) {
+            b.addDims(d);
+        }
+        return b.build();
+    }
+}
