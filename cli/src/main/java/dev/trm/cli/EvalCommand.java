@@ -1,7 +1,9 @@
 package dev.trm.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.trm.data.ArcSet;
 import dev.trm.data.PuzzleCsv;
+import dev.trm.data.PuzzleSet;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmWeights;
@@ -9,6 +11,8 @@ import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.task.arc.ArcTask;
+import dev.trm.task.maze.MazeGrid;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
 import dev.trm.train.LearningCurve;
@@ -18,7 +22,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,15 +104,51 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** One evaluated (policy, effort): what it got right and what it cost. */
-    record Row(String policy, String effort, int puzzles, int exact, int byExact, double meanSteps, double meanCopies,
-               double msPerPuzzle) {
+    /**
+     * @param solved    answers the task's checker accepts, by the model (a maze: a valid shortest path, even if not the label's)
+     * @param pathCells for mazes: the fraction of the labels' path cells the answers mark as path
+     */
+    record Row(String policy, String effort, int puzzles, int exact, int solved, int byExact, double meanSteps, double meanCopies,
+               double msPerPuzzle, double pathCells) {
         double accuracy() {
             return (double) exact / puzzles;
         }
     }
 
+    private int evalArc() {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, ArcTask> tasks = ArcSet.read(data);
+        if (limit > 0) {
+            Map<String, ArcTask> first = new LinkedHashMap<>();
+            tasks.values().stream().limit(limit).forEach(t -> first.put(t.id(), t));
+            tasks = first;
+        }
+        try (TrmModel m = TrmModel.load(checkpoint, runtime.options())) {
+            long t0 = System.nanoTime();
+            List<ArcVote.TestResult> results = ArcVote.solve(m, tasks, runtime.batch(), seed);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, Double> at1 = ArcVote.taskScores(results, 1);
+            Map<String, Double> at2 = ArcVote.taskScores(results, ArcVote.ATTEMPTS);
+            out.printf("%s on %s: %d tasks, %d test inputs with outputs, every trained variant voting, N_sup %d steps (%.1f s)%n",
+                    checkpoint, data, at1.size(), results.stream().filter(r -> r.expected() != null).count(), m.info().haltMaxSteps(),
+                    seconds);
+            out.printf("%-12s %8s %8s %8s%n", "task", "tests", "pass@1", "pass@2");
+            for (String task : at1.keySet()) {
+                long tests = results.stream().filter(r -> r.task().equals(task) && r.expected() != null).count();
+                out.printf("%-12s %8d %8.2f %8.2f%n", task, tests, at1.get(task), at2.get(task));
+            }
+            out.printf("pass@1 %.4f, pass@2 %.4f (mean over tasks of the fraction of test inputs solved)%n",
+                    ArcVote.meanScore(results, 1), ArcVote.meanScore(results, ArcVote.ATTEMPTS));
+            out.flush();
+        }
+        return 0;
+    }
+
     private int evalOnnx() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (PuzzleSet.detectTask(data).equals("arc")) {
+            return evalArc();
+        }
         List<PuzzleCsv.Row> rows = PuzzleCsv.read(data);
         if (limit > 0 && limit < rows.size()) {
             rows = rows.subList(0, limit);
@@ -151,23 +193,39 @@ final class EvalCommand implements Callable<Integer> {
         progress.print("\r\033[K");
         double ms = (System.nanoTime() - t0) / 1e6;
         int exact = 0;
+        int solved = 0;
         int byExact = 0;
         long steps = 0;
         long copies = 0;
+        long pathCells = 0;
+        long pathRight = 0;
         for (int i = 0; i < sols.size(); i++) {
             Solution s = sols.get(i);
-            exact += s.solvedByModel() && s.answer().equals(rows.get(i).answer()) ? 1 : 0;
+            String label = rows.get(i).answer();
+            exact += s.solvedByModel() && s.answer().equals(label) ? 1 : 0;
+            solved += s.solvedByModel() ? 1 : 0;
             byExact += Solution.EXACT.equals(s.solvedBy()) ? 1 : 0;
             steps += s.totalSteps();
             copies += s.copies();
+            for (int k = 0; k < label.length(); k++) {
+                if (label.charAt(k) == MazeGrid.PATH) {
+                    pathCells++;
+                    pathRight += !Solution.EXACT.equals(s.solvedBy()) && s.answer().charAt(k) == MazeGrid.PATH ? 1 : 0;
+                }
+            }
         }
         int n = sols.size();
-        return new Row(policyName, effortName, n, exact, byExact, (double) steps / n, (double) copies / n, ms / n);
+        return new Row(policyName, effortName, n, exact, solved, byExact, (double) steps / n, (double) copies / n, ms / n,
+                pathCells == 0 ? Double.NaN : (double) pathRight / pathCells);
     }
 
     private static void print(PrintWriter out, Row r) {
-        out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%n", r.policy(), r.effort(), r.accuracy(), r.exact(),
+        out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%n", r.policy(), r.effort(), r.accuracy(), r.solved(),
                 r.meanSteps(), r.meanCopies(), r.msPerPuzzle(), 1000 / r.msPerPuzzle());
+        if (!Double.isNaN(r.pathCells())) {
+            out.printf("%-31s valid shortest paths %.4f (any shortest path counts), path-cell accuracy %.4f%n", "",
+                    (double) r.solved() / r.puzzles(), r.pathCells());
+        }
         out.flush();
     }
 

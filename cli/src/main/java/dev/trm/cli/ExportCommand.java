@@ -1,5 +1,7 @@
 package dev.trm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.export.Exporter;
 import dev.trm.export.OfficialWeights;
 import dev.trm.export.WeightEncoding;
@@ -9,6 +11,7 @@ import dev.trm.model.TrmParameters;
 import dev.trm.runtime.StepContract;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.PuzzleSamples;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +47,11 @@ final class ExportCommand implements Callable<Integer> {
         @Option(names = "--random-weights", description = "freshly initialised weights (seeded), for size and parity checks")
         boolean random;
 
+        @Option(names = "--identifiers", paramLabel = "IDENTIFIERS.json",
+                description = "with --from-safetensors: the reference dataset's identifiers.json (a JSON list, index = puzzle id),"
+                        + " which names each puzzle-embedding row (ARC: the tasks and their variants)")
+        Path identifiers;
+
         @Option(names = "--seed", defaultValue = "0", description = "seed of --random-weights")
         long seed;
     }
@@ -74,6 +82,31 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The reference identifiers.json (a JSON list of names, index = puzzle id) as metadata: one name per line. */
+    static String identifiers(Path file, int rows) throws IOException {
+        JsonNode list;
+        try {
+            list = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not JSON: " + e.getMessage(), e);
+        }
+        if (list == null || !list.isArray()) {
+            throw new IllegalArgumentException(file + ": expected a JSON list of puzzle identifiers (index = puzzle id)");
+        }
+        if (list.size() != rows) {
+            throw new IllegalArgumentException(file + ": " + list.size() + " identifiers, but the weights' puzzle_emb table has "
+                    + rows + " rows");
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isTextual() || list.get(i).asText().contains("\n")) {
+                throw new IllegalArgumentException(file + ": identifier " + i + " is not a one-line string");
+            }
+            names.add(list.get(i).asText());
+        }
+        return String.join("\n", names);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -95,12 +128,19 @@ final class ExportCommand implements Callable<Integer> {
             config = w.getKey();
             values = w.getValue();
             provenance.put(StepContract.SOURCE_CHECKPOINT, other.safetensors.getFileName().toString());
+            if (other.identifiers != null) {
+                provenance.put(StepContract.PUZZLE_IDENTIFIERS, identifiers(other.identifiers, config.numPuzzleIds()));
+            }
         } else if (other != null && other.random) {
             config = Presets.get(other.preset);
             values = new TrmParameters(config).initialise(other.seed);
             provenance.put(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed);
         } else {
             throw new IllegalArgumentException("nothing to export: give a CHECKPOINT, or --preset with --from-safetensors or --random-weights");
+        }
+        if ("arc".equals(config.task()) && !provenance.containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
+            throw new IllegalArgumentException("an ARC model needs the names of its puzzle-embedding rows: export a checkpoint"
+                    + " trained by trm train, or give --identifiers with --from-safetensors");
         }
         if ("safetensors".equals(to)) {
             OfficialWeights.write(out, config, values, Map.of("format", "pt"));

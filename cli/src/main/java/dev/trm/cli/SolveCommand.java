@@ -3,6 +3,7 @@ package dev.trm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trm.data.ArcSet;
 import dev.trm.runtime.Candidate;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
@@ -10,13 +11,16 @@ import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.PuzzleException;
+import dev.trm.task.arc.ArcTask;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,6 +57,13 @@ final class SolveCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per puzzle, for scripts")
     boolean json;
 
+    @Option(names = "--task", description = "arc: the arguments are ARC task files (JSON); every test input is solved under"
+            + " each trained variant of its task and the top 2 voted answers are printed (needs --model)")
+    String task;
+
+    @Option(names = "--id", description = "with --task arc: only this task")
+    String taskId;
+
     @Mixin
     RuntimeSettings runtime;
 
@@ -68,6 +79,12 @@ final class SolveCommand implements Callable<Integer> {
         solve.validate();
         if (exact && model != null) {
             throw new IllegalArgumentException("give --model or --exact, not both");
+        }
+        if (task != null) {
+            if (!task.equals("arc")) {
+                throw new IllegalArgumentException("--task: only arc takes task files (Sudoku and Maze puzzles are text), got '" + task + "'");
+            }
+            return arc();
         }
         try (PuzzleInput input = PuzzleInput.of(puzzles, file, System.in)) {
             return exact ? exact(input) : withModel(input);
@@ -101,6 +118,65 @@ final class SolveCommand implements Callable<Integer> {
             }
         }
         return unsolved == 0 ? 0 : Trm.EXIT_BAD_INPUT;
+    }
+
+    private int arc() {
+        if (model == null) {
+            throw new IllegalArgumentException("--task arc needs --model (an ARC model exported by trm-export)");
+        }
+        List<Path> files = new ArrayList<>();
+        puzzles.forEach(p -> files.add(Path.of(p)));
+        if (file != null) {
+            files.add(file);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("--task arc: give the ARC task files (JSON)");
+        }
+        Map<String, ArcTask> tasks = new LinkedHashMap<>();
+        for (Path f : files) {
+            for (ArcTask t : ArcSet.read(f).values()) {
+                if (taskId == null || taskId.equals(t.id())) {
+                    tasks.put(t.id(), t);
+                }
+            }
+        }
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("no task " + (taskId != null ? "'" + taskId + "' " : "") + "in " + files);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (TrmModel m = BundledModel.load(model, runtime.options())) {
+            if (!m.info().task().equals("arc")) {
+                throw new IllegalArgumentException(model + " is a " + m.info().task() + " model, not an ARC one");
+            }
+            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed)) {
+                List<Candidate> top = r.ranked().subList(0, Math.min(ArcVote.ATTEMPTS, r.ranked().size()));
+                if (json) {
+                    ObjectNode o = JSON.createObjectNode();
+                    o.put("task", r.task());
+                    o.put("test", r.index());
+                    o.put("copies", r.copies());
+                    ArrayNode answers = o.putArray("answers");
+                    for (Candidate c : top) {
+                        answers.addObject().put("grid", c.answer()).put("votes", c.votes()).put("mean_halt_probability", c.meanHaltProbability());
+                    }
+                    if (r.expected() != null) {
+                        o.put("right_rank", r.rightRank());
+                    }
+                    out.println(o);
+                } else {
+                    out.printf("%s test %d: %d variants voted%s%n", r.task(), r.index(), r.copies(), r.expected() == null ? ""
+                            : r.passAt(ArcVote.ATTEMPTS) ? "; the true output is answer " + r.rightRank() : "; the true output is not in the top "
+                            + ArcVote.ATTEMPTS);
+                    for (int k = 0; k < top.size(); k++) {
+                        out.printf("answer %d (%d votes, mean halt probability %.3f):%n%s", k + 1, top.get(k).votes(),
+                                top.get(k).meanHaltProbability(), m.task().render(top.get(k).answer()));
+                    }
+                    out.println();
+                }
+                out.flush();
+            }
+        }
+        return 0;
     }
 
     /** The puzzle's text once the model's task accepts it; an error names where the puzzle came from. */

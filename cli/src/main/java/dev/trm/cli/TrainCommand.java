@@ -52,6 +52,8 @@ final class TrainCommand implements Callable<Integer> {
     static final String INFO_AUGMENT = "augment";
     static final String INFO_EVAL_FILE = "eval_file";
     static final String INFO_RECIPE = "recipe";
+    /** Checkpoint info key: the puzzle-embedding rows' names (ARC), one per line, carried into the export. */
+    static final String INFO_IDENTIFIERS = "puzzle_identifiers";
     static final String ARC = "arc";
     /** Checkpoint info key: the ARC variants per task, which fix the puzzle ids. */
     static final String ARC_VARIANTS = "arc_variants";
@@ -383,6 +385,7 @@ final class TrainCommand implements Callable<Integer> {
     private List<PuzzleSamples.Sample> evaluationSet(Trainer t, Path evalFile, Map<String, String> info) {
         List<PuzzleSamples.Sample> eval;
         if (t.modelConfig().task().equals(ARC)) {
+            info.put(INFO_IDENTIFIERS, String.join("\n", t.samples().identifiers()));
             if (evalData != null) {
                 throw new IllegalArgumentException("--eval-data does not apply to ARC: a task's puzzle ids are learned, so "
                         + "evaluation runs on the held-out test pairs of --data");

@@ -165,6 +165,9 @@ public final class Exporter {
         if (info.containsKey("recipe")) {
             p.put(StepContract.RECIPE, info.get("recipe"));
         }
+        if (info.containsKey("puzzle_identifiers")) {
+            p.put(StepContract.PUZZLE_IDENTIFIERS, info.get("puzzle_identifiers"));
+        }
         if (info.containsKey("eval_exact_accuracy")) {
             p.put(StepContract.EVAL_ACCURACY, "exact " + info.get("eval_exact_accuracy") + ", blank cells "
                     + info.getOrDefault("eval_blank_accuracy", "?") + " at step " + info.getOrDefault("eval_step", "?")

@@ -137,6 +137,11 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
         return new Effort(stages, DEFAULT_SEED, false);
     }
 
+    /** One copy per augmentation the puzzle has, each for N_sup steps (ARC: every trained variant of the task votes). */
+    public static Effort everyAugmentation() {
+        return of(Stage.nSup(Integer.MAX_VALUE, 1));
+    }
+
     public static Effort of(Stage... stages) {
         return new Effort(Arrays.asList(stages), DEFAULT_SEED, false);
     }

@@ -10,9 +10,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -131,7 +129,7 @@ public final class Solver implements AutoCloseable {
 
     /** Adds the copies the puzzle's current stage asks for beyond those it has; returns them. */
     private List<Lane> addCopies(Puzzle p) {
-        int want = Math.min(effort.stages().get(p.stage).copies(), task.distinctAugmentations());
+        int want = Math.min(effort.stages().get(p.stage).copies(), task.augmentationCount(p.text));
         List<Lane> added = new ArrayList<>();
         for (int c = p.lanes.size(); c < want; c++) {
             Augmentation a = task.augmentation(p.text, c, effort.seed());
@@ -299,19 +297,15 @@ public final class Solver implements AutoCloseable {
 
     /** The copies' last answers, grouped and ranked by votes, then by mean halt probability. */
     private static List<Candidate> rank(Puzzle p) {
-        Map<String, double[]> votes = new LinkedHashMap<>(); // answer -> {count, sum of probabilities}
+        List<String> answers = new ArrayList<>();
+        List<Float> probabilities = new ArrayList<>();
         for (Lane lane : p.lanes) {
             if (lane.last != null) {
-                double[] v = votes.computeIfAbsent(lane.last.answer(), k -> new double[2]);
-                v[0]++;
-                v[1] += lane.last.haltProbability();
+                answers.add(lane.last.answer());
+                probabilities.add(lane.last.haltProbability());
             }
         }
-        List<Candidate> out = new ArrayList<>();
-        votes.forEach((answer, v) -> out.add(new Candidate(answer, (int) v[0], v[1] / v[0])));
-        out.sort(Comparator.comparingInt(Candidate::votes).reversed()
-                .thenComparing(Comparator.comparingDouble(Candidate::meanHaltProbability).reversed()));
-        return out;
+        return Candidate.rank(answers, probabilities);
     }
 
     private static Lane laneOf(Puzzle p, String answer) {

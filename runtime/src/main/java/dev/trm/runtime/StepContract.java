@@ -55,6 +55,11 @@ public final class StepContract {
     public static final String PRODUCER = PREFIX + "producer";
     /** How the weights are stored and multiplied when not plain fp32 (for example {@code int8 block matmuls}). */
     public static final String ENCODING = PREFIX + "encoding";
+    /**
+     * The puzzle-embedding rows' names, one per line, line i = puzzle id i (line 0 the blank row):
+     * ARC tasks and their variants as the reference names them ({@code TASK}, {@code TASK|||t<k>|||<colours>}).
+     */
+    public static final String PUZZLE_IDENTIFIERS = PREFIX + "puzzle_identifiers";
     /** The training recipe the model came from. */
     public static final String RECIPE = PREFIX + "recipe";
 

@@ -46,7 +46,7 @@ public final class TrmModel implements AutoCloseable {
         this.env = env;
         this.session = session;
         this.info = info;
-        this.task = PuzzleTask.forName(info.task());
+        this.task = PuzzleTask.of(info);
         this.provider = provider;
         if (task.sequenceLength() != info.seqLen()) {
             throw new ModelLoadException("model for " + info.task() + " has S = " + info.seqLen() + ", the task needs "

@@ -33,6 +33,9 @@ public final class PuzzleSamples implements SampleSource {
     public record Sample(int[] tokens, int[] labels, int puzzleId, boolean[] blank) {
     }
 
+    /** The name of puzzle id 0, the blank row the reference never trains. */
+    public static final String BLANK_IDENTIFIER = "<blank>";
+
     /** Draws one augmented variant of a sample. */
     interface Augmentation {
         Sample apply(Sample s, Random rng);
@@ -43,16 +46,17 @@ public final class PuzzleSamples implements SampleSource {
     private final Augmentation augmentation;
     private final long seed;
     private final List<Sample> heldOut;
+    private final List<String> identifiers;
     private final int numPuzzleIds;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
     private PuzzleSamples(String task, List<Sample> samples, Augmentation augmentation, long seed) {
-        this(task, samples, augmentation, seed, Collections.emptyList(), 1);
+        this(task, samples, augmentation, seed, Collections.emptyList(), Collections.emptyList());
     }
 
     private PuzzleSamples(String task, List<Sample> samples, Augmentation augmentation, long seed, List<Sample> heldOut,
-                          int numPuzzleIds) {
+                          List<String> identifiers) {
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("a data set needs at least one puzzle");
         }
@@ -61,7 +65,8 @@ public final class PuzzleSamples implements SampleSource {
         this.augmentation = augmentation;
         this.seed = seed;
         this.heldOut = Collections.unmodifiableList(heldOut);
-        this.numPuzzleIds = numPuzzleIds;
+        this.identifiers = Collections.unmodifiableList(identifiers);
+        this.numPuzzleIds = Math.max(1, identifiers.size());
     }
 
     public static PuzzleSamples sudoku(List<Example<SudokuGrid>> set, boolean augment, long seed) {
@@ -124,9 +129,12 @@ public final class PuzzleSamples implements SampleSource {
         Map<String, ArcTask> all = variants == 0 ? tasks : AugmentedSet.arc(tasks, variants, seed);
         List<Sample> train = new ArrayList<>();
         List<Sample> heldOut = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        names.add(BLANK_IDENTIFIER);
         int id = 0;
         for (Map.Entry<String, ArcTask> e : all.entrySet()) {
             id++;
+            names.add(e.getKey());
             for (ArcPair p : e.getValue().train()) {
                 train.add(arcSample(p, id, 0, 0));
             }
@@ -143,7 +151,7 @@ public final class PuzzleSamples implements SampleSource {
             int[] at = ArcAugmentation.randomOffset(p, rng);
             return arcSample(p, s.puzzleId(), at[0], at[1]);
         } : null;
-        return new PuzzleSamples("arc", train, aug, seed, heldOut, id + 1);
+        return new PuzzleSamples("arc", train, aug, seed, heldOut, names);
     }
 
     private static Sample arcSample(ArcPair p, int puzzleId, int row, int col) {
@@ -170,6 +178,11 @@ public final class PuzzleSamples implements SampleSource {
     @Override
     public int numPuzzleIds() {
         return numPuzzleIds;
+    }
+
+    @Override
+    public List<String> identifiers() {
+        return identifiers;
     }
 
     /** Rows kept out of training for evaluation (ARC test pairs); empty for Sudoku and Maze. */

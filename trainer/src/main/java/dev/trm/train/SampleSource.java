@@ -23,6 +23,14 @@ public interface SampleSource {
         return Collections.emptyList();
     }
 
+    /**
+     * The names of the puzzle-embedding rows, index = puzzle id (row 0 the blank one): ARC tasks and
+     * their variants as the reference names them. Empty for tasks with one row.
+     */
+    default List<String> identifiers() {
+        return Collections.emptyList();
+    }
+
     /** One line for people: what the stream holds. */
     String describe();
 }

@@ -74,6 +74,44 @@ public final class ArcGrid {
         return new ArcGrid(out);
     }
 
+    /** Row separator of the one-line text form. */
+    public static final char ROW_SEPARATOR = '/';
+
+    /** The one-line text form: rows of colour digits separated by '/', for example {@code 077/777/077}. */
+    public static ArcGrid parse(String text) {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            throw new PuzzleException("an ARC grid is rows of colour digits separated by '/', got an empty text");
+        }
+        String[] lines = t.split(String.valueOf(ROW_SEPARATOR), -1);
+        int[][] rows = new int[lines.length][];
+        for (int r = 0; r < lines.length; r++) {
+            rows[r] = new int[lines[r].length()];
+            for (int c = 0; c < lines[r].length(); c++) {
+                char ch = lines[r].charAt(c);
+                if (ch < '0' || ch > '9') {
+                    throw new PuzzleException("row " + r + " column " + c + " is '" + ch + "': expected a colour digit 0-9");
+                }
+                rows[r][c] = ch - '0';
+            }
+        }
+        return of(rows);
+    }
+
+    /** The one-line text form (see {@link #parse}). */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows.length; r++) {
+            if (r > 0) {
+                sb.append(ROW_SEPARATOR);
+            }
+            for (int v : rows[r]) {
+                sb.append((char) ('0' + v));
+            }
+        }
+        return sb.toString();
+    }
+
     /** One line per row of colour digits, for people. */
     public String render() {
         StringBuilder sb = new StringBuilder();
