@@ -9,6 +9,7 @@ import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmWeights;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.arc.ArcTask;
@@ -156,6 +157,11 @@ final class EvalCommand implements Callable<Integer> {
         try (TrmModel m = TrmModel.load(checkpoint, runtime.options())) {
             List<String> questions = new ArrayList<>();
             for (PuzzleCsv.Row r : rows) {
+                try {
+                    m.task().encode(r.question());
+                } catch (InvalidPuzzleException e) {
+                    throw new IllegalArgumentException(data + ":" + r.line() + ": " + e.getMessage(), e);
+                }
                 questions.add(r.question());
             }
             out.printf("%s (%s %s, N_sup %d) on %s: %d puzzles, batch %d, %s%n", checkpoint, m.info().task(), m.info().variant(),

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +85,13 @@ class ExportCommandTest {
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("verified+q-halt"), eval.out());
         assertTrue(eval.out().contains("6 puzzles"), eval.out());
+        List<String> lines = new ArrayList<>(Files.readAllLines(test));
+        lines.set(3, lines.get(3).replaceFirst(",[^,]{81},", ",11" + ".".repeat(79) + ","));
+        Path badCsv = dir.resolve("bad.csv");
+        Files.write(badCsv, lines);
+        TrmCommandTest.Run badRow = trm("eval", onnx.toString(), badCsv.toString());
+        assertEquals(1, badRow.code());
+        assertTrue(badRow.err().contains(badCsv + ":4: sudoku: "), "the file's line, not the puzzle's place in a batch: " + badRow.err());
     }
 
     @Test
