@@ -12,6 +12,7 @@ import android.text.method.DigitsKeyListener;
 import android.view.Gravity;
 import android.view.ViewGroup;
 import android.widget.Button;
+import android.widget.CheckBox;
 import android.widget.EditText;
 import android.widget.GridLayout;
 import android.widget.LinearLayout;
@@ -49,6 +50,7 @@ public class MainActivity extends Activity {
     private TextView stepLabel;
     private SeekBar steps;
     private Button solveButton;
+    private CheckBox thinkLonger;
     private int example = -1;
     private String shownPuzzle;
     private SolveReport last;
@@ -100,6 +102,9 @@ public class MainActivity extends Activity {
         solveButton = button("Solve", this::solve);
         buttons.addView(solveButton);
         column.addView(buttons);
+        thinkLonger = new CheckBox(this);
+        thinkLonger.setText("Think longer (more copies and steps before giving up)");
+        column.addView(thinkLonger);
 
         stepLabel = new TextView(this);
         column.addView(stepLabel);
@@ -226,6 +231,7 @@ public class MainActivity extends Activity {
         showBoard(board);
         solveButton.setEnabled(false);
         status.setText("Thinking...");
+        boolean longer = thinkLonger.isChecked();
         worker.execute(() -> {
             String problem = board.problem();
             OnDeviceSolver s = solver;
@@ -235,7 +241,7 @@ public class MainActivity extends Activity {
                 return;
             }
             try {
-                SolveReport r = s.solve(board.puzzle());
+                SolveReport r = s.solve(board.puzzle(), longer);
                 String summary = ReportText.summary(r, s.maxSteps());
                 runOnUiThread(() -> show(r, summary));
             } catch (RuntimeException e) {
@@ -293,6 +299,10 @@ public class MainActivity extends Activity {
 
     Button solveButton() {
         return solveButton;
+    }
+
+    CheckBox thinkLonger() {
+        return thinkLonger;
     }
 
     TextView status() {

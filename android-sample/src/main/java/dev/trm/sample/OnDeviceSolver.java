@@ -1,12 +1,15 @@
 package dev.trm.sample;
 
+import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.ModelInfo;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The app's use of the runtime: one Sudoku model, solving one puzzle at a time and recording the
@@ -14,8 +17,12 @@ import java.util.List;
  * it from a worker thread.
  */
 public final class OnDeviceSolver implements AutoCloseable {
-    /** Stop when the checker confirms the answer, or when the model's Q head says it is done. */
+    /** Stop a copy when the checker confirms its answer, or when the model's Q head says it is done. */
     public static final String POLICY = "verified+q-halt";
+    /** The toolkit's default test-time compute: copies and more steps only for puzzles one copy does not verify. */
+    public static final Effort NORMAL = Effort.adaptive();
+    /** "Think longer": more copies and steps before giving up (1 x N_sup, then 8 x 4 N_sup, then 16 x 8 N_sup). */
+    public static final Effort THINK_LONGER = Effort.parse("1xN,8x4N,16x8N");
 
     private final TrmModel model;
     private final HaltPolicy policy = HaltPolicy.parse(POLICY);
@@ -47,13 +54,23 @@ public final class OnDeviceSolver implements AutoCloseable {
      * @throws dev.trm.runtime.InvalidPuzzleException when the text is not a consistent Sudoku
      */
     public SolveReport solve(String puzzle) {
-        List<SolveReport.Frame> frames = new ArrayList<>();
+        return solve(puzzle, false);
+    }
+
+    /**
+     * Solves one puzzle with the default test-time compute, or more of it ({@code thinkLonger}). The
+     * frames are the steps of the copy that gave the answer (copies other than the first see the puzzle
+     * in another form; their answers are mapped back).
+     */
+    public SolveReport solve(String puzzle, boolean thinkLonger) {
+        Map<Integer, List<SolveReport.Frame>> byCopy = new HashMap<>();
         long start = System.nanoTime();
-        Solution s = model.solveAll(Collections.singletonList(puzzle), policy, 1, state -> {
+        Solution s = model.solveAll(Collections.singletonList(puzzle), policy, thinkLonger ? THINK_LONGER : NORMAL, 1, state -> {
+            List<SolveReport.Frame> frames = byCopy.computeIfAbsent(state.copy(), k -> new ArrayList<>());
             String before = frames.isEmpty() ? puzzle : frames.get(frames.size() - 1).answer();
             frames.add(new SolveReport.Frame(state.step(), state.answer(), state.haltProbability(), changed(before, state.answer())));
         }).get(0);
-        return new SolveReport(puzzle, frames, s, (System.nanoTime() - start) / 1e6);
+        return new SolveReport(puzzle, byCopy.get(s.copy()), s, (System.nanoTime() - start) / 1e6);
     }
 
     private static int changed(String before, String after) {

@@ -13,13 +13,16 @@ public final class ReportText {
     public static String summary(SolveReport r, int maxSteps) {
         String stopped = String.format(Locale.ROOT, "stopped by %s, halt probability %.3f", r.solution().haltReason(),
                 lastHaltProbability(r));
+        int copies = r.solution().copies();
+        String effort = copies == 1 ? "" : String.format(Locale.ROOT, "; thought longer: %d copies, %d steps in all", copies,
+                r.solution().totalSteps());
         if (r.verified()) {
-            return String.format(Locale.ROOT, "Solved and verified in %d of %d steps, %.0f ms (%s).", r.steps(), maxSteps,
-                    r.millis(), stopped);
+            return String.format(Locale.ROOT, "Solved and verified in %d of %d steps, %.0f ms (%s%s).", r.steps(), maxSteps,
+                    r.millis(), stopped, effort);
         }
         String why = SudokuChecker.problem(SudokuGrid.parse(r.puzzle()), SudokuGrid.parse(r.answer()));
-        return String.format(Locale.ROOT, "Not solved: after %d of %d steps, %.0f ms (%s), the answer fails the check: %s.",
-                r.steps(), maxSteps, r.millis(), stopped, why);
+        return String.format(Locale.ROOT, "Not solved: after %d of %d steps, %.0f ms (%s%s), the answer fails the check: %s.",
+                r.steps(), maxSteps, r.millis(), stopped, effort, why);
     }
 
     /** The thinking, one line a step: halt probability and how many cells the step changed. */

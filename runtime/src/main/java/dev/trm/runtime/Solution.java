@@ -8,6 +8,7 @@ import java.util.List;
  * @param puzzle            the puzzle as given
  * @param answer            the answer: a verified copy's, else the top-voted one (or the exact solver's, see {@code solvedBy})
  * @param steps             supervision steps of the copy that gave the answer
+ * @param copy              which copy gave the answer (0: the puzzle as given)
  * @param haltReason        why that copy stopped: the policy that fired ({@code q-halt}, {@code verified}, ...) or {@code max-steps}
  * @param haltProbabilities sigmoid(q_halt) of that copy after each of its steps
  * @param solved            whether the task checker confirms the answer
@@ -17,7 +18,7 @@ import java.util.List;
  * @param candidates        the copies' distinct answers, ranked (votes, then mean halt probability)
  * @param solvedBy          {@link #MODEL}, or {@link #EXACT} when the exact solver completed a puzzle the model did not verify
  */
-public record Solution(String puzzle, String answer, int steps, String haltReason, float[] haltProbabilities,
+public record Solution(String puzzle, String answer, int steps, int copy, String haltReason, float[] haltProbabilities,
                        boolean solved, long nanos, int copies, int totalSteps, List<Candidate> candidates, String solvedBy) {
     /** {@link #solvedBy}: the model's own answer. */
     public static final String MODEL = "model";

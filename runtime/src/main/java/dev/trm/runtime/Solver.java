@@ -285,7 +285,7 @@ public final class Solver implements AutoCloseable {
         for (Lane lane : p.lanes) {
             total += lane.steps;
         }
-        p.solution = new Solution(p.text, answer, chosen.steps, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
+        p.solution = new Solution(p.text, answer, chosen.steps, chosen.copy, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
                 chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, ranked, by);
         next.removeAll(p.lanes);
         for (Lane lane : p.lanes) {
