@@ -35,10 +35,11 @@ public class MainActivity extends Activity {
     /** The ONNX step in the APK's assets (replace it with the build's MODEL property). */
     public static final String MODEL_ASSET = "sudoku.onnx";
 
-    private static final int GIVEN_COLOR = Color.BLACK;
-    private static final int MODEL_COLOR = Color.rgb(0x15, 0x65, 0xC0);
+    static final String APP_TITLE = "TRM Sudoku";
+    static final int GIVEN_COLOR = Color.BLACK;
+    static final int MODEL_COLOR = Color.rgb(0x15, 0x65, 0xC0);
     private static final int CHANGED_COLOR = Color.rgb(0xE6, 0x51, 0x00);
-    private static final int BOX_GAP_DP = 3;
+    private static final int BOX_GAP_DP = 8;
     private static final int CELL_TEXT_SP = 20;
 
     private final EditText[] cells = new EditText[Board.CELLS];
@@ -57,7 +58,10 @@ public class MainActivity extends Activity {
 
     @Override
     protected void onCreate(Bundle state) {
+        // a light theme whatever the device's: the givens are black and the model's digits blue, both read on white
+        setTheme(android.R.style.Theme_Material_Light_DarkActionBar);
         super.onCreate(state);
+        setTitle(APP_TITLE);
         setContentView(layout());
         worker.execute(this::loadModel);
     }
@@ -65,7 +69,7 @@ public class MainActivity extends Activity {
     /** Opens the model; tests override this to read a file instead of the APK's assets. */
     protected TrmModel openModel() throws IOException {
         try (InputStream in = getAssets().open(MODEL_ASSET)) {
-            return TrmModel.load(in, RuntimeOptions.cpu());
+            return TrmModel.load(in, RuntimeOptions.phone());
         }
     }
 

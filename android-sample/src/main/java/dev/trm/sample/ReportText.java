@@ -14,15 +14,16 @@ public final class ReportText {
         String stopped = String.format(Locale.ROOT, "stopped by %s, halt probability %.3f", r.solution().haltReason(),
                 lastHaltProbability(r));
         int copies = r.solution().copies();
-        String effort = copies == 1 ? "" : String.format(Locale.ROOT, "; thought longer: %d copies, %d steps in all", copies,
-                r.solution().totalSteps());
+        String how = copies == 1
+                ? String.format(Locale.ROOT, "in %d of %d steps", r.steps(), maxSteps)
+                : String.format(Locale.ROOT, "after thinking longer (%d copies, %d steps in all; the answer's copy took %d)", copies,
+                        r.solution().totalSteps(), r.steps());
         if (r.verified()) {
-            return String.format(Locale.ROOT, "Solved and verified in %d of %d steps, %.0f ms (%s%s).", r.steps(), maxSteps,
-                    r.millis(), stopped, effort);
+            return String.format(Locale.ROOT, "Solved and verified %s, %.0f ms (%s).", how, r.millis(), stopped);
         }
         String why = SudokuChecker.problem(SudokuGrid.parse(r.puzzle()), SudokuGrid.parse(r.answer()));
-        return String.format(Locale.ROOT, "Not solved: after %d of %d steps, %.0f ms (%s%s), the answer fails the check: %s.",
-                r.steps(), maxSteps, r.millis(), stopped, effort, why);
+        return String.format(Locale.ROOT, "Not solved %s, %.0f ms (%s): the answer fails the check: %s.", how, r.millis(),
+                stopped, why);
     }
 
     /** The thinking, one line a step: halt probability and how many cells the step changed. */

@@ -41,18 +41,22 @@ class OnDeviceSolverTest {
             assertEquals(1, r.frames().get(0).step());
             assertEquals(puzzle.replace(".", "").length(), 81 - r.frames().get(0).changedCells(), "step 1 fills every blank");
             assertEquals(r.answer(), r.frames().get(r.frames().size() - 1).answer());
-            assertTrue(ReportText.summary(r, solver.maxSteps()).startsWith("Solved and verified in " + r.steps() + " of 6 steps"));
+            assertTrue(ReportText.summary(r, solver.maxSteps()).startsWith("Solved and verified in " + r.steps() + " of 6 steps"),
+                    ReportText.summary(r, solver.maxSteps()));
         }
     }
 
     @Test
     void aPuzzleBeyondTheModelIsReportedAsNotSolved() {
-        SolveReport r = solver.solve(Examples.ALL.get(3).puzzle());
-        assertFalse(r.verified());
-        assertEquals(solver.maxSteps(), r.frames().size());
-        String summary = ReportText.summary(r, solver.maxSteps());
-        assertTrue(summary.startsWith("Not solved: after 6 of 6 steps"), summary);
+        SolveReport plain = solver.solve(Examples.ALL.get(3).puzzle(), false);
+        assertFalse(plain.verified());
+        assertTrue(plain.solution().copies() > 1, "the default effort tries copies before giving up");
+        assertEquals(plain.steps(), plain.frames().size(), "the frames are the steps of the copy that gave the answer");
+        String summary = ReportText.summary(plain, solver.maxSteps());
+        assertTrue(summary.startsWith("Not solved after thinking longer (" + plain.solution().copies() + " copies"), summary);
         assertTrue(summary.contains("the answer fails the check: "), summary);
+        SolveReport longer = solver.solve(Examples.ALL.get(3).puzzle(), true);
+        assertTrue(longer.solution().totalSteps() > plain.solution().totalSteps(), "thinking longer spends more steps");
     }
 
     @Test

@@ -15,6 +15,9 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
+import dev.trm.export.StepExport;
+import dev.trm.export.WeightEncoding;
+import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
@@ -42,8 +45,12 @@ import java.util.Random;
  */
 public final class BenchSummary {
     /** Options of one summary run. */
+    /**
+     * @param int8Presets presets whose step runs in fp32 and in int8 side by side (random weights)
+     * @param int8Model   the solve model's int8 export, solved next to the fp32 one (null: none)
+     */
     public record Options(List<String> presets, List<Integer> batches, int repeats, byte[] solveModel, List<String> puzzles,
-                          Path outDir) {
+                          Path outDir, List<String> int8Presets, byte[] int8Model) {
     }
 
     /** One row of the step table. */
@@ -89,19 +96,11 @@ public final class BenchSummary {
         printOverhead(out, OVERHEAD_PRESET + " (random weights)",
                 overheadModel != null ? overheadModel : BenchModels.presetModel(OVERHEAD_PRESET), o.puzzles().get(0));
         printOverhead(out, "the solve model", o.solveModel(), o.puzzles().get(0));
-        out.printf("%-18s %11s %13s %8s%n", "policy", "mean steps", "ms / puzzle", "solved");
-        List<String[]> solveRows = new ArrayList<>();
-        try (TrmModel m = TrmModel.load(o.solveModel(), RuntimeOptions.cpu())) {
-            for (String name : List.of("fixed", "q-halt", "verified", "verified+q-halt")) {
-                long t0 = System.nanoTime();
-                List<Solution> sols = m.solveAll(o.puzzles(), HaltPolicy.parse(name), o.puzzles().size(), null);
-                double ms = (System.nanoTime() - t0) / 1e6 / sols.size();
-                double steps = sols.stream().mapToInt(Solution::steps).average().orElse(0);
-                long solved = sols.stream().filter(Solution::solved).count();
-                out.printf("%-18s %11.2f %13.2f %5d/%d%n", name, steps, ms, solved, sols.size());
-                solveRows.add(new String[] {name, String.format("%.3f", steps), String.format("%.3f", ms), Long.toString(solved)});
-                out.flush();
-            }
+        printInt8(out, env, o);
+        out.printf("%-6s %-18s %-10s %11s %13s %8s%n", "model", "policy", "effort", "mean steps", "ms / puzzle", "solved");
+        List<String[]> solveRows = new ArrayList<>(printSolves(out, "fp32", o.solveModel(), o.puzzles()));
+        if (o.int8Model() != null) {
+            solveRows.addAll(printSolves(out, "int8", o.int8Model(), o.puzzles()));
         }
         out.printf("peak RSS of this process: %.0f MB%n", ProcessMemory.peakRssKb() / 1024.0);
         out.flush();
@@ -146,17 +145,7 @@ public final class BenchSummary {
             state[i] = (float) rng.nextGaussian();
         }
         long[] shape = {batch, c.workingLength(), c.hiddenSize()};
-        double runtime;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession s = createSession(env, onnx, opts)) {
-            Map<String, OnnxTensor> in = new HashMap<>();
-            in.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tok), new long[] {batch, c.seqLen()}));
-            in.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[batch]), new long[] {batch}));
-            in.put(StepContract.IN_Y, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
-            in.put(StepContract.IN_Z, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
-            runtime = medianAfterWarmup(repeats, () -> s.run(in).close());
-            in.values().forEach(OnnxTensor::close);
-        }
+        double runtime = runtimeMs(env, c, onnx, batch, repeats);
         double djl;
         boolean grad = dev.trm.model.DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
@@ -176,6 +165,78 @@ public final class BenchSummary {
         double gflops = Flops.perStep(c) * batch / (runtime / 1e3) / 1e9;
         return new StepRow(preset, batch, runtime, djl, gflops, gflops / ceiling);
     }
+
+    /** Median ms of one ONNX Runtime run of a step file on seeded random inputs of a batch. */
+    static double runtimeMs(OrtEnvironment env, TrmConfig c, byte[] onnx, int batch, int repeats) throws OrtException {
+        Random rng = new Random(0);
+        long[] tok = new long[batch * c.seqLen()];
+        for (int i = 0; i < tok.length; i++) {
+            tok[i] = 1 + rng.nextInt(c.vocabSize() - 1);
+        }
+        float[] state = new float[batch * c.workingLength() * c.hiddenSize()];
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (float) rng.nextGaussian();
+        }
+        long[] shape = {batch, c.workingLength(), c.hiddenSize()};
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+             OrtSession s = createSession(env, onnx, opts)) {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            try {
+                in.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tok), new long[] {batch, c.seqLen()}));
+                in.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[batch]), new long[] {batch}));
+                in.put(StepContract.IN_Y, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
+                in.put(StepContract.IN_Z, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
+                return medianAfterWarmup(repeats, () -> s.run(in).close());
+            } finally {
+                in.values().forEach(OnnxTensor::close);
+            }
+        }
+    }
+
+    /** fp32 and int8 steps of the same random weights, side by side: time per batch and file size. */
+    private static void printInt8(PrintWriter out, OrtEnvironment env, Options o) throws OrtException {
+        if (o.int8Presets().isEmpty()) {
+            return;
+        }
+        out.printf("%-17s %5s %12s %12s %9s %10s %10s%n", "int8 vs fp32", "batch", "fp32 ms", "int8 ms", "speed-up", "fp32 MB",
+                "int8 MB");
+        for (String preset : o.int8Presets()) {
+            TrmConfig c = Presets.get(preset);
+            Map<String, float[]> values = BenchModels.randomWeights(c);
+            byte[] fp32 = BenchModels.onnx(c, values);
+            byte[] int8 = StepExport.build(c, values, Map.of(), WeightEncoding.INT8).toByteArray();
+            for (int batch : o.batches()) {
+                double a = runtimeMs(env, c, fp32, batch, o.repeats());
+                double b = runtimeMs(env, c, int8, batch, o.repeats());
+                out.printf("%-17s %5d %12.2f %12.2f %8.2fx %10.2f %10.2f%n", preset, batch, a, b, a / b, fp32.length / 1e6,
+                        int8.length / 1e6);
+                out.flush();
+            }
+        }
+    }
+
+    /** Whole solves of a model per halting policy and effort: mean steps (all copies), time, solved. */
+    private static List<String[]> printSolves(PrintWriter out, String label, byte[] model, List<String> puzzles) {
+        List<String[]> rows = new ArrayList<>();
+        try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
+            for (String[] pe : SOLVE_ROWS) {
+                long t0 = System.nanoTime();
+                List<Solution> sols = m.solveAll(puzzles, HaltPolicy.parse(pe[0]), Effort.parse(pe[1]), puzzles.size(), null);
+                double ms = (System.nanoTime() - t0) / 1e6 / sols.size();
+                double steps = sols.stream().mapToInt(Solution::totalSteps).average().orElse(0);
+                long solved = sols.stream().filter(Solution::solvedByModel).count();
+                out.printf("%-6s %-18s %-10s %11.2f %13.2f %5d/%d%n", label, pe[0], pe[1], steps, ms, solved, sols.size());
+                rows.add(new String[] {label + " " + pe[0] + " " + pe[1], String.format("%.3f", steps), String.format("%.3f", ms),
+                    Long.toString(solved)});
+                out.flush();
+            }
+        }
+        return rows;
+    }
+
+    /** The (policy, effort) pairs of the solve table: the plain policies, then the command line's default. */
+    private static final String[][] SOLVE_ROWS = {{"fixed", "plain"}, {"q-halt", "plain"}, {"verified", "plain"},
+        {"verified+q-halt", "plain"}, {"verified+q-halt", "adaptive"}};
 
     /** The preset whose batch-1 overhead the target is about. */
     private static final String OVERHEAD_PRESET = "sudoku-mlp";

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.trm.data.Example;
+import dev.trm.data.PuzzleCsv;
 import dev.trm.model.Flops;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -13,9 +14,11 @@ import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
+import dev.trm.bench.BenchSummary;
 import dev.trm.bench.TorchProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +48,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "timed runs per measurement, median reported (default: ${DEFAULT-VALUE})")
     int repeats;
 
-    @Option(names = {"-m", "--model"}, description = "a trained .onnx for the solve rows (default: random sudoku-mlp-small)")
+    @Option(names = {"-m", "--model"}, description = "a trained .onnx for the solve rows (default: the bundled model)")
     Path model;
+
+    @Option(names = "--int8-model", description = "the solve model's int8 export (trm export --quantize int8), solved next to it")
+    Path int8Model;
+
+    @Option(names = "--int8-presets", split = ",", defaultValue = "sudoku-mlp-small,sudoku-mlp",
+            description = "presets whose step runs in fp32 and int8 side by side, '' for none (default: ${DEFAULT-VALUE})")
+    List<String> int8Presets;
 
     @Option(names = "--puzzles", description = "CSV of puzzles for the solve rows (default: 16 generated)")
     Path puzzles;
@@ -62,12 +72,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] solveModel = model != null ? java.nio.file.Files.readAllBytes(model)
-                : dev.trm.export.StepExport.build(Presets.get("sudoku-mlp-small"),
-                        new dev.trm.model.TrmParameters(Presets.get("sudoku-mlp-small")).initialise(0), java.util.Map.of()).toByteArray();
+        byte[] solveModel = model != null ? Files.readAllBytes(model) : BundledModel.bytes();
         List<String> list = new ArrayList<>();
         if (puzzles != null) {
-            for (dev.trm.data.PuzzleCsv.Row r : dev.trm.data.PuzzleCsv.read(puzzles)) {
+            for (PuzzleCsv.Row r : PuzzleCsv.read(puzzles)) {
                 if (list.size() < count) {
                     list.add(r.question());
                 }
@@ -79,7 +87,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        dev.trm.bench.BenchSummary.run(new dev.trm.bench.BenchSummary.Options(presets, batches, repeats, solveModel, list, out), stdout);
+        List<String> int8 = new ArrayList<>();
+        int8Presets.stream().filter(p -> !p.isBlank()).forEach(int8::add);
+        BenchSummary.run(new BenchSummary.Options(presets, batches, repeats, solveModel, list, out, int8,
+                int8Model != null ? Files.readAllBytes(int8Model) : null), stdout);
         stdout.printf("wrote %s and %s%n", out.resolve("bench.csv"), out.resolve("bench.png"));
         stdout.flush();
         return 0;

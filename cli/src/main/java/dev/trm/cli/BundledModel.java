@@ -33,6 +33,16 @@ final class BundledModel {
         }
     }
 
+    /** The bundled model's bytes. */
+    static byte[] bytes() throws IOException {
+        try (InputStream in = BundledModel.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new ModelLoadException("this build of trm has no bundled model (" + RESOURCE + "); give --model");
+            }
+            return in.readAllBytes();
+        }
+    }
+
     /** How a command names the model it runs. */
     static String describe(Path file) {
         return file != null ? file.toString() : "the bundled " + NAME + " model";

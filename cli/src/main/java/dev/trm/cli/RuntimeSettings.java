@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** The options of every command that runs an exported model: where it runs and how many puzzles go together. */
 final class RuntimeSettings {
     @Option(names = "--provider", defaultValue = "auto",
-            description = "cpu, cuda or auto (CUDA when a GPU is there, else the CPU) (default: ${DEFAULT-VALUE})")
+            description = "cpu, cuda, auto (CUDA when a GPU is there, else the CPU), or in the Android build xnnpack or nnapi"
+                    + " (default: ${DEFAULT-VALUE})")
     String provider;
 
     @Option(names = "--threads", defaultValue = "0", description = "intra-op threads on the CPU (default: ${DEFAULT-VALUE}, one per core)")
@@ -16,9 +17,13 @@ final class RuntimeSettings {
     @Option(names = "--batch", defaultValue = "32", description = "puzzles run together (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--spin", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "idle intra-op threads spin waiting for work (ONNX Runtime's default); --no-spin lets them sleep")
+    boolean spin;
+
     /** The checked runtime options (one place for all commands). */
     RuntimeOptions options() {
-        return new RuntimeOptions(Provider.parse(provider), threads, 0);
+        return new RuntimeOptions(Provider.parse(provider), threads, 0, spin);
     }
 
     /** The checked batch size. */

@@ -57,6 +57,8 @@ final class TrainCommand implements Callable<Integer> {
     static final String ARC = "arc";
     /** Checkpoint info key: the ARC variants per task, which fix the puzzle ids. */
     static final String ARC_VARIANTS = "arc_variants";
+    /** Checkpoint info key: whether ARC test pairs were trained on (a memorisation check). */
+    static final String ARC_TRAIN_ON_TEST = "arc_train_on_test";
     /** Puzzles per evaluation batch at least (evaluation has no gradient, so it can run wider). */
     private static final int MIN_EVAL_BATCH = 64;
 
@@ -98,6 +100,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "ARC: dihedral + colour variants per task, each with its own puzzle id (default: ${DEFAULT-VALUE};"
                     + " reference 1000)")
     int arcVariants;
+
+    @Option(names = "--arc-train-on-test",
+            description = "ARC: train on the test pairs too (a memorisation check of training, export and the vote; not a score)")
+    boolean arcTrainOnTest;
 
     @Option(names = "--eval-limit", defaultValue = "0", description = "evaluate only the first N puzzles (0: all)")
     int evalLimit;
@@ -193,6 +199,7 @@ final class TrainCommand implements Callable<Integer> {
             if (model.task().equals(ARC)) {
                 model = model.withPuzzleIds(samples.numPuzzleIds());
                 info.put(ARC_VARIANTS, Integer.toString(arcVariants));
+                info.put(ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
             }
             evalFile = evalData;
             if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
@@ -295,7 +302,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void rejectModelChanges() {
         for (String o : new String[] {"--recipe", "--preset", "--hidden", "--heads", "--h-cycles", "--l-cycles", "--halt-max-steps",
-            "--seed", "--arc-variants", "--generate", "--curriculum", "--no-augment"}) {
+            "--seed", "--arc-variants", "--arc-train-on-test", "--generate", "--curriculum", "--no-augment"}) {
             if (given(o)) {
                 throw new IllegalArgumentException(o + " cannot change on resume: the checkpoint fixes the model and its data stream");
             }
@@ -337,7 +344,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(INFO_DATA, data.toString());
         info.put(INFO_DATA_FILE, data.toString());
         info.put(INFO_AUGMENT, Boolean.toString(!noAugment));
-        return samples(model.task(), data, !noAugment, train.seed(), arcVariants);
+        return samples(model.task(), data, !noAugment, train.seed(), arcVariants, arcTrainOnTest);
     }
 
     private static void recordGenerated(Map<String, String> info, GeneratedSudoku.Spec gen, boolean augment) {
@@ -368,7 +375,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         info.put(INFO_DATA, file.toString());
         info.put(INFO_DATA_FILE, file.toString());
-        return samples(task, file, augment, train.seed(), arcVariants(c));
+        return samples(task, file, augment, train.seed(), arcVariants(c), arcTrainOnTest(c));
     }
 
     /** Writes the recipe's held-out set into the run folder (once) and returns its path. */
@@ -434,6 +441,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A training set; for ARC, {@code arcVariants} and {@code seed} decide the puzzle ids. */
     static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {
+        return samples(task, file, augment, seed, arcVariants, false);
+    }
+
+    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants, boolean arcTrainOnTest) {
         String found = PuzzleSet.detectTask(file);
         if (!found.equals(task)) {
             throw new IllegalArgumentException(file + " holds " + found + " puzzles but the model is for " + task);
@@ -441,7 +452,7 @@ final class TrainCommand implements Callable<Integer> {
         switch (task) {
             case "sudoku": return PuzzleSamples.sudoku(PuzzleSet.readSudoku(file), augment, seed);
             case "maze": return PuzzleSamples.maze(PuzzleSet.readMaze(file), augment, seed);
-            case ARC: return PuzzleSamples.arc(ArcSet.read(file), arcVariants, augment, seed);
+            case ARC: return PuzzleSamples.arc(ArcSet.read(file), arcVariants, augment, seed, arcTrainOnTest);
             default: throw new IllegalArgumentException("training on task '" + task + "' is not supported (sudoku, maze, arc)");
         }
     }
@@ -449,9 +460,13 @@ final class TrainCommand implements Callable<Integer> {
     /** The rows to evaluate a checkpoint on: the puzzles of {@code file}, or for ARC its held-out test pairs. */
     static List<PuzzleSamples.Sample> evaluationRows(Checkpoint c, Path file) {
         if (c.model().task().equals(ARC)) {
-            return samples(ARC, file, false, c.train().seed(), arcVariants(c)).heldOut();
+            return samples(ARC, file, false, c.train().seed(), arcVariants(c), arcTrainOnTest(c)).heldOut();
         }
         return samples(c.model().task(), file, false, 0, 0).originals();
+    }
+
+    private static boolean arcTrainOnTest(Checkpoint c) {
+        return Boolean.parseBoolean(c.info().getOrDefault(ARC_TRAIN_ON_TEST, "false"));
     }
 
     private static int arcVariants(Checkpoint c) {

@@ -54,7 +54,7 @@ public final class PuzzleFile implements Iterator<PuzzleCsv.Row>, Closeable {
         reader.mark(FIRST_LINE_LIMIT);
         String header = reader.readLine();
         reader.reset();
-        if (header != null && header.contains(PuzzleCsv.QUESTION) && header.contains(",")) {
+        if (header != null && isCsvHeader(header)) {
             CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
             this.csv = CSVParser.parse(reader, format);
             this.columns = csv.getHeaderMap();
@@ -66,6 +66,16 @@ public final class PuzzleFile implements Iterator<PuzzleCsv.Row>, Closeable {
             this.records = null;
             this.line = 0;
         }
+    }
+
+    /** A first line with a {@code question} field (quoted or not) starts a CSV set; a puzzle line never does. */
+    private static boolean isCsvHeader(String line) {
+        for (String field : line.split(",")) {
+            if (field.trim().replace("\"", "").equals(PuzzleCsv.QUESTION)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Opens a file; a missing, unreadable or directory path is a clear error. */

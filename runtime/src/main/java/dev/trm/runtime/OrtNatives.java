@@ -47,7 +47,7 @@ final class OrtNatives {
             return;
         }
         prepared = true;
-        if (isAndroid() || System.getProperty(NATIVE_PATH) != null) {
+        if (isAndroid() || System.getProperty(NATIVE_PATH) != null || !loadedByTheApplication()) {
             return;
         }
         try {
@@ -134,6 +134,15 @@ final class OrtNatives {
         String o = os.contains("mac") || os.contains("darwin") ? "osx" : os.contains("win") ? "win" : "linux";
         String a = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch;
         return o + "-" + a;
+    }
+
+    /**
+     * Whether the runtime runs in the application's own class loader. A native library file can be
+     * loaded by one class loader only, so where classes are loaded again in another (a test sandbox
+     * such as Robolectric's), ONNX Runtime keeps unpacking its own copies.
+     */
+    private static boolean loadedByTheApplication() {
+        return OrtNatives.class.getClassLoader() == ClassLoader.getSystemClassLoader();
     }
 
     static boolean isAndroid() {

@@ -7,7 +7,11 @@ public enum Provider {
     /** An NVIDIA GPU through the CUDA provider (needs the onnxruntime_gpu artifact and CUDA 12). */
     CUDA,
     /** CUDA when it loads, else the CPU with one log line saying why. */
-    AUTO;
+    AUTO,
+    /** XNNPACK, ONNX Runtime's mobile CPU kernels (in the Android build, not the desktop jars). */
+    XNNPACK,
+    /** NNAPI, Android's accelerator API (Android build only; falls back to the CPU per operator). */
+    NNAPI;
 
     public static Provider parse(String name) {
         for (Provider p : values()) {
@@ -15,6 +19,6 @@ public enum Provider {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown provider '" + name + "' (cpu, cuda, auto)");
+        throw new IllegalArgumentException("unknown provider '" + name + "' (cpu, cuda, auto, xnnpack, nnapi)");
     }
 }

@@ -3,11 +3,17 @@ package dev.trm.runtime;
 /**
  * How to load a model.
  *
- * @param provider   CPU, CUDA or AUTO
+ * @param provider   CPU, CUDA, AUTO, or on Android XNNPACK or NNAPI
  * @param threads    intra-op threads on the CPU (0: ONNX Runtime's default, one per core)
  * @param cudaDevice the GPU for CUDA
+ * @param spinning   whether idle intra-op threads spin waiting for work (ONNX Runtime's default): a little
+ *                   faster between steps, but the cores stay busy; off on phones
  */
-public record RuntimeOptions(Provider provider, int threads, int cudaDevice) {
+public record RuntimeOptions(Provider provider, int threads, int cudaDevice, boolean spinning) {
+    public RuntimeOptions(Provider provider, int threads, int cudaDevice) {
+        this(provider, threads, cudaDevice, true);
+    }
+
     public RuntimeOptions {
         if (provider == null) {
             throw new IllegalArgumentException("provider must be set");
@@ -34,7 +40,26 @@ public record RuntimeOptions(Provider provider, int threads, int cudaDevice) {
         return new RuntimeOptions(Provider.CPU, 0, 0);
     }
 
+    /**
+     * Settings for a phone: the CPU provider on at most {@link #PHONE_THREADS} threads (the big cores of
+     * most phones), threads that sleep between steps instead of spinning.
+     */
+    public static RuntimeOptions phone() {
+        return new RuntimeOptions(Provider.CPU, Math.min(PHONE_THREADS, Runtime.getRuntime().availableProcessors()), 0, false);
+    }
+
+    /** Intra-op threads of {@link #phone()} at most. */
+    public static final int PHONE_THREADS = 4;
+
     public RuntimeOptions withThreads(int n) {
-        return new RuntimeOptions(provider, n, cudaDevice);
+        return new RuntimeOptions(provider, n, cudaDevice, spinning);
+    }
+
+    public RuntimeOptions withProvider(Provider p) {
+        return new RuntimeOptions(p, threads, cudaDevice, spinning);
+    }
+
+    public RuntimeOptions withSpinning(boolean on) {
+        return new RuntimeOptions(provider, threads, cudaDevice, on);
     }
 }

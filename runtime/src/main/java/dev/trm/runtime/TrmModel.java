@@ -98,7 +98,7 @@ public final class TrmModel implements AutoCloseable {
         OrtSession session;
         try {
             env = environment();
-            if (options.provider() == Provider.CPU) {
+            if (options.provider() == Provider.CPU || options.provider() == Provider.XNNPACK || options.provider() == Provider.NNAPI) {
                 session = cpuSession(env, bytes, options, source);
             } else if (options.provider() == Provider.AUTO && !OrtNatives.nvidiaGpuPresent()) {
                 session = cpuSession(env, bytes, options, source); // no GPU: trying CUDA would only cost seconds
@@ -142,9 +142,32 @@ public final class TrmModel implements AutoCloseable {
             if (o.threads() > 0) {
                 opts.setIntraOpNumThreads(o.threads());
             }
+            if (!o.spinning()) {
+                opts.addConfigEntry(ALLOW_SPINNING, "0");
+            }
+            addMobileProvider(opts, o, source);
             return env.createSession(bytes, opts);
         } catch (OrtException e) {
             throw new ModelLoadException(source + ": not a loadable ONNX model (truncated or not ONNX?): " + e.getMessage(), e);
+        }
+    }
+
+    /** ONNX Runtime's session setting that lets idle intra-op threads spin. */
+    private static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
+
+    /** XNNPACK or NNAPI in front of the CPU provider; a clear error where this ONNX Runtime build lacks them. */
+    private static void addMobileProvider(OrtSession.SessionOptions opts, RuntimeOptions o, String source) {
+        try {
+            if (o.provider() == Provider.XNNPACK) {
+                java.util.Map<String, String> xnn = new java.util.HashMap<>();
+                xnn.put("intra_op_num_threads", Integer.toString(Math.max(1, o.threads())));
+                opts.addXnnpack(xnn);
+            } else if (o.provider() == Provider.NNAPI) {
+                opts.addNnapi();
+            }
+        } catch (OrtException e) {
+            throw new ModelLoadException(source + ": the " + o.provider() + " provider is not in this ONNX Runtime build (it is in"
+                    + " the Android one): " + e.getMessage(), e);
         }
     }
 

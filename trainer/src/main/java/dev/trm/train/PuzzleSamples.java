@@ -123,6 +123,15 @@ public final class PuzzleSamples implements SampleSource {
      * (input and output share it); held-out rows stay at the origin.
      */
     public static PuzzleSamples arc(Map<String, ArcTask> tasks, int variants, boolean translate, long seed) {
+        return arc(tasks, variants, translate, seed, false);
+    }
+
+    /**
+     * As {@link #arc(Map, int, boolean, long)}; with {@code trainOnTest} the test pairs of every variant
+     * are training rows too, so evaluating the held-out test pairs checks memorisation and the vote,
+     * not generalisation.
+     */
+    public static PuzzleSamples arc(Map<String, ArcTask> tasks, int variants, boolean translate, long seed, boolean trainOnTest) {
         if (variants < 0) {
             throw new IllegalArgumentException("ARC variants must be 0 or more, got " + variants);
         }
@@ -137,6 +146,13 @@ public final class PuzzleSamples implements SampleSource {
             names.add(e.getKey());
             for (ArcPair p : e.getValue().train()) {
                 train.add(arcSample(p, id, 0, 0));
+            }
+            if (trainOnTest) {
+                for (ArcPair p : e.getValue().test()) {
+                    if (p.hasOutput()) {
+                        train.add(arcSample(p, id, 0, 0));
+                    }
+                }
             }
             if (tasks.containsKey(e.getKey())) {
                 for (ArcPair p : e.getValue().test()) {
