@@ -166,6 +166,9 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.printf("%s (%s %s, N_sup %d) on %s: %d puzzles, batch %d, %s%n", checkpoint, m.info().task(), m.info().variant(),
                     m.info().haltMaxSteps(), data, rows.size(), runtime.batch(), m.provider().name().toLowerCase());
+            // one untimed batch first, so the first row's time does not include ONNX Runtime's and the JIT's warm-up
+            m.solveAll(questions.subList(0, Math.min(questions.size(), runtime.batch())), HaltPolicy.fixed(), Effort.plain(),
+                    runtime.batch(), null);
             out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
                     "copies/pzl", "ms/puzzle", "puzzles/s");
             out.flush();

@@ -5,8 +5,13 @@ import static dev.trm.cli.TrmCommandTest.trm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.io.SafeTensors;
 import dev.trm.model.TrmParameters;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,6 +142,54 @@ class TrainCommandTest {
                 "--steps", "1", "-o", dir.resolve("x").toString());
         assertEquals(1, other.code());
         assertTrue(other.err().contains("--eval-data does not apply to ARC"), other.err());
+
+        // the puzzle ids travel: checkpoint -> ONNX metadata -> the runtime's copies; the vote reports pass@1 and pass@2
+        Path onnx = dir.resolve("arc.onnx");
+        TrmCommandTest.Run export = trm("export", out.resolve("checkpoint.ckpt").toString(), "-o", onnx.toString());
+        assertEquals(0, export.code(), export.err());
+        try (TrmModel m = TrmModel.load(onnx, RuntimeOptions.cpu())) {
+            assertEquals(c.info().get("puzzle_identifiers"), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
+            assertEquals(3, m.task().augmentationCount("t1 56"), "t1 as given and its 2 variants");
+        }
+        TrmCommandTest.Run solve = trm("solve", "--model", onnx.toString(), "--task", "arc", tasks.toString(), "--id", "t2", "--json");
+        assertEquals(0, solve.code(), solve.err());
+        JsonNode line = new ObjectMapper().readTree(solve.out());
+        assertEquals("t2", line.path("task").asText());
+        assertEquals(3, line.path("copies").asInt(), "every trained variant of t2 voted");
+        assertTrue(line.path("answers").size() >= 1 && line.path("answers").size() <= 2, solve.out());
+        TrmCommandTest.Run arcEval = trm("eval", onnx.toString(), tasks.toString());
+        assertEquals(0, arcEval.code(), arcEval.err());
+        assertTrue(arcEval.out().contains("pass@1") && arcEval.out().contains("2 tasks, 2 test inputs"), arcEval.out());
+        Path unknown = dir.resolve("unknown.json");
+        Files.writeString(unknown, "{\"t9\": {\"train\": [{\"input\": [[1]], \"output\": [[1]]}], \"test\": [{\"input\": [[1]]}]}}");
+        TrmCommandTest.Run notTrained = trm("solve", "--model", onnx.toString(), "--task", "arc", unknown.toString());
+        assertEquals(1, notTrained.code());
+        assertTrue(notTrained.err().contains("task 't9' is not one this model was trained on"), notTrained.err());
+    }
+
+    @Test
+    void mazeTrainsExportsSolvesAndEvaluates() throws IOException {
+        Path mazes = dir.resolve("mazes.csv");
+        List<String> lines = Files.readAllLines(TrmCommandTest.shared("maze-30x30-hard-1k/test.csv"));
+        Files.write(mazes, lines.subList(0, 5)); // the header and 4 mazes
+        Path out = dir.resolve("maze-run");
+        TrmCommandTest.Run r = trm("train", "--preset", "maze-att-tiny", "--data", mazes.toString(), "--steps", "1", "--batch", "2",
+                "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path onnx = dir.resolve("maze.onnx");
+        TrmCommandTest.Run export = trm("export", out.resolve("checkpoint.ckpt").toString(), "--verify-data", mazes.toString(), "-o",
+                onnx.toString());
+        assertEquals(0, export.code(), export.err());
+        TrmCommandTest.Run solve = trm("solve", "--model", onnx.toString(), "--effort", "2xN", "--file", mazes.toString(), "--batch", "2");
+        assertTrue(solve.code() == 0 || solve.code() == 1, solve.err());
+        assertTrue(solve.out().contains(mazes + ":2: ") && solve.out().contains(mazes + ":5: "), solve.out());
+        assertTrue(solve.out().lines().anyMatch(l -> l.length() == 30), "the maze is drawn, 30 cells a row: " + solve.out());
+        TrmCommandTest.Run eval = trm("eval", onnx.toString(), mazes.toString(), "--policies", "fixed");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("valid shortest paths") && eval.out().contains("path-cell accuracy"), eval.out());
+        TrmCommandTest.Run wrongSize = trm("solve", "--model", onnx.toString(), "#".repeat(899));
+        assertEquals(1, wrongSize.code());
+        assertTrue(wrongSize.err().contains("trm solve: puzzle: maze: "), wrongSize.err());
     }
 
     @Test

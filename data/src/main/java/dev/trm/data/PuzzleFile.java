@@ -166,7 +166,8 @@ public final class PuzzleFile implements Iterator<PuzzleCsv.Row>, Closeable {
             for (String text = reader.readLine(); text != null; text = reader.readLine()) {
                 line++;
                 if (!text.trim().isEmpty()) {
-                    return requireText(new PuzzleCsv.Row(line, "", text.trim(), "", ""));
+                    // as written, not trimmed: a maze line may start or end with open cells (spaces)
+                    return requireText(new PuzzleCsv.Row(line, "", text, "", ""));
                 }
             }
             return null;

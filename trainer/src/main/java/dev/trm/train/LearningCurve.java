@@ -18,7 +18,8 @@ public final class LearningCurve {
     private static final int WIDTH = 1100;
     private static final int HEIGHT = 420;
     private static final int MARGIN = 55;
-    private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
+    private static final Color[] COLOURS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+        new Color(0xff7f0e), new Color(0x8c564b)};
 
     /** One named line of (x, y) points. */
     public record Series(String name, List<double[]> points) {
