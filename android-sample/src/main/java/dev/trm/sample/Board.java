@@ -3,6 +3,7 @@ package dev.trm.sample;
 import dev.trm.task.PuzzleException;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ public final class Board {
     }
 
     public void clear() {
-        java.util.Arrays.fill(digits, 0);
+        Arrays.fill(digits, 0);
     }
 
     public int givens() {

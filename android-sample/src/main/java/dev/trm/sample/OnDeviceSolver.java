@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ public final class OnDeviceSolver implements AutoCloseable {
     /** One line about the model, for the screen. */
     public String describe() {
         ModelInfo i = model.info();
-        return String.format(java.util.Locale.ROOT, "TRM %s, D=%d, T=%d, n=%d, up to %d steps, %s", i.variant(), i.hiddenSize(),
+        return String.format(Locale.ROOT, "TRM %s, D=%d, T=%d, n=%d, up to %d steps, %s", i.variant(), i.hiddenSize(),
                 i.hCycles(), i.lCycles(), i.haltMaxSteps(), model.provider());
     }
 

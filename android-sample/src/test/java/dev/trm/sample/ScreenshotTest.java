@@ -14,6 +14,7 @@ import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.BooleanSupplier;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.robolectric.Robolectric;
@@ -109,7 +110,7 @@ public class ScreenshotTest {
         return n;
     }
 
-    private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+    private static void await(BooleanSupplier done) throws InterruptedException {
         long end = System.currentTimeMillis() + TIMEOUT_MS;
         while (!done.getAsBoolean()) {
             assertTrue("timed out", System.currentTimeMillis() < end);

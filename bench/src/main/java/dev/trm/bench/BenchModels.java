@@ -1,5 +1,6 @@
 package dev.trm.bench;
 
+import dev.trm.data.PuzzleCsv;
 import dev.trm.export.StepExport;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -50,7 +51,7 @@ final class BenchModels {
         String path = System.getProperty(PUZZLES_PROPERTY);
         List<String> out = new ArrayList<>();
         if (path != null) {
-            for (dev.trm.data.PuzzleCsv.Row r : dev.trm.data.PuzzleCsv.read(Path.of(path))) {
+            for (PuzzleCsv.Row r : PuzzleCsv.read(Path.of(path))) {
                 if (out.size() == n) {
                     break;
                 }

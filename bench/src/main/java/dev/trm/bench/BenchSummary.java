@@ -9,14 +9,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trm.data.AtomicFile;
+import dev.trm.export.StepExport;
+import dev.trm.export.WeightEncoding;
+import dev.trm.model.DjlOps;
 import dev.trm.model.Flops;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
-import dev.trm.export.StepExport;
-import dev.trm.export.WeightEncoding;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeOptions;
@@ -147,7 +148,7 @@ public final class BenchSummary {
         long[] shape = {batch, c.workingLength(), c.hiddenSize()};
         double runtime = runtimeMs(env, c, onnx, batch, repeats);
         double djl;
-        boolean grad = dev.trm.model.DjlOps.setGradMode(false);
+        boolean grad = DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             TrmStep step = new TrmStep(c);
@@ -160,7 +161,7 @@ public final class BenchSummary {
                 }
             });
         } finally {
-            dev.trm.model.DjlOps.setGradMode(grad);
+            DjlOps.setGradMode(grad);
         }
         double gflops = Flops.perStep(c) * batch / (runtime / 1e3) / 1e9;
         return new StepRow(preset, batch, runtime, djl, gflops, gflops / ceiling);

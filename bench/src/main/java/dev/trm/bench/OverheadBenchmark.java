@@ -11,6 +11,7 @@ import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ public class OverheadBenchmark {
         long[] shape = {1, c.workingLength(), c.hiddenSize()};
         float[] state = new float[c.workingLength() * c.hiddenSize()];
         long[] tokens = new long[c.seqLen()];
-        java.util.Arrays.fill(tokens, 1);
+        Arrays.fill(tokens, 1);
         inputs = new HashMap<>();
         inputs.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tokens), new long[] {1, c.seqLen()}));
         inputs.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[1]), new long[] {1}));

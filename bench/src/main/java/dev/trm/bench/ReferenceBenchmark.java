@@ -10,6 +10,7 @@ import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -82,7 +83,7 @@ public class ReferenceBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         model = BenchModels.presetModel("sudoku-mlp");
-        grids = new java.util.ArrayList<>();
+        grids = new ArrayList<>();
         for (String p : BenchModels.puzzles(SOLVER_PUZZLES)) {
             grids.add(SudokuGrid.parse(p));
         }

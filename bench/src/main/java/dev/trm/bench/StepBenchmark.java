@@ -1,6 +1,5 @@
 package dev.trm.bench;
 
-import dev.trm.runtime.TrmModel;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,12 +8,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trm.model.DjlOps;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
 import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -92,7 +94,7 @@ public class StepBenchmark {
         manager = NDManager.newBaseManager(Device.cpu());
         weights = new TrmWeights(new TrmParameters(c), values, manager, Device.cpu());
         step = new TrmStep(c);
-        dev.trm.model.DjlOps.setGradMode(false);
+        DjlOps.setGradMode(false);
         tokens = manager.create(tok, new Shape(batch, c.seqLen()));
         y = manager.create(ys, new Shape(stateShape));
         z = manager.create(ys, new Shape(stateShape));
@@ -102,14 +104,14 @@ public class StepBenchmark {
     static LongBuffer direct(long[] v) {
         LongBuffer b = ByteBuffer.allocateDirect(v.length * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
         b.put(v);
-        ((java.nio.Buffer) b).rewind();
+        ((Buffer) b).rewind();
         return b;
     }
 
     static FloatBuffer direct(float[] v) {
         FloatBuffer b = ByteBuffer.allocateDirect(v.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         b.put(v);
-        ((java.nio.Buffer) b).rewind();
+        ((Buffer) b).rewind();
         return b;
     }
 

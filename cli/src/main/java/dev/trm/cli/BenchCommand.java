@@ -1,9 +1,12 @@
 package dev.trm.cli;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.trm.bench.BenchSummary;
+import dev.trm.bench.TorchProfile;
 import dev.trm.data.Example;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.model.Flops;
@@ -14,8 +17,6 @@ import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
-import dev.trm.bench.BenchSummary;
-import dev.trm.bench.TorchProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -151,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             double ceiling = matmulCeiling(20);
             out.printf("fp32 matmul ceiling (%dx%d through PyTorch %s, %d threads): %.1f GFLOP/s%n", CEILING_SIDE, CEILING_SIDE,
-                    ai.djl.engine.Engine.getInstance().getVersion(), Runtime.getRuntime().availableProcessors(), ceiling);
+                    Engine.getInstance().getVersion(), Runtime.getRuntime().availableProcessors(), ceiling);
             out.printf("%-18s %6s %12s %16s %12s %10s%n", "preset", "batch", "s/step", "sample-steps/s", "GFLOP/s", "of ceiling");
             out.flush();
             List<Example<SudokuGrid>> set = new ArrayList<>();

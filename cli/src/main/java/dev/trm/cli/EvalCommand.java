@@ -125,6 +125,17 @@ final class EvalCommand implements Callable<Integer> {
             tasks = first;
         }
         try (TrmModel m = TrmModel.load(checkpoint, runtime.options())) {
+            Map<String, ArcTask> known = new LinkedHashMap<>();
+            tasks.values().stream().filter(t -> !t.test().isEmpty() && m.task().accepts(ArcVote.puzzle(t.id(), t.test().get(0))))
+                    .forEach(t -> known.put(t.id(), t));
+            if (known.isEmpty()) {
+                throw new IllegalArgumentException(data + ": none of its " + tasks.size() + " tasks is one the model was trained on");
+            }
+            if (known.size() < tasks.size()) {
+                out.printf("%d of the file's %d tasks are not the model's: evaluating the %d it was trained on%n",
+                        tasks.size() - known.size(), tasks.size(), known.size());
+            }
+            tasks = known;
             long t0 = System.nanoTime();
             List<ArcVote.TestResult> results = ArcVote.solve(m, tasks, runtime.batch(), seed);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + ": " + list.size() + " identifiers, but the weights' puzzle_emb table has "
                     + rows + " rows");
         }
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (!list.get(i).isTextual() || list.get(i).asText().contains("\n")) {
                 throw new IllegalArgumentException(file + ": identifier " + i + " is not a one-line string");

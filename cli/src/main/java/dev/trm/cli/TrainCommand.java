@@ -9,6 +9,7 @@ import dev.trm.model.DjlOps;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
+import dev.trm.task.arc.ArcTask;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
@@ -59,6 +60,8 @@ final class TrainCommand implements Callable<Integer> {
     static final String ARC_VARIANTS = "arc_variants";
     /** Checkpoint info key: whether ARC test pairs were trained on (a memorisation check). */
     static final String ARC_TRAIN_ON_TEST = "arc_train_on_test";
+    /** Checkpoint info key: the ARC tasks kept (comma-separated), when not all. */
+    static final String ARC_TASKS = "arc_tasks";
     /** Puzzles per evaluation batch at least (evaluation has no gradient, so it can run wider). */
     private static final int MIN_EVAL_BATCH = 64;
 
@@ -100,6 +103,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "ARC: dihedral + colour variants per task, each with its own puzzle id (default: ${DEFAULT-VALUE};"
                     + " reference 1000)")
     int arcVariants;
+
+    @Option(names = "--arc-tasks", split = ",", paramLabel = "ID",
+            description = "ARC: train on these tasks of --data only (default: all)")
+    List<String> arcTasks;
 
     @Option(names = "--arc-train-on-test",
             description = "ARC: train on the test pairs too (a memorisation check of training, export and the vote; not a score)")
@@ -200,6 +207,9 @@ final class TrainCommand implements Callable<Integer> {
                 model = model.withPuzzleIds(samples.numPuzzleIds());
                 info.put(ARC_VARIANTS, Integer.toString(arcVariants));
                 info.put(ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
+                if (arcTasks != null) {
+                    info.put(ARC_TASKS, String.join(",", arcTasks));
+                }
             }
             evalFile = evalData;
             if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
@@ -302,7 +312,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void rejectModelChanges() {
         for (String o : new String[] {"--recipe", "--preset", "--hidden", "--heads", "--h-cycles", "--l-cycles", "--halt-max-steps",
-            "--seed", "--arc-variants", "--arc-train-on-test", "--generate", "--curriculum", "--no-augment"}) {
+            "--seed", "--arc-variants", "--arc-tasks", "--arc-train-on-test", "--generate", "--curriculum", "--no-augment"}) {
             if (given(o)) {
                 throw new IllegalArgumentException(o + " cannot change on resume: the checkpoint fixes the model and its data stream");
             }
@@ -344,7 +354,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(INFO_DATA, data.toString());
         info.put(INFO_DATA_FILE, data.toString());
         info.put(INFO_AUGMENT, Boolean.toString(!noAugment));
-        return samples(model.task(), data, !noAugment, train.seed(), arcVariants, arcTrainOnTest);
+        return samples(model.task(), data, !noAugment, train.seed(), new ArcChoice(arcVariants, arcTrainOnTest, arcTasks));
     }
 
     private static void recordGenerated(Map<String, String> info, GeneratedSudoku.Spec gen, boolean augment) {
@@ -375,7 +385,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         info.put(INFO_DATA, file.toString());
         info.put(INFO_DATA_FILE, file.toString());
-        return samples(task, file, augment, train.seed(), arcVariants(c), arcTrainOnTest(c));
+        return samples(task, file, augment, train.seed(), ArcChoice.of(c));
     }
 
     /** Writes the recipe's held-out set into the run folder (once) and returns its path. */
@@ -440,11 +450,41 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A training set; for ARC, {@code arcVariants} and {@code seed} decide the puzzle ids. */
-    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {
-        return samples(task, file, augment, seed, arcVariants, false);
+    /**
+     * Which ARC puzzle-embedding rows a run has: the variants per task, whether test pairs are trained
+     * on, and the tasks kept (null: all). A checkpoint records all three, so its ids can be rebuilt.
+     */
+    record ArcChoice(int variants, boolean trainOnTest, List<String> tasks) {
+        static final ArcChoice NONE = new ArcChoice(0, false, null);
+
+        static ArcChoice of(Checkpoint c) {
+            String v = c.info().get(ARC_VARIANTS);
+            String t = c.info().get(ARC_TASKS);
+            return new ArcChoice(v == null ? 0 : Integer.parseInt(v), Boolean.parseBoolean(c.info().getOrDefault(ARC_TRAIN_ON_TEST,
+                    "false")), t == null ? null : List.of(t.split(",")));
+        }
+
+        Map<String, ArcTask> select(Map<String, ArcTask> all, Path file) {
+            if (tasks == null) {
+                return all;
+            }
+            Map<String, ArcTask> kept = new LinkedHashMap<>();
+            for (String id : tasks) {
+                ArcTask t = all.get(id);
+                if (t == null) {
+                    throw new IllegalArgumentException("--arc-tasks: " + file + " has no task '" + id + "'");
+                }
+                kept.put(id, t);
+            }
+            return kept;
+        }
     }
 
-    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants, boolean arcTrainOnTest) {
+    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {
+        return samples(task, file, augment, seed, new ArcChoice(arcVariants, false, null));
+    }
+
+    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, ArcChoice arc) {
         String found = PuzzleSet.detectTask(file);
         if (!found.equals(task)) {
             throw new IllegalArgumentException(file + " holds " + found + " puzzles but the model is for " + task);
@@ -452,7 +492,7 @@ final class TrainCommand implements Callable<Integer> {
         switch (task) {
             case "sudoku": return PuzzleSamples.sudoku(PuzzleSet.readSudoku(file), augment, seed);
             case "maze": return PuzzleSamples.maze(PuzzleSet.readMaze(file), augment, seed);
-            case ARC: return PuzzleSamples.arc(ArcSet.read(file), arcVariants, augment, seed, arcTrainOnTest);
+            case ARC: return PuzzleSamples.arc(arc.select(ArcSet.read(file), file), arc.variants(), augment, seed, arc.trainOnTest());
             default: throw new IllegalArgumentException("training on task '" + task + "' is not supported (sudoku, maze, arc)");
         }
     }
@@ -460,18 +500,9 @@ final class TrainCommand implements Callable<Integer> {
     /** The rows to evaluate a checkpoint on: the puzzles of {@code file}, or for ARC its held-out test pairs. */
     static List<PuzzleSamples.Sample> evaluationRows(Checkpoint c, Path file) {
         if (c.model().task().equals(ARC)) {
-            return samples(ARC, file, false, c.train().seed(), arcVariants(c), arcTrainOnTest(c)).heldOut();
+            return samples(ARC, file, false, c.train().seed(), ArcChoice.of(c)).heldOut();
         }
         return samples(c.model().task(), file, false, 0, 0).originals();
-    }
-
-    private static boolean arcTrainOnTest(Checkpoint c) {
-        return Boolean.parseBoolean(c.info().getOrDefault(ARC_TRAIN_ON_TEST, "false"));
-    }
-
-    private static int arcVariants(Checkpoint c) {
-        String v = c.info().get(ARC_VARIANTS);
-        return v == null ? 0 : Integer.parseInt(v);
     }
 
     /** The DJL device for a --device value; a GPU that is not there is a clear error. */

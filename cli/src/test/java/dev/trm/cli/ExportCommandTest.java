@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trm.export.Exporter;
+import dev.trm.model.Presets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ class ExportCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("one-step parity: max relative error"), r.out());
         assertTrue(r.out().contains("PASS"), r.out());
-        assertTrue(Files.size(onnx) >= 4 * dev.trm.export.Exporter.floats(dev.trm.model.Presets.get("sudoku-att-tiny")), "holds the weights");
+        assertTrue(Files.size(onnx) >= 4 * Exporter.floats(Presets.get("sudoku-att-tiny")), "holds the weights");
         // weights out as safetensors and back give the same ONNX step
         Path st = dir.resolve("w.safetensors");
         assertEquals(0, trm("export", checkpoint.toString(), "--to", "safetensors", "-o", st.toString()).code());

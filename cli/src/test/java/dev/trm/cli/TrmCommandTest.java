@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,7 +59,7 @@ class TrmCommandTest {
         assertTrue(r.out().startsWith("9 8 1 | 7 2 5 | 6 3 4\n"), r.out());
         assertTrue(r.out().contains("unique solution"));
         Run json = trm("solve", "--exact", "--json", PUZZLE);
-        assertEquals(SOLUTION, new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).path("answer").asText());
+        assertEquals(SOLUTION, new ObjectMapper().readTree(json.out()).path("answer").asText());
     }
 
     @Test

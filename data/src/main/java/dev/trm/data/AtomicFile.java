@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file through a temporary sibling that is renamed over the target only when writing
@@ -69,7 +70,7 @@ public final class AtomicFile {
     /** Temporary files start private (rw-------); the finished file should read like any other (rw-r--r--). */
     private static void readableByOthers(Path temp) throws IOException {
         if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
         }
     }
 

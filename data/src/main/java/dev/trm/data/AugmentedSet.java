@@ -1,6 +1,7 @@
 package dev.trm.data;
 
 import dev.trm.task.Dihedral;
+import dev.trm.task.Permutations;
 import dev.trm.task.arc.ArcAugmentation;
 import dev.trm.task.arc.ArcTask;
 import dev.trm.task.maze.MazeGrid;
@@ -51,7 +52,7 @@ public final class AugmentedSet {
         List<Example<MazeGrid>> out = new ArrayList<>();
         for (Example<MazeGrid> e : set) {
             out.add(e);
-            int[] order = dev.trm.task.Permutations.random(MAZE_MAX_COPIES, rng);
+            int[] order = Permutations.random(MAZE_MAX_COPIES, rng);
             for (int k = 0; k < copies; k++) {
                 Dihedral t = Dihedral.of(order[k] + 1);
                 out.add(new Example<>(0, variantSource(e.source(), t.id()), e.question().transform(t),

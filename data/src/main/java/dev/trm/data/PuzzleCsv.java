@@ -3,6 +3,7 @@ package dev.trm.data;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ public final class PuzzleCsv {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(HEADER).setQuoteMode(QuoteMode.MINIMAL)
                 .setRecordSeparator("\n").get();
         AtomicFile.write(file, out -> {
-            java.io.OutputStream sink = gzip ? new GZIPOutputStream(out) : out;
+            OutputStream sink = gzip ? new GZIPOutputStream(out) : out;
             Writer writer = new OutputStreamWriter(sink, StandardCharsets.UTF_8);
             try (CSVPrinter printer = new CSVPrinter(writer, format)) {
                 for (Row r : rows) {

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.task.sudoku.SudokuGrid;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,7 @@ class BadInputTest {
 
     @Test
     void goodRowsRead() throws IOException {
-        List<Example<dev.trm.task.sudoku.SudokuGrid>> set = PuzzleSet.readSudoku(csv(HEADER + row(Q, A, "0") + row(Q, A, "")));
+        List<Example<SudokuGrid>> set = PuzzleSet.readSudoku(csv(HEADER + row(Q, A, "0") + row(Q, A, "")));
         assertEquals(2, set.size());
         assertEquals(2, set.get(0).line());
         assertEquals(3, set.get(1).line());
@@ -108,7 +111,7 @@ class BadInputTest {
     void binaryFilesAreNotTextAtTheirLine() throws IOException {
         Path p = dir.resolve("set.bin");
         byte[] bytes = (HEADER + row(Q, A, "0")).getBytes(StandardCharsets.UTF_8);
-        byte[] withJunk = java.util.Arrays.copyOf(bytes, bytes.length + 4);
+        byte[] withJunk = Arrays.copyOf(bytes, bytes.length + 4);
         withJunk[bytes.length] = (byte) 0xC3; // a UTF-8 lead byte without its continuation
         withJunk[bytes.length + 1] = (byte) 0x28;
         Files.write(p, withJunk);
@@ -194,7 +197,7 @@ class BadInputTest {
     @Test
     void writersAreAtomicAndRoundTrip() throws IOException {
         Path out = dir.resolve("sub/out.csv.gz");
-        List<Example<dev.trm.task.sudoku.SudokuGrid>> set = PuzzleSet.readSudoku(csv(HEADER + row(Q, A, "5")));
+        List<Example<SudokuGrid>> set = PuzzleSet.readSudoku(csv(HEADER + row(Q, A, "5")));
         PuzzleCsv.write(out, List.of(PuzzleSet.sudokuRow("s", set.get(0).question(), set.get(0).answer(), 5)));
         assertEquals(set.get(0).answer(), PuzzleSet.readSudoku(out).get(0).answer());
         try (var files = Files.list(out.getParent())) {
@@ -206,7 +209,7 @@ class BadInputTest {
             o.write(1);
             throw new IOException("disk full");
         }));
-        assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(Files.readAllBytes(out)));
+        assertEquals(Arrays.toString(before), Arrays.toString(Files.readAllBytes(out)));
         try (var files = Files.list(out.getParent())) {
             assertEquals(1, files.count());
         }
@@ -222,7 +225,7 @@ class BadInputTest {
         for (Path p : List.of(stale, live, other)) {
             Files.writeString(p, "half");
         }
-        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(
+        FileTime old = FileTime.fromMillis(
                 System.currentTimeMillis() - AtomicFile.STALE_MILLIS - 1000);
         Files.setLastModifiedTime(stale, old);
         Files.setLastModifiedTime(other, old);

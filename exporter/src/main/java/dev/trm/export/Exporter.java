@@ -5,12 +5,15 @@ import ai.onnxruntime.OrtException;
 import dev.trm.data.AtomicFile;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
+import dev.trm.runtime.PuzzleTask;
 import dev.trm.runtime.StepContract;
 import dev.trm.task.sudoku.SudokuCodec;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.PuzzleSamples;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -91,9 +94,9 @@ public final class Exporter {
     /** Puzzles with answers, as text: the verification set's, or generated everyday Sudoku puzzles. */
     @SuppressWarnings("unchecked")
     static List<String>[] answeredPuzzles(TrmConfig c, List<PuzzleSamples.Sample> samples) {
-        List<String> puzzles = new java.util.ArrayList<>();
-        List<String> answers = new java.util.ArrayList<>();
-        dev.trm.runtime.PuzzleTask task = dev.trm.runtime.PuzzleTask.forName(c.task());
+        List<String> puzzles = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        PuzzleTask task = PuzzleTask.forName(c.task());
         if (samples != null && !samples.isEmpty()) {
             for (PuzzleSamples.Sample s : samples) {
                 puzzles.add(task.decode(s.tokens()));
@@ -156,7 +159,7 @@ public final class Exporter {
 
     /** Provenance metadata from a checkpoint's info. */
     public static Map<String, String> provenance(String source, long step, Map<String, String> info) {
-        java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+        Map<String, String> p = new LinkedHashMap<>();
         p.put(StepContract.SOURCE_CHECKPOINT, source);
         p.put(StepContract.TRAINING_STEP, Long.toString(step));
         if (info.containsKey("data")) {

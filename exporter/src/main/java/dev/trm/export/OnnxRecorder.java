@@ -6,10 +6,13 @@ import dev.trm.model.TensorOps;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +37,7 @@ public final class OnnxRecorder implements TensorOps<String> {
     /** Block weights (and slices of them) held back in quantized mode until an op needs them in float. */
     private final Map<String, Constant> pending = new LinkedHashMap<>();
     /** Weights stored in fp16 whose float value is a Cast node's output. */
-    private final java.util.Set<String> castWeights = new java.util.HashSet<>();
+    private final Set<String> castWeights = new HashSet<>();
 
     /** A constant's values and shape. */
     private record Constant(float[] data, long[] shape) {
@@ -347,7 +350,7 @@ public final class OnnxRecorder implements TensorOps<String> {
             long rowSize = c.data().length / c.shape()[0];
             long[] shape = c.shape().clone();
             shape[0] = end - start;
-            pending.put(name, new Constant(java.util.Arrays.copyOfRange(c.data(), (int) (start * rowSize), (int) (end * rowSize)), shape));
+            pending.put(name, new Constant(Arrays.copyOfRange(c.data(), (int) (start * rowSize), (int) (end * rowSize)), shape));
             constantSlices.put(key, name);
             return name;
         }

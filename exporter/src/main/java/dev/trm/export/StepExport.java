@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the ONNX model of one supervision step by running {@link TrmStep} against an
@@ -102,7 +103,7 @@ public final class StepExport {
         md.put(StepContract.CODEC, codec(c.task()));
         md.put(StepContract.Y_INIT, base64(values.get(TrmParameters.H_INIT)));
         md.put(StepContract.Z_INIT, base64(values.get(TrmParameters.L_INIT)));
-        new java.util.TreeMap<>(provenance).forEach(md::put);
+        new TreeMap<>(provenance).forEach(md::put);
         return md;
     }
 

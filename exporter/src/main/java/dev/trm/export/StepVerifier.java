@@ -1,6 +1,5 @@
 package dev.trm.export;
 
-import dev.trm.runtime.TrmModel;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,12 +8,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trm.model.DjlOps;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ public final class StepVerifier {
         double worst = 0;
         TrmStep step = new TrmStep(c);
         OrtEnvironment env = TrmModel.environment();
-        boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
+        boolean gradMode = DjlOps.setGradMode(false);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(onnx, opts);
              NDManager m = NDManager.newBaseManager(Device.cpu());
@@ -118,7 +119,7 @@ public final class StepVerifier {
                 zFree = free[1];
             }
         } finally {
-            dev.trm.model.DjlOps.setGradMode(gradMode);
+            DjlOps.setGradMode(gradMode);
         }
         return new Report(batch, steps, worst, TOLERANCE);
     }

@@ -1,22 +1,17 @@
 package dev.trm.export;
 
-import dev.trm.runtime.TrmModel;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trm.data.Example;
+import dev.trm.io.SafeTensors;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.Checkpoint;
@@ -24,13 +19,23 @@ import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExporterTest {
     @TempDir
@@ -112,8 +117,8 @@ class ExporterTest {
     }
 
     static float[] decode(String base64) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(base64))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64))
+                .order(ByteOrder.LITTLE_ENDIAN);
         float[] f = new float[b.remaining() / 4];
         b.asFloatBuffer().get(f);
         return f;
@@ -133,10 +138,10 @@ class ExporterTest {
             float[] z = StepVerifier.broadcast(values.get(TrmParameters.L_INIT), 7 * c.workingLength());
             float[][] all = StepVerifier.run(env, s, c, batch[0], batch[1], y, z);
             for (int i = 0; i < 7; i++) {
-                long[] tok = java.util.Arrays.copyOfRange(batch[0], i * seq, (i + 1) * seq);
-                float[][] one = StepVerifier.run(env, s, c, tok, new long[] {0}, java.util.Arrays.copyOfRange(y, i * state, (i + 1) * state),
-                        java.util.Arrays.copyOfRange(z, i * state, (i + 1) * state));
-                float[] rowLogits = java.util.Arrays.copyOfRange(all[2], i * seq * c.vocabSize(), (i + 1) * seq * c.vocabSize());
+                long[] tok = Arrays.copyOfRange(batch[0], i * seq, (i + 1) * seq);
+                float[][] one = StepVerifier.run(env, s, c, tok, new long[] {0}, Arrays.copyOfRange(y, i * state, (i + 1) * state),
+                        Arrays.copyOfRange(z, i * state, (i + 1) * state));
+                float[] rowLogits = Arrays.copyOfRange(all[2], i * seq * c.vocabSize(), (i + 1) * seq * c.vocabSize());
                 assertTrue(StepVerifier.relativeError(one[2], rowLogits) < 1e-5, "row " + i);
                 assertEquals(all[3][i], one[3][0], 1e-4);
             }
@@ -174,22 +179,22 @@ class ExporterTest {
     void badSafetensorsNameEveryProblem() throws Exception {
         TrmConfig c = Presets.get("sudoku-mlp-tiny");
         Map<String, float[]> values = new TrmParameters(c).initialise(4);
-        Map<String, dev.trm.io.SafeTensors.Tensor> t = new java.util.LinkedHashMap<>();
+        Map<String, SafeTensors.Tensor> t = new LinkedHashMap<>();
         for (TrmParameters.Spec s : new TrmParameters(c).specs()) {
-            t.put("model.inner." + s.name(), dev.trm.io.SafeTensors.Tensor.of(values.get(s.name()), s.shape()));
+            t.put("model.inner." + s.name(), SafeTensors.Tensor.of(values.get(s.name()), s.shape()));
         }
         t.remove("model.inner." + TrmParameters.LM_HEAD);
-        t.put("model.inner.extra.weight", dev.trm.io.SafeTensors.Tensor.of(new float[] {1}, 1));
-        t.put("model.inner." + TrmParameters.Q_HEAD_B, dev.trm.io.SafeTensors.Tensor.of(new float[] {1, 2, 3}, 3));
+        t.put("model.inner.extra.weight", SafeTensors.Tensor.of(new float[] {1}, 1));
+        t.put("model.inner." + TrmParameters.Q_HEAD_B, SafeTensors.Tensor.of(new float[] {1, 2, 3}, 3));
         Path bad = dir.resolve("bad.safetensors");
-        Files.write(bad, dev.trm.io.SafeTensors.write(t, Map.of()));
+        Files.write(bad, SafeTensors.write(t, Map.of()));
         String msg = assertThrows(IOException.class, () -> OfficialWeights.read(bad, c)).getMessage();
         assertTrue(msg.contains("missing tensors: lm_head.weight"), msg);
         assertTrue(msg.contains("unexpected tensors: extra.weight"), msg);
         assertTrue(msg.contains("q_head.bias is F32 [3], expected float [2]"), msg);
         Path truncated = dir.resolve("t.safetensors");
-        byte[] good = dev.trm.io.SafeTensors.write(Map.of("a", dev.trm.io.SafeTensors.Tensor.of(new float[100], 100)), Map.of());
-        Files.write(truncated, java.util.Arrays.copyOf(good, good.length - 10));
+        byte[] good = SafeTensors.write(Map.of("a", SafeTensors.Tensor.of(new float[100], 100)), Map.of());
+        Files.write(truncated, Arrays.copyOf(good, good.length - 10));
         assertTrue(assertThrows(IOException.class, () -> OfficialWeights.read(truncated, c)).getMessage().contains("truncated"));
         assertTrue(assertThrows(IOException.class, () -> OfficialWeights.read(dir.resolve("none"), c)).getMessage().contains("no such file"));
     }

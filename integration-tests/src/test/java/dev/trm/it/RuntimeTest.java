@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.trm.data.Example;
 import ai.onnx.proto.OnnxMl;
+import dev.trm.data.Example;
 import dev.trm.export.Exporter;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -29,17 +29,19 @@ import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
+import dev.trm.train.ProcessMemory;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -229,7 +231,7 @@ class RuntimeTest {
                 .contains("not a loadable ONNX model"));
         byte[] all = Files.readAllBytes(onnx);
         Path truncated = dir.resolve("truncated.onnx");
-        Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 2));
+        Files.write(truncated, Arrays.copyOf(all, all.length / 2));
         assertThrows(ModelLoadException.class, () -> TrmModel.load(truncated, RuntimeOptions.cpu()));
         assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(dir.resolve("none.onnx"), RuntimeOptions.cpu()))
                 .getMessage().contains("no such file"));
@@ -274,7 +276,7 @@ class RuntimeTest {
             System.gc();
             Thread.sleep(50);
         }
-        return dev.trm.train.ProcessMemory.rssKb();
+        return ProcessMemory.rssKb();
     }
 
     @Test

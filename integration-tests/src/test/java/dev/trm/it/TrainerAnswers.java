@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.trm.model.DjlOps;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
@@ -30,7 +31,7 @@ final class TrainerAnswers {
         List<String> out = new ArrayList<>();
         List<float[]> margins = new ArrayList<>();
         TrmStep step = new TrmStep(c);
-        dev.trm.model.DjlOps.setGradMode(false);
+        DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             for (PuzzleSamples.Sample s : samples) {

@@ -1,4 +1,5 @@
 package dev.trm.runtime;
+import java.util.function.Predicate;
 
 /**
  * When a puzzle stops recursing. Every policy is capped at the model's N_sup steps. Policies
@@ -83,7 +84,7 @@ public interface HaltPolicy {
         return name();
     }
 
-    static HaltPolicy named(String name, java.util.function.Predicate<StepState> rule) {
+    static HaltPolicy named(String name, Predicate<StepState> rule) {
         return new HaltPolicy() {
             @Override
             public String name() {

@@ -1,5 +1,6 @@
 package dev.trm.runtime;
 
+import ai.onnxruntime.OrtEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -77,7 +78,7 @@ final class OrtNatives {
     }
 
     private static Path cacheFolder() throws IOException {
-        String version = ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion();
+        String version = OrtEnvironment.class.getPackage().getImplementationVersion();
         String base = System.getProperty(CACHE_DIR);
         Path root = base != null ? Paths.get(base) : Paths.get(System.getProperty("user.home"), ".cache", "trm");
         // the CPU and GPU artifacts share a version but not their core library: the flavour is part of the name

@@ -1,4 +1,6 @@
 package dev.trm.runtime;
+import java.util.Arrays;
+import java.util.Collections;
 
 
 /** A task as the runtime sees it: puzzle text in, tokens to the model, answer text out, and a checker. */
@@ -17,7 +19,7 @@ public abstract class PuzzleTask {
     static PuzzleTask of(ModelInfo info) {
         if ("arc".equals(info.task())) {
             String ids = info.metadata().get(StepContract.PUZZLE_IDENTIFIERS);
-            return new ArcPuzzleTask(ids == null ? java.util.Collections.emptyList() : java.util.Arrays.asList(ids.split("\n", -1)));
+            return new ArcPuzzleTask(ids == null ? Collections.emptyList() : Arrays.asList(ids.split("\n", -1)));
         }
         return forName(info.task());
     }
@@ -28,6 +30,16 @@ public abstract class PuzzleTask {
 
     /** Tokens of a puzzle; a bad puzzle is an {@link InvalidPuzzleException}. */
     public abstract int[] encode(String puzzle);
+
+    /** Whether {@link #encode} takes the puzzle (for ARC: a grid of a task the model was trained on). */
+    public boolean accepts(String puzzle) {
+        try {
+            encode(puzzle);
+            return true;
+        } catch (InvalidPuzzleException e) {
+            return false;
+        }
+    }
 
     /** The answer text of predicted tokens. */
     public abstract String decode(int[] tokens);

@@ -12,7 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -159,7 +162,7 @@ public final class TrmModel implements AutoCloseable {
     private static void addMobileProvider(OrtSession.SessionOptions opts, RuntimeOptions o, String source) {
         try {
             if (o.provider() == Provider.XNNPACK) {
-                java.util.Map<String, String> xnn = new java.util.HashMap<>();
+                Map<String, String> xnn = new HashMap<>();
                 xnn.put("intra_op_num_threads", Integer.toString(Math.max(1, o.threads())));
                 opts.addXnnpack(xnn);
             } else if (o.provider() == Provider.NNAPI) {
@@ -179,7 +182,7 @@ public final class TrmModel implements AutoCloseable {
         }
     }
 
-    private static void requireNames(java.util.Set<String> have, String[] want, String what, String source) {
+    private static void requireNames(Set<String> have, String[] want, String what, String source) {
         List<String> missing = new ArrayList<>();
         for (String w : want) {
             if (!have.contains(w)) {

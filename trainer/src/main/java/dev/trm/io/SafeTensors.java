@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The safetensors format: 8 bytes little-endian header length N, N bytes of JSON
@@ -45,7 +47,7 @@ public final class SafeTensors {
         }
 
         public String shapeText() {
-            return java.util.Arrays.toString(shape);
+            return Arrays.toString(shape);
         }
     }
 
@@ -69,8 +71,8 @@ public final class SafeTensors {
             long bytes = t.size() * (t.floats() != null ? Float.BYTES : Long.BYTES);
             ObjectNode n = header.putObject(e.getKey());
             n.put("dtype", t.floats() != null ? "F32" : "I64");
-            n.putArray("shape").addAll(java.util.Arrays.stream(t.shape()).mapToObj(JSON.getNodeFactory()::numberNode)
-                    .collect(java.util.stream.Collectors.toList()));
+            n.putArray("shape").addAll(Arrays.stream(t.shape()).mapToObj(JSON.getNodeFactory()::numberNode)
+                    .collect(Collectors.toList()));
             n.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
@@ -78,7 +80,7 @@ public final class SafeTensors {
         int pad = (8 - json.length % 8) % 8; // align the data, as the reference writer does
         byte[] headerBytes = new byte[json.length + pad];
         System.arraycopy(json, 0, headerBytes, 0, json.length);
-        java.util.Arrays.fill(headerBytes, json.length, headerBytes.length, (byte) ' ');
+        Arrays.fill(headerBytes, json.length, headerBytes.length, (byte) ' ');
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer len = ByteBuffer.allocate(HEADER_LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
         out.write(len.array());
@@ -157,7 +159,7 @@ public final class SafeTensors {
         long end = offsets.get(1).asLong();
         if (end - begin != count * width || begin < 0 || base + end > data.length) {
             throw new IOException(source + ": tensor '" + name + "' data [" + begin + ", " + end + ") does not match "
-                    + dtype + " " + java.util.Arrays.toString(shape) + " or runs past the end of the file (truncated?)");
+                    + dtype + " " + Arrays.toString(shape) + " or runs past the end of the file (truncated?)");
         }
         ByteBuffer b = ByteBuffer.wrap(data, (int) (base + begin), (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         int n32 = (int) count;

@@ -1,5 +1,6 @@
 package dev.trm.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -184,7 +185,7 @@ public final class DjlOps implements TensorOps<NDArray> {
      * cannot come before the natives; returns the previous mode for restoring.
      */
     public static boolean setGradMode(boolean on) {
-        ai.djl.engine.Engine.getEngine("PyTorch");
+        Engine.getEngine("PyTorch");
         boolean before = JniUtils.isGradMode();
         JniUtils.setGradMode(on);
         return before;
@@ -195,7 +196,7 @@ public final class DjlOps implements TensorOps<NDArray> {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        ai.djl.engine.Engine.getEngine("PyTorch");
+        Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(threads);
     }
 

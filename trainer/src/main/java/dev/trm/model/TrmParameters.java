@@ -1,6 +1,7 @@
 package dev.trm.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,7 +137,7 @@ public final class TrmParameters {
                     }
                     break;
                 case CONSTANT:
-                    java.util.Arrays.fill(v, s.value());
+                    Arrays.fill(v, s.value());
                     break;
                 default:
                     break;

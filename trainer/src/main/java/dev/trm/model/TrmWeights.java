@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ public final class TrmWeights implements AutoCloseable {
     private final TrmParameters parameters;
     private final NDManager manager;
     private final Map<String, NDArray> arrays = new LinkedHashMap<>();
-    private final Map<String, NDArray> constants = new java.util.HashMap<>();
+    private final Map<String, NDArray> constants = new HashMap<>();
 
     /** Creates the tensors from host values (see {@link TrmParameters#initialise}). */
     public TrmWeights(TrmParameters parameters, Map<String, float[]> values, NDManager parent, Device device) {

@@ -10,6 +10,7 @@ import dev.trm.io.SafeTensors;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -89,7 +91,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
         meta.set("train", JSON.valueToTree(train));
         meta.put("step", step);
         meta.put("data_position", dataPosition);
-        meta.set("info", JSON.valueToTree(new java.util.TreeMap<>(info)));
+        meta.set("info", JSON.valueToTree(new TreeMap<>(info)));
         AtomicFile.write(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 entry(zip, META, JSON.writeValueAsBytes(meta));
@@ -125,7 +127,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
             }
         } catch (NoSuchFileException e) {
             throw new IOException("checkpoint " + file + ": no such file", e);
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new IOException("checkpoint " + file + ": not a TRM checkpoint or truncated (" + e.getMessage() + ")", e);
         }
         if (entries.isEmpty()) {

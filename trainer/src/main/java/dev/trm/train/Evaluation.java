@@ -52,7 +52,7 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
         double qAcc = 0;
         double haltSum = 0;
         double exactHalt = 0;
-        boolean gradMode = dev.trm.model.DjlOps.setGradMode(false);
+        boolean gradMode = DjlOps.setGradMode(false);
         try {
             for (int start = 0; start < samples.size(); start += batch) {
                 int b = Math.min(batch, samples.size() - start);
@@ -120,7 +120,7 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
                 }
             }
         } finally {
-            dev.trm.model.DjlOps.setGradMode(gradMode);
+            DjlOps.setGradMode(gradMode);
         }
         int n = samples.size();
         for (int k = 0; k < nSup; k++) {

@@ -1,9 +1,12 @@
 package dev.trm.train;
 
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import ai.djl.ndarray.NDManager;
+import dev.trm.data.AtomicFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -26,8 +29,8 @@ public final class TrainRun {
     public static final String CHECKPOINT = "checkpoint.ckpt";
     public static final String METRICS = "metrics.jsonl";
     public static final String CURVE = "curve.png";
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
     /** Non-finite steps in a row after which the run stops instead of spinning (the weights no longer change). */
     static final int MAX_SKIPPED_IN_A_ROW = 20;
@@ -158,7 +161,7 @@ public final class TrainRun {
                 text.append(line).append('\n');
             }
         }
-        dev.trm.data.AtomicFile.write(metrics, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+        AtomicFile.write(metrics, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
         return kept;
     }
 

@@ -1,12 +1,5 @@
 package dev.trm.model;
 
-import dev.trm.Floats;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.BaseNDManager;
@@ -16,9 +9,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.trm.Floats;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelTest {
     @Test
@@ -65,12 +65,12 @@ class ModelTest {
         assertArrayEquals(new float[32], v.get(TrmParameters.PUZZLE_EMB));
         // LeCun truncated normal: std 1/sqrt(fan_in), clipped at 2.27 std
         float[] w = v.get("L_level.layers.0.mlp.gate_up_proj.weight");
-        double std = Math.sqrt(java.util.Arrays.stream(Floats.toDouble(w)).map(x -> x * x).average().orElse(0));
+        double std = Math.sqrt(Arrays.stream(Floats.toDouble(w)).map(x -> x * x).average().orElse(0));
         assertEquals(1 / Math.sqrt(32), std, 0.01);
-        double max = java.util.Arrays.stream(Floats.toDouble(w)).map(Math::abs).max().orElse(0);
+        double max = Arrays.stream(Floats.toDouble(w)).map(Math::abs).max().orElse(0);
         assertTrue(max <= 2 / TrmParameters.TRUNCATED_STD / Math.sqrt(32) + 1e-6 && max > 0.3, "max " + max);
         assertArrayEquals(w, p.initialise(3).get("L_level.layers.0.mlp.gate_up_proj.weight"));
-        assertFalse(java.util.Arrays.equals(w, p.initialise(4).get("L_level.layers.0.mlp.gate_up_proj.weight")));
+        assertFalse(Arrays.equals(w, p.initialise(4).get("L_level.layers.0.mlp.gate_up_proj.weight")));
     }
 
 

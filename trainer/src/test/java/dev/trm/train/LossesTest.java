@@ -1,14 +1,15 @@
 package dev.trm.train;
 
-import dev.trm.Floats;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.trm.Floats;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LossesTest {
     @Test
@@ -40,7 +41,7 @@ class LossesTest {
             x.setRequiresGradient(true);
             NDArray labels = m.create(new long[] {2}, new Shape(1, 1));
             NDArray mask = m.create(new float[] {1}, new Shape(1, 1));
-            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(Losses.lmLoss(Losses.CrossEntropy.STABLEMAX, x, labels, mask, m));
             }
             float[] grad = x.getGradient().toFloatArray();
@@ -65,7 +66,7 @@ class LossesTest {
             x.setRequiresGradient(true);
             NDArray labels = m.create(new long[] {0}, new Shape(1, 1));
             NDArray mask = m.create(new float[] {1}, new Shape(1, 1));
-            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(Losses.lmLoss(Losses.CrossEntropy.STABLEMAX, x, labels, mask, m));
             }
             for (float g : x.getGradient().toFloatArray()) {

@@ -1,15 +1,9 @@
 package dev.trm.train;
 
-import dev.trm.Floats;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.trm.Floats;
 import dev.trm.data.Example;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -20,10 +14,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
     static final TrmConfig TINY = Presets.get("sudoku-mlp-tiny");
@@ -184,7 +184,7 @@ class TrainerTest {
             for (float v : row) {
                 assertTrue(Math.abs(Math.abs(v) - 0.005f) < 1e-7 || v == 0f, "coordinate " + v);
             }
-            assertTrue(java.util.Arrays.stream(Floats.toDouble(row)).anyMatch(v -> v != 0));
+            assertTrue(Arrays.stream(Floats.toDouble(row)).anyMatch(v -> v != 0));
         }
     }
 
@@ -218,7 +218,7 @@ class TrainerTest {
         }
         byte[] all = Files.readAllBytes(good);
         Path truncated = dir.resolve("truncated.ckpt");
-        Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 2));
+        Files.write(truncated, Arrays.copyOf(all, all.length / 2));
         String msg = assertThrows(IOException.class, () -> Checkpoint.read(truncated)).getMessage();
         assertTrue(msg.contains("truncated"), msg);
     }

@@ -1,6 +1,7 @@
 package dev.trm.task.sudoku;
 
 import dev.trm.task.Permutations;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -92,7 +93,7 @@ public final class SudokuSolver {
         this.limit = limit;
         int[] cand = new int[CELLS];
         int[] value = new int[CELLS];
-        java.util.Arrays.fill(cand, ALL_DIGITS);
+        Arrays.fill(cand, ALL_DIGITS);
         boolean ok = true;
         for (int i = 0; i < CELLS && ok; i++) {
             int d = puzzle.get(i);

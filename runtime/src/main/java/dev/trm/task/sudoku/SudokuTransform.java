@@ -1,6 +1,8 @@
 package dev.trm.task.sudoku;
 
 import dev.trm.task.Permutations;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -41,7 +43,7 @@ public record SudokuTransform(int[] digitMap, boolean transpose, int[] rowOrder,
             int source = order[band * BOX] / BOX;
             for (int k = 1; k < BOX; k++) {
                 if (order[band * BOX + k] / BOX != source) {
-                    throw new IllegalArgumentException(what + " must move whole bands: " + java.util.Arrays.toString(order));
+                    throw new IllegalArgumentException(what + " must move whole bands: " + Arrays.toString(order));
                 }
             }
         }
@@ -115,19 +117,19 @@ public record SudokuTransform(int[] digitMap, boolean transpose, int[] rowOrder,
             return false;
         }
         SudokuTransform t = (SudokuTransform) o;
-        return transpose == t.transpose && java.util.Arrays.equals(digitMap, t.digitMap)
-                && java.util.Arrays.equals(rowOrder, t.rowOrder) && java.util.Arrays.equals(colOrder, t.colOrder);
+        return transpose == t.transpose && Arrays.equals(digitMap, t.digitMap)
+                && Arrays.equals(rowOrder, t.rowOrder) && Arrays.equals(colOrder, t.colOrder);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(transpose, java.util.Arrays.hashCode(digitMap),
-                java.util.Arrays.hashCode(rowOrder), java.util.Arrays.hashCode(colOrder));
+        return Objects.hash(transpose, Arrays.hashCode(digitMap),
+                Arrays.hashCode(rowOrder), Arrays.hashCode(colOrder));
     }
 
     @Override
     public String toString() {
-        return "SudokuTransform[digits=" + java.util.Arrays.toString(digitMap) + ", transpose=" + transpose
-                + ", rows=" + java.util.Arrays.toString(rowOrder) + ", cols=" + java.util.Arrays.toString(colOrder) + "]";
+        return "SudokuTransform[digits=" + Arrays.toString(digitMap) + ", transpose=" + transpose
+                + ", rows=" + Arrays.toString(rowOrder) + ", cols=" + Arrays.toString(colOrder) + "]";
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trm.task.PuzzleException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ArcTest {
         expected[2 * 30 + 4] = 1;
         expected[3 * 30 + 2] = 1; // EOS row below the grid, grid columns only
         expected[3 * 30 + 3] = 1;
-        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(t));
+        assertEquals(Arrays.toString(expected), Arrays.toString(t));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.task.PuzzleException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SudokuCodecTest {
@@ -22,7 +23,7 @@ class SudokuCodecTest {
             assertEquals(firstRow[i], tokens[i], "token " + i);
         }
         int[] all = codec.encode(SudokuGrid.parse("123456789" + ".".repeat(72)));
-        assertArrayEquals(new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 1}, java.util.Arrays.copyOf(all, 10));
+        assertArrayEquals(new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 1}, Arrays.copyOf(all, 10));
     }
 
     @Test
