@@ -85,13 +85,13 @@ final class EvalCommand implements Callable<Integer> {
         }
         Checkpoint c = Checkpoint.read(checkpoint);
         c.requireFinite();
-        List<PuzzleSamples.Sample> set = TrainCommand.evaluationRows(c, data);
+        List<PuzzleSamples.Sample> set = TrainingData.evaluationRows(c, data);
         if (limit > 0 && limit < set.size()) {
             set = set.subList(0, limit);
         }
         long t0 = System.nanoTime();
         Evaluation e;
-        try (NDManager m = NDManager.newBaseManager(TrainCommand.device(device));
+        try (NDManager m = NDManager.newBaseManager(TrainingData.device(device));
              TrmWeights w = new TrmWeights(new TrmParameters(c.model()), c.evaluationValues(), m, m.getDevice())) {
             e = Evaluation.run(c.model(), w.arrays(), w.constants(), set, runtime.batch(), m);
         }

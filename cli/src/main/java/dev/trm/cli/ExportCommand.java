@@ -153,7 +153,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--to: expected onnx or safetensors, got '" + to + "'");
         }
         List<PuzzleSamples.Sample> samples = verifyData == null ? null
-                : TrainCommand.samples(config.task(), verifyData, false, 0, 0).originals();
+                : TrainingData.samples(config.task(), verifyData, false, 0, 0).originals();
         long t0 = System.nanoTime();
         Exporter.Result r;
         r = Exporter.export(config, values, provenance, samples, verify, out, encoding); // a failed check's message holds the table

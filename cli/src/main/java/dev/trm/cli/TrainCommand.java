@@ -1,15 +1,12 @@
 package dev.trm.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import dev.trm.data.ArcSet;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
 import dev.trm.model.DjlOps;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
-import dev.trm.task.arc.ArcTask;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
@@ -55,13 +52,6 @@ final class TrainCommand implements Callable<Integer> {
     static final String INFO_RECIPE = "recipe";
     /** Checkpoint info key: the puzzle-embedding rows' names (ARC), one per line, carried into the export. */
     static final String INFO_IDENTIFIERS = "puzzle_identifiers";
-    static final String ARC = "arc";
-    /** Checkpoint info key: the ARC variants per task, which fix the puzzle ids. */
-    static final String ARC_VARIANTS = "arc_variants";
-    /** Checkpoint info key: whether ARC test pairs were trained on (a memorisation check). */
-    static final String ARC_TRAIN_ON_TEST = "arc_train_on_test";
-    /** Checkpoint info key: the ARC tasks kept (comma-separated), when not all. */
-    static final String ARC_TASKS = "arc_tasks";
     /** Puzzles per evaluation batch at least (evaluation has no gradient, so it can run wider). */
     private static final int MIN_EVAL_BATCH = 64;
 
@@ -164,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
             list(stdout);
             return 0;
         }
-        Device dev = device(device);
+        Device dev = TrainingData.device(device);
         if (threads != null) {
             DjlOps.setThreads(threads);
         }
@@ -203,12 +193,12 @@ final class TrainCommand implements Callable<Integer> {
             outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
             refuseToReplaceAnotherRun(outDir);
             SampleSource samples = freshSource(model, train, recipe, info);
-            if (model.task().equals(ARC)) {
+            if (model.task().equals(TrainingData.ARC)) {
                 model = model.withPuzzleIds(samples.numPuzzleIds());
-                info.put(ARC_VARIANTS, Integer.toString(arcVariants));
-                info.put(ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
+                info.put(TrainingData.ARC_VARIANTS, Integer.toString(arcVariants));
+                info.put(TrainingData.ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
                 if (arcTasks != null) {
-                    info.put(ARC_TASKS, String.join(",", arcTasks));
+                    info.put(TrainingData.ARC_TASKS, String.join(",", arcTasks));
                 }
             }
             evalFile = evalData;
@@ -354,7 +344,7 @@ final class TrainCommand implements Callable<Integer> {
         info.put(INFO_DATA, data.toString());
         info.put(INFO_DATA_FILE, data.toString());
         info.put(INFO_AUGMENT, Boolean.toString(!noAugment));
-        return samples(model.task(), data, !noAugment, train.seed(), new ArcChoice(arcVariants, arcTrainOnTest, arcTasks));
+        return TrainingData.samples(model.task(), data, !noAugment, train.seed(), new TrainingData.ArcChoice(arcVariants, arcTrainOnTest, arcTasks));
     }
 
     private static void recordGenerated(Map<String, String> info, GeneratedSudoku.Spec gen, boolean augment) {
@@ -385,7 +375,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         info.put(INFO_DATA, file.toString());
         info.put(INFO_DATA_FILE, file.toString());
-        return samples(task, file, augment, train.seed(), ArcChoice.of(c));
+        return TrainingData.samples(task, file, augment, train.seed(), TrainingData.ArcChoice.of(c));
     }
 
     /** Writes the recipe's held-out set into the run folder (once) and returns its path. */
@@ -401,7 +391,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private List<PuzzleSamples.Sample> evaluationSet(Trainer t, Path evalFile, Map<String, String> info) {
         List<PuzzleSamples.Sample> eval;
-        if (t.modelConfig().task().equals(ARC)) {
+        if (t.modelConfig().task().equals(TrainingData.ARC)) {
             info.put(INFO_IDENTIFIERS, String.join("\n", t.samples().identifiers()));
             if (evalData != null) {
                 throw new IllegalArgumentException("--eval-data does not apply to ARC: a task's puzzle ids are learned, so "
@@ -414,7 +404,7 @@ final class TrainCommand implements Callable<Integer> {
         if (evalFile == null) {
             return null;
         }
-        eval = limit(samples(t.modelConfig().task(), evalFile, false, 0, 0).originals());
+        eval = limit(TrainingData.samples(t.modelConfig().task(), evalFile, false, 0, 0).originals());
         info.put(INFO_EVAL_FILE, evalFile.toString());
         info.put("eval_data", evalFile + " (" + eval.size() + " puzzles)");
         return eval;
@@ -447,80 +437,5 @@ final class TrainCommand implements Callable<Integer> {
 
     private static boolean sameFolder(Path a, Path b) {
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
-    }
-
-    /** A training set; for ARC, {@code arcVariants} and {@code seed} decide the puzzle ids. */
-    /**
-     * Which ARC puzzle-embedding rows a run has: the variants per task, whether test pairs are trained
-     * on, and the tasks kept (null: all). A checkpoint records all three, so its ids can be rebuilt.
-     */
-    record ArcChoice(int variants, boolean trainOnTest, List<String> tasks) {
-        static final ArcChoice NONE = new ArcChoice(0, false, null);
-
-        static ArcChoice of(Checkpoint c) {
-            String v = c.info().get(ARC_VARIANTS);
-            String t = c.info().get(ARC_TASKS);
-            return new ArcChoice(v == null ? 0 : Integer.parseInt(v), Boolean.parseBoolean(c.info().getOrDefault(ARC_TRAIN_ON_TEST,
-                    "false")), t == null ? null : List.of(t.split(",")));
-        }
-
-        Map<String, ArcTask> select(Map<String, ArcTask> all, Path file) {
-            if (tasks == null) {
-                return all;
-            }
-            Map<String, ArcTask> kept = new LinkedHashMap<>();
-            for (String id : tasks) {
-                ArcTask t = all.get(id);
-                if (t == null) {
-                    throw new IllegalArgumentException("--arc-tasks: " + file + " has no task '" + id + "'");
-                }
-                kept.put(id, t);
-            }
-            return kept;
-        }
-    }
-
-    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, int arcVariants) {
-        return samples(task, file, augment, seed, new ArcChoice(arcVariants, false, null));
-    }
-
-    static PuzzleSamples samples(String task, Path file, boolean augment, long seed, ArcChoice arc) {
-        String found = PuzzleSet.detectTask(file);
-        if (!found.equals(task)) {
-            throw new IllegalArgumentException(file + " holds " + found + " puzzles but the model is for " + task);
-        }
-        switch (task) {
-            case "sudoku": return PuzzleSamples.sudoku(PuzzleSet.readSudoku(file), augment, seed);
-            case "maze": return PuzzleSamples.maze(PuzzleSet.readMaze(file), augment, seed);
-            case ARC: return PuzzleSamples.arc(arc.select(ArcSet.read(file), file), arc.variants(), augment, seed, arc.trainOnTest());
-            default: throw new IllegalArgumentException("training on task '" + task + "' is not supported (sudoku, maze, arc)");
-        }
-    }
-
-    /** The rows to evaluate a checkpoint on: the puzzles of {@code file}, or for ARC its held-out test pairs. */
-    static List<PuzzleSamples.Sample> evaluationRows(Checkpoint c, Path file) {
-        if (c.model().task().equals(ARC)) {
-            return samples(ARC, file, false, c.train().seed(), ArcChoice.of(c)).heldOut();
-        }
-        return samples(c.model().task(), file, false, 0, 0).originals();
-    }
-
-    /** The DJL device for a --device value; a GPU that is not there is a clear error. */
-    static Device device(String name) {
-        switch (name) {
-            case "cpu":
-                return Device.cpu();
-            case "gpu": {
-                int gpus = Engine.getInstance().getGpuCount();
-                if (gpus == 0) {
-                    throw new IllegalArgumentException("--device gpu: no CUDA GPU is visible to PyTorch "
-                            + Engine.getInstance().getVersion() + " with the natives on the classpath (this build has the "
-                            + "CPU natives unless it was built with `mvn -Pcuda`, and a CUDA 12 driver is needed)");
-                }
-                return Device.gpu();
-            }
-            default:
-                throw new IllegalArgumentException("--device: expected cpu or gpu, got '" + name + "'");
-        }
     }
 }
