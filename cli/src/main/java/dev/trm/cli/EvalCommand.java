@@ -65,7 +65,8 @@ final class EvalCommand implements Callable<Integer> {
     Path sweep;
 
     @Option(names = "--limit", defaultValue = "0", description = "only the first N puzzles (default: ${DEFAULT-VALUE}, all)") int limit;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu, for a checkpoint") String device;
+    @Mixin
+    DeviceSettings device;
     @Option(names = "--seed", defaultValue = "0", description = "seed of the copies' augmentations (default: ${DEFAULT-VALUE})") long seed;
 
     @Mixin
@@ -91,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Evaluation e;
-        try (NDManager m = NDManager.newBaseManager(TrainingData.device(device));
+        try (NDManager m = NDManager.newBaseManager(device.device());
              TrmWeights w = new TrmWeights(new TrmParameters(c.model()), c.evaluationValues(), m, m.getDevice())) {
             e = Evaluation.run(c.model(), w.arrays(), w.constants(), set, runtime.batch(), m);
         }

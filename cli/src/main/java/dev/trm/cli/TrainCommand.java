@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -138,8 +139,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "write into a folder that holds another run (replacing its files)")
     boolean force;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceSettings device;
 
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core)")
     Integer threads;
@@ -154,7 +155,7 @@ final class TrainCommand implements Callable<Integer> {
             list(stdout);
             return 0;
         }
-        Device dev = TrainingData.device(device);
+        Device dev = device.device();
         if (threads != null) {
             DjlOps.setThreads(threads);
         }
