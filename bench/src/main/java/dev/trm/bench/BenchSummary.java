@@ -23,7 +23,6 @@ import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
-import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.train.LearningCurve;
 import dev.trm.train.ProcessMemory;
@@ -136,24 +135,15 @@ public final class BenchSummary {
     /** One preset and batch: the runtime on {@code onnx} and DJL on {@code values}, the same weights. */
     private static StepRow stepRow(OrtEnvironment env, TrmConfig c, String preset, Map<String, float[]> values, byte[] onnx,
                                    int batch, int repeats, double ceiling) throws OrtException {
-        Random rng = new Random(0);
-        long[] tok = new long[batch * c.seqLen()];
-        for (int i = 0; i < tok.length; i++) {
-            tok[i] = 1 + rng.nextInt(c.vocabSize() - 1);
-        }
-        float[] state = new float[batch * c.workingLength() * c.hiddenSize()];
-        for (int i = 0; i < state.length; i++) {
-            state[i] = (float) rng.nextGaussian();
-        }
-        long[] shape = {batch, c.workingLength(), c.hiddenSize()};
+        StepInputs inputs = StepInputs.random(c, batch);
         double runtime = runtimeMs(env, c, onnx, batch, repeats);
         double djl;
         boolean grad = DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             TrmStep step = new TrmStep(c);
-            NDArray tokens = m.create(tok, new Shape(batch, c.seqLen()));
-            NDArray y = m.create(state, new Shape(shape));
+            NDArray tokens = m.create(inputs.tokens(), new Shape(inputs.tokenShape()));
+            NDArray y = m.create(inputs.state(), new Shape(inputs.stateShape()));
             NDArray rows = step.puzzleRows(w.ops(m), m.create(new long[batch]));
             djl = medianAfterWarmup(repeats, () -> {
                 try (NDManager sm = m.newSubManager()) {
@@ -169,24 +159,11 @@ public final class BenchSummary {
 
     /** Median ms of one ONNX Runtime run of a step file on seeded random inputs of a batch. */
     static double runtimeMs(OrtEnvironment env, TrmConfig c, byte[] onnx, int batch, int repeats) throws OrtException {
-        Random rng = new Random(0);
-        long[] tok = new long[batch * c.seqLen()];
-        for (int i = 0; i < tok.length; i++) {
-            tok[i] = 1 + rng.nextInt(c.vocabSize() - 1);
-        }
-        float[] state = new float[batch * c.workingLength() * c.hiddenSize()];
-        for (int i = 0; i < state.length; i++) {
-            state[i] = (float) rng.nextGaussian();
-        }
-        long[] shape = {batch, c.workingLength(), c.hiddenSize()};
+        StepInputs inputs = StepInputs.random(c, batch);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
              OrtSession s = createSession(env, onnx, opts)) {
-            Map<String, OnnxTensor> in = new HashMap<>();
+            Map<String, OnnxTensor> in = inputs.onnx(env);
             try {
-                in.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, StepBenchmark.direct(tok), new long[] {batch, c.seqLen()}));
-                in.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, StepBenchmark.direct(new long[batch]), new long[] {batch}));
-                in.put(StepContract.IN_Y, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
-                in.put(StepContract.IN_Z, OnnxTensor.createTensor(env, StepBenchmark.direct(state), shape));
                 return medianAfterWarmup(repeats, () -> s.run(in).close());
             } finally {
                 in.values().forEach(OnnxTensor::close);

@@ -21,9 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -74,30 +72,16 @@ public class StepBenchmark {
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         session = env.createSession(BenchModels.onnx(c, values), opts);
-        Random rng = new Random(0);
-        long[] tok = new long[batch * c.seqLen()];
-        for (int i = 0; i < tok.length; i++) {
-            tok[i] = 1 + rng.nextInt(c.vocabSize() - 1);
-        }
-        int state = batch * c.workingLength() * c.hiddenSize();
-        float[] ys = new float[state];
-        for (int i = 0; i < state; i++) {
-            ys[i] = (float) rng.nextGaussian();
-        }
-        long[] stateShape = {batch, c.workingLength(), c.hiddenSize()};
-        inputs = new HashMap<>();
-        inputs.put(StepContract.IN_TOKENS, OnnxTensor.createTensor(env, direct(tok), new long[] {batch, c.seqLen()}));
-        inputs.put(StepContract.IN_PUZZLE_IDS, OnnxTensor.createTensor(env, direct(new long[batch]), new long[] {batch}));
-        inputs.put(StepContract.IN_Y, OnnxTensor.createTensor(env, direct(ys), stateShape));
-        inputs.put(StepContract.IN_Z, OnnxTensor.createTensor(env, direct(ys), stateShape));
+        StepInputs in = StepInputs.random(c, batch);
+        inputs = in.onnx(env);
 
         manager = NDManager.newBaseManager(Device.cpu());
         weights = new TrmWeights(new TrmParameters(c), values, manager, Device.cpu());
         step = new TrmStep(c);
         DjlOps.setGradMode(false);
-        tokens = manager.create(tok, new Shape(batch, c.seqLen()));
-        y = manager.create(ys, new Shape(stateShape));
-        z = manager.create(ys, new Shape(stateShape));
+        tokens = manager.create(in.tokens(), new Shape(in.tokenShape()));
+        y = manager.create(in.state(), new Shape(in.stateShape()));
+        z = manager.create(in.state(), new Shape(in.stateShape()));
         rows = step.puzzleRows(weights.ops(manager), manager.create(new long[batch]));
     }
 
