@@ -15,6 +15,7 @@ import dev.trm.train.Losses;
 import dev.trm.train.Optimizer;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.Recipe;
+import dev.trm.train.RunLock;
 import dev.trm.train.SampleSource;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.TrainRun;
@@ -160,70 +161,79 @@ final class TrainCommand implements Callable<Integer> {
             DjlOps.setThreads(threads);
         }
         Map<String, String> info = new LinkedHashMap<>();
+        RunLock lock = null;
         Path outDir;
         Path evalFile;
         Trainer trainer;
-        if (resume != null) {
-            Checkpoint c = Checkpoint.read(resume);
-            c.requireFinite();
-            rejectModelChanges();
-            outDir = out != null ? out : parentOf(resume);
-            if (!sameFolder(outDir, parentOf(resume))) {
-                refuseToReplaceAnotherRun(outDir);
-            }
-            info.putAll(c.info());
-            TrainConfig train = trainConfig(c.train().toBuilder(), false);
-            if (train.batchSize() != c.train().batchSize()) {
-                throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
-                        + c.train().batchSize() + " slots)");
-            }
-            if (c.step() >= train.steps()) {
-                stdout.printf("%s is complete at step %d of %d: nothing to train (give --steps above %d to continue)%n", resume,
-                        c.step(), train.steps(), c.step());
-                stdout.flush();
-                return 0;
-            }
-            SampleSource samples = resumedSource(c, info, train);
-            trainer = Trainer.resume(c, train, samples, dev);
-            evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;
-            stdout.printf("resuming %s at step %d of %d into %s%n", resume, c.step(), train.steps(), outDir);
-        } else {
-            Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
-            TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
-            TrainConfig train = trainConfig(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), recipe == null);
-            outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
-            refuseToReplaceAnotherRun(outDir);
-            SampleSource samples = freshSource(model, train, recipe, info);
-            if (model.task().equals(TrainingData.ARC)) {
-                model = model.withPuzzleIds(samples.numPuzzleIds());
-                info.put(TrainingData.ARC_VARIANTS, Integer.toString(arcVariants));
-                info.put(TrainingData.ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
-                if (arcTasks != null) {
-                    info.put(TrainingData.ARC_TASKS, String.join(",", arcTasks));
+        try {
+            if (resume != null) {
+                Checkpoint c = Checkpoint.read(resume);
+                c.requireFinite();
+                rejectModelChanges();
+                outDir = out != null ? out : parentOf(resume);
+                if (!sameFolder(outDir, parentOf(resume))) {
+                    refuseToReplaceAnotherRun(outDir);
                 }
+                info.putAll(c.info());
+                TrainConfig train = trainConfig(c.train().toBuilder(), false);
+                if (train.batchSize() != c.train().batchSize()) {
+                    throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
+                            + c.train().batchSize() + " slots)");
+                }
+                if (c.step() >= train.steps()) {
+                    stdout.printf("%s is complete at step %d of %d: nothing to train (give --steps above %d to continue)%n", resume,
+                            c.step(), train.steps(), c.step());
+                    stdout.flush();
+                    return 0;
+                }
+                lock = RunLock.acquire(outDir);
+                SampleSource samples = resumedSource(c, info, train);
+                trainer = Trainer.resume(c, train, samples, dev);
+                evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;
+                stdout.printf("resuming %s at step %d of %d into %s%n", resume, c.step(), train.steps(), outDir);
+            } else {
+                Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
+                TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
+                TrainConfig train = trainConfig(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), recipe == null);
+                outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
+                lock = RunLock.acquire(outDir);
+                refuseToReplaceAnotherRun(outDir);
+                SampleSource samples = freshSource(model, train, recipe, info);
+                if (model.task().equals(TrainingData.ARC)) {
+                    model = model.withPuzzleIds(samples.numPuzzleIds());
+                    info.put(TrainingData.ARC_VARIANTS, Integer.toString(arcVariants));
+                    info.put(TrainingData.ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
+                    if (arcTasks != null) {
+                        info.put(TrainingData.ARC_TASKS, String.join(",", arcTasks));
+                    }
+                }
+                evalFile = evalData;
+                if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
+                    evalFile = writeHeldOut(outDir, recipe.heldOut());
+                }
+                if (recipe != null) {
+                    info.put(INFO_RECIPE, recipe.name());
+                }
+                trainer = new Trainer(model, train, samples, dev);
+                stdout.printf("training %s (%,d parameters) on %s, %d steps of batch %d, on %s, into %s%n",
+                        recipe != null ? "recipe " + recipe.name() : preset, new TrmParameters(model).trainableCount(),
+                        samples.describe(), train.steps(), train.batchSize(), dev, outDir);
             }
-            evalFile = evalData;
-            if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
-                evalFile = writeHeldOut(outDir, recipe.heldOut());
-            }
-            if (recipe != null) {
-                info.put(INFO_RECIPE, recipe.name());
-            }
-            trainer = new Trainer(model, train, samples, dev);
-            stdout.printf("training %s (%,d parameters) on %s, %d steps of batch %d, on %s, into %s%n",
-                    recipe != null ? "recipe " + recipe.name() : preset, new TrmParameters(model).trainableCount(),
-                    samples.describe(), train.steps(), train.batchSize(), dev, outDir);
-        }
-        stdout.flush();
-        try (Trainer t = trainer) {
-            List<PuzzleSamples.Sample> eval = evaluationSet(t, evalFile, info);
-            Evaluation last = TrainRun.run(t, new TrainRun.Options(outDir, eval,
-                    Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), info, System.err));
-            if (last != null) {
-                EvalCommand.printTable(stdout, t.modelConfig(), last);
-            }
-            stdout.printf("wrote %s, %s and %s in %s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, outDir);
             stdout.flush();
+            try (Trainer t = trainer) {
+                List<PuzzleSamples.Sample> eval = evaluationSet(t, evalFile, info);
+                Evaluation last = TrainRun.run(t, new TrainRun.Options(outDir, eval,
+                        Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), info, System.err));
+                if (last != null) {
+                    EvalCommand.printTable(stdout, t.modelConfig(), last);
+                }
+                stdout.printf("wrote %s, %s and %s in %s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, outDir);
+                stdout.flush();
+            }
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import dev.trm.data.DataFormatException;
 import dev.trm.runtime.TrmRuntimeException;
 import dev.trm.task.PuzzleException;
 import dev.trm.train.DivergedException;
+import dev.trm.train.RunLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -40,7 +41,8 @@ public final class Trm {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (e instanceof DataFormatException || e instanceof PuzzleException || e instanceof IOException
-                || e instanceof IllegalArgumentException || e instanceof TrmRuntimeException || e instanceof DivergedException) {
+                || e instanceof IllegalArgumentException || e instanceof TrmRuntimeException || e instanceof DivergedException
+                || e instanceof RunLock.InUseException) {
             err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;

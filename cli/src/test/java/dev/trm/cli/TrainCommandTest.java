@@ -13,6 +13,7 @@ import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
+import dev.trm.train.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,20 @@ class TrainCommandTest {
         TrmCommandTest.Run changeModel = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--hidden", "64");
         assertEquals(1, changeModel.code());
         assertTrue(changeModel.err().contains("--hidden cannot change on resume"), changeModel.err());
+    }
+
+    @Test
+    void aFolderInUseByARunningTrainingIsRefused() throws IOException {
+        Path out = dir.resolve("busy");
+        try (RunLock running = RunLock.acquire(out)) {
+            TrmCommandTest.Run second = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1",
+                    "--batch", "2", "-o", out.toString());
+            assertEquals(1, second.code());
+            assertTrue(second.err().contains(out + " is in use by another training run"), second.err());
+            assertTrue(Files.notExists(out.resolve("metrics.jsonl")), "nothing written");
+        }
+        assertEquals(0, trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
+                "-o", out.toString()).code(), "free again once the first run ends");
     }
 
     @Test

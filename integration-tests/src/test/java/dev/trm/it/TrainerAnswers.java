@@ -31,7 +31,7 @@ final class TrainerAnswers {
         List<String> out = new ArrayList<>();
         List<float[]> margins = new ArrayList<>();
         TrmStep step = new TrmStep(c);
-        DjlOps.setGradMode(false);
+        boolean grad = DjlOps.setGradMode(false);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights w = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             for (PuzzleSamples.Sample s : samples) {
@@ -78,6 +78,8 @@ final class TrainerAnswers {
                     out.add(SudokuCodec.INSTANCE.decode(p).toLine());
                 }
             }
+        } finally {
+            DjlOps.setGradMode(grad);
         }
         return new Answers(out, margins);
     }
