@@ -175,6 +175,28 @@ class TrainCommandTest {
         TrmCommandTest.Run arcEval = trm("eval", onnx.toString(), tasks.toString());
         assertEquals(0, arcEval.code(), arcEval.err());
         assertTrue(arcEval.out().contains("pass@1") && arcEval.out().contains("2 tasks, 2 test inputs"), arcEval.out());
+        // the official layout: weights by state-dict name plus the reference's identifiers.json come back as the same model
+        Path official = dir.resolve("arc.safetensors");
+        assertEquals(0, trm("export", out.resolve("checkpoint.ckpt").toString(), "--to", "safetensors", "-o", official.toString()).code());
+        Path ids = dir.resolve("identifiers.json");
+        new ObjectMapper().writeValue(ids.toFile(), List.of(c.info().get("puzzle_identifiers").split("\n")));
+        Path imported = dir.resolve("imported.onnx");
+        TrmCommandTest.Run fromOfficial = trm("export", "--preset", "arc-att-tiny", "--from-safetensors", official.toString(),
+                "--identifiers", ids.toString(), "--verify-data", tasks.toString(), "-o", imported.toString());
+        assertEquals(0, fromOfficial.code(), fromOfficial.err());
+        try (TrmModel m = TrmModel.load(imported, RuntimeOptions.cpu())) {
+            assertEquals(c.info().get("puzzle_identifiers"), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
+            assertEquals(Integer.toString(c.model().numPuzzleIds()), m.info().metadata().get(StepContract.NUM_PUZZLE_IDS),
+                    "the table's rows set the puzzle-id count");
+        }
+        Path tooFew = dir.resolve("too-few.json");
+        Files.writeString(tooFew, "[\"<blank>\", \"t1\"]");
+        TrmCommandTest.Run mismatch = trm("export", "--preset", "arc-att-tiny", "--from-safetensors", official.toString(),
+                "--identifiers", tooFew.toString(), "-o", dir.resolve("bad.onnx").toString());
+        assertEquals(1, mismatch.code());
+        assertTrue(mismatch.err().contains("2 identifiers, but the weights' puzzle_emb table has 7 rows"), mismatch.err());
+        assertTrue(Files.notExists(dir.resolve("bad.onnx")));
+
         Path unknown = dir.resolve("unknown.json");
         Files.writeString(unknown, "{\"t9\": {\"train\": [{\"input\": [[1]], \"output\": [[1]]}], \"test\": [{\"input\": [[1]]}]}}");
         TrmCommandTest.Run notTrained = trm("solve", "--model", onnx.toString(), "--task", "arc", unknown.toString());

@@ -33,9 +33,9 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
 
     static {
         TrmConfig model = Presets.get("sudoku-mlp-small");
-        // 4,000 steps: about 75 minutes on a 2-core CPU (docs/default-model.md); a longer run resumes
+        // 3,000 steps: about an hour on a 2-core CPU (docs/default-model.md); a longer run resumes
         // from the checkpoint with a larger --steps.
-        TrainConfig train = TrainConfig.builder().batchSize(64).steps(4000).lr(1e-3f).warmupSteps(200).lrMinRatio(0.1f)
+        TrainConfig train = TrainConfig.builder().batchSize(64).steps(3000).lr(1e-3f).warmupSteps(200).lrMinRatio(0.1f)
                 .weightDecay(0.1f).emaRate(0.999f).evalInterval(500).seed(0).build();
         put(new Recipe("sudoku-default", "the model bundled with trm: fresh generated puzzles of 22-40 givens",
                 model, train, new GeneratedSudoku.Spec(22, 40, 0), new HeldOut(24, 34, 202, 300)));
