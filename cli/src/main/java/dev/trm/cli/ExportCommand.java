@@ -70,6 +70,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--verify-data", description = "puzzles of the model's task to verify on (default: generated Sudoku puzzles)")
     Path verifyData;
 
+    @Option(names = "--ema", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "from a checkpoint: the EMA of the weights (default), or with --no-ema the trained weights themselves")
+    boolean ema;
+
     @Option(names = "--quantize", defaultValue = "none",
             description = "none, or int8: the blocks' matmuls in int8 (per-channel weight scales, activations quantized at run"
                     + " time), checked by its answers against the fp32 step (default: ${DEFAULT-VALUE})")
@@ -122,8 +126,9 @@ final class ExportCommand implements Callable<Integer> {
             Checkpoint c = Checkpoint.read(checkpoint);
             c.requireFinite();
             config = c.model();
-            values = c.evaluationValues();
+            values = c.values(ema);
             provenance.putAll(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
+            provenance.put(StepContract.WEIGHTS, ema ? "ema" : "trained");
         } else if (other != null && other.safetensors != null) {
             Map.Entry<TrmConfig, Map<String, float[]>> w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
             config = w.getKey();

@@ -10,10 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.export.Exporter;
 import dev.trm.model.Presets;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,21 @@ class ExportCommandTest {
         byte[] b = Files.readAllBytes(again);
         // identical but for the provenance metadata: compare sizes of the graphs via a re-export without provenance
         assertTrue(Math.abs(a.length - b.length) < 400, a.length + " vs " + b.length);
+    }
+
+    @Test
+    void theTrainedWeightsCanBeExportedInsteadOfTheirAverage() throws Exception {
+        Path ema = dir.resolve("ema.onnx");
+        Path trained = dir.resolve("trained.onnx");
+        assertEquals(0, trm("export", checkpoint.toString(), "-o", ema.toString()).code());
+        TrmCommandTest.Run r = trm("export", checkpoint.toString(), "--no-ema", "-o", trained.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("PASS"), "verified like any export: " + r.out());
+        try (TrmModel a = TrmModel.load(ema, RuntimeOptions.cpu()); TrmModel b = TrmModel.load(trained, RuntimeOptions.cpu())) {
+            assertEquals("ema", a.info().metadata().get(StepContract.WEIGHTS));
+            assertEquals("trained", b.info().metadata().get(StepContract.WEIGHTS));
+        }
+        assertFalse(Arrays.equals(Files.readAllBytes(ema), Files.readAllBytes(trained)), "two steps of training move the EMA away");
     }
 
     @Test

@@ -53,6 +53,8 @@ public final class StepContract {
     public static final String DATASET = PREFIX + "dataset";
     public static final String EVAL_ACCURACY = PREFIX + "eval_accuracy";
     public static final String PRODUCER = PREFIX + "producer";
+    /** Which weights of the checkpoint were exported: {@code ema} (their moving average, the default) or {@code trained}. */
+    public static final String WEIGHTS = PREFIX + "weights";
     /** How the weights are stored and multiplied when not plain fp32 (for example {@code int8 block matmuls}). */
     public static final String ENCODING = PREFIX + "encoding";
     /**

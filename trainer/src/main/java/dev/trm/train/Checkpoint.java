@@ -58,9 +58,18 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
 
     /** The tensors for evaluation and export: EMA copies where present, trained values for the rest. */
     public Map<String, float[]> evaluationValues() {
+        return values(true);
+    }
+
+    /**
+     * The tensors for evaluation and export.
+     *
+     * @param useEma the EMA copies where present ({@link #evaluationValues()}), or else the trained values themselves
+     */
+    public Map<String, float[]> values(boolean useEma) {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (TrmParameters.Spec s : new TrmParameters(model).specs()) {
-            SafeTensors.Tensor t = ema.containsKey(s.name()) ? ema.get(s.name()) : weights.get(s.name());
+            SafeTensors.Tensor t = useEma && ema.containsKey(s.name()) ? ema.get(s.name()) : weights.get(s.name());
             out.put(s.name(), t.floats());
         }
         return out;
