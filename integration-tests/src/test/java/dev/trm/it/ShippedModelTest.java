@@ -25,7 +25,12 @@ import org.junit.jupiter.api.Test;
  * verified answer, the exact fallback) behaves as documented on a model that really solves puzzles.
  */
 class ShippedModelTest {
-    static final int PUZZLES = 24;
+    /** Everyday puzzles (28-34 givens, as newspapers and apps print them), then harder ones (22-24 givens). */
+    static final int EVERYDAY = 16;
+    static final int HARDER = 8;
+    static final int PUZZLES = EVERYDAY + HARDER;
+    /** The default effort solves every one of these everyday puzzles (fixed: the same puzzles, the same model). */
+    static final int EVERYDAY_SOLVED_AT_LEAST = EVERYDAY;
     static TrmModel model;
     static final List<String> puzzles = new ArrayList<>();
     static final List<String> answers = new ArrayList<>();
@@ -33,10 +38,11 @@ class ShippedModelTest {
     @BeforeAll
     static void load() {
         model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeOptions.cpu());
-        // everyday puzzles: the plain solve gets some of them, not all
+        // the plain solve gets some of them, not all
         SudokuGenerator gen = new SudokuGenerator(11);
         for (int i = 0; i < PUZZLES; i++) {
-            SudokuGenerator.Puzzle p = gen.next(SudokuGenerator.Difficulty.givens(28, 34));
+            SudokuGenerator.Puzzle p = gen.next(i < EVERYDAY ? SudokuGenerator.Difficulty.givens(28, 34)
+                    : SudokuGenerator.Difficulty.givens(22, 24));
             puzzles.add(p.question().toLine());
             answers.add(p.answer().toLine());
         }
@@ -52,6 +58,21 @@ class ShippedModelTest {
         assertEquals("sudoku", model.info().task());
         assertEquals(81, model.info().seqLen());
         assertTrue(model.info().metadata().containsKey(StepContract.TRAINING_STEP), model.info().metadata().toString());
+        assertEquals("sudoku-default", model.info().metadata().get(StepContract.RECIPE), "its provenance names the recipe");
+    }
+
+    @Test
+    void theDefaultEffortSolvesEverydayPuzzlesByTheModelAlone() {
+        List<Solution> solved = model.solveAll(puzzles.subList(0, EVERYDAY), HaltPolicy.verified(), Effort.adaptive(), 8, null);
+        int right = 0;
+        for (int i = 0; i < EVERYDAY; i++) {
+            Solution s = solved.get(i);
+            if (s.solvedByModel()) {
+                right++;
+                assertEquals(answers.get(i), s.answer(), "a verified answer is the puzzle's unique solution");
+            }
+        }
+        assertTrue(right >= EVERYDAY_SOLVED_AT_LEAST, right + " of " + EVERYDAY + " everyday puzzles solved");
     }
 
     @Test
