@@ -190,6 +190,10 @@ final class TrainCommand implements Callable<Integer> {
                 SampleSource samples = resumedSource(c, info, train);
                 trainer = Trainer.resume(c, train, samples, dev);
                 evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;
+                if (evalData == null && info.containsKey(INFO_RECIPE) && (evalFile == null || !Files.exists(evalFile))) {
+                    // a recipe's held-out set is made from its seed: on another machine it is made again, identically
+                    evalFile = writeHeldOut(outDir, Recipe.get(info.get(INFO_RECIPE)).heldOut());
+                }
                 stdout.printf("resuming %s at step %d of %d into %s%n", resume, c.step(), train.steps(), outDir);
             } else {
                 Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;

@@ -17,9 +17,11 @@ import dev.trm.train.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,6 +135,31 @@ class TrainCommandTest {
         TrmCommandTest.Run r = trm("train", "--list-recipes");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("sudoku-default"), r.out());
+    }
+
+    @Test
+    void aRecipeRunResumesOnAnotherMachineWithoutItsFolder() throws IOException {
+        Path first = dir.resolve("machine-a");
+        TrmCommandTest.Run r = trm("train", "--recipe", "sudoku-default", "--preset", "sudoku-mlp-tiny", "--steps", "1", "--batch", "2",
+                "--eval-limit", "4", "-o", first.toString());
+        assertEquals(0, r.code(), r.err());
+        // only the checkpoint travels: the held-out set is made again from the recipe's seed
+        Path moved = Files.copy(first.resolve("checkpoint.ckpt"), dir.resolve("carried.ckpt"));
+        deleteTree(first);
+        Path second = dir.resolve("machine-b");
+        TrmCommandTest.Run resumed = trm("train", "--resume", moved.toString(), "--steps", "2", "--eval-limit", "4",
+                "-o", second.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(Files.exists(second.resolve("heldout-24-34-seed202.csv")), "the held-out set is made again");
+        assertEquals(2, Checkpoint.read(second.resolve("checkpoint.ckpt")).step());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test
