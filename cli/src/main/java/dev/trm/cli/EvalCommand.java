@@ -64,9 +64,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " and the adaptive effort, under the first policy; a table and this plot")
     Path sweep;
 
-    @Option(names = "--ema", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "a checkpoint: evaluate the EMA of the weights (default), or with --no-ema the trained weights")
-    boolean ema;
+    @Mixin
+    WeightsChoice weights;
 
     @Option(names = "--limit", defaultValue = "0", description = "only the first N puzzles (default: ${DEFAULT-VALUE}, all)") int limit;
     @Mixin
@@ -97,7 +96,7 @@ final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Evaluation e;
         try (NDManager m = NDManager.newBaseManager(device.device());
-             TrmWeights w = new TrmWeights(new TrmParameters(c.model()), c.values(ema), m, m.getDevice())) {
+             TrmWeights w = new TrmWeights(new TrmParameters(c.model()), weights.values(c), m, m.getDevice())) {
             e = Evaluation.run(c.model(), w.arrays(), w.constants(), set, runtime.batch(), m);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -70,9 +71,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--verify-data", description = "puzzles of the model's task to verify on (default: generated Sudoku puzzles)")
     Path verifyData;
 
-    @Option(names = "--ema", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "from a checkpoint: the EMA of the weights (default), or with --no-ema the trained weights themselves")
-    boolean ema;
+    @Mixin
+    WeightsChoice checkpointWeights;
 
     @Option(names = "--quantize", defaultValue = "none",
             description = "none, or int8: the blocks' matmuls in int8 (per-channel weight scales, activations quantized at run"
@@ -126,9 +126,9 @@ final class ExportCommand implements Callable<Integer> {
             Checkpoint c = Checkpoint.read(checkpoint);
             c.requireFinite();
             config = c.model();
-            values = c.values(ema);
+            values = checkpointWeights.values(c);
             provenance.putAll(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
-            provenance.put(StepContract.WEIGHTS, ema ? "ema" : "trained");
+            provenance.put(StepContract.WEIGHTS, checkpointWeights.describe());
         } else if (other != null && other.safetensors != null) {
             Map.Entry<TrmConfig, Map<String, float[]>> w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
             config = w.getKey();
