@@ -122,7 +122,7 @@ public final class StepExport {
         return Base64.getEncoder().encodeToString(b.array());
     }
 
-    private static OnnxMl.ValueInfoProto value(String name, OnnxMl.TensorProto.DataType type, long... dims) {
+    static OnnxMl.ValueInfoProto value(String name, OnnxMl.TensorProto.DataType type, long... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(StepContract.BATCH_DIM));
         for (long d : dims) {

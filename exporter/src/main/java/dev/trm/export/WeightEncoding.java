@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
  *   <li>{@link #FP32}: as trained.</li>
  *   <li>int8: the matmuls of the network's blocks (SwiGLU, attention projections, the mixer's
  *       token SwiGLU) use int8 weights with one symmetric scale per output channel and activations
- *       quantized per tensor at run time ({@code DynamicQuantizeLinear} + {@code MatMulInteger}).
+ *       quantized at run time with one scale per row ({@code DynamicQuantizeLinear} of the rows
+ *       divided by their largest magnitude, {@code MatMulInteger}, then the scales multiplied back).
  *       Norms, softmax, the embeddings, the lm head and the Q head stay in fp32.</li>
  *   <li>fp16: every other float weight is stored in half precision behind a {@code Cast} that ONNX
  *       Runtime folds when the model loads: half the file, fp32 arithmetic.</li>
