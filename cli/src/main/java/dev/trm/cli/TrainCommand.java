@@ -187,6 +187,9 @@ final class TrainCommand implements Callable<Integer> {
                     return 0;
                 }
                 lock = RunLock.acquire(outDir);
+                if (!sameFolder(outDir, parentOf(resume))) {
+                    TrainRun.carryHistory(parentOf(resume), outDir);
+                }
                 SampleSource samples = resumedSource(c, info, train);
                 trainer = Trainer.resume(c, train, samples, dev);
                 evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;

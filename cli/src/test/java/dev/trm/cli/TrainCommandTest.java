@@ -78,6 +78,15 @@ class TrainCommandTest {
         assertEquals(0, extend.code(), extend.err());
         assertEquals(4, Checkpoint.read(out.resolve("checkpoint.ckpt")).step());
         assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        // extended into another folder, the run keeps its history there: the curve starts at step 1
+        Path further = dir.resolve("further");
+        TrmCommandTest.Run moved = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--steps", "5",
+                "-o", further.toString());
+        assertEquals(0, moved.code(), moved.err());
+        List<String> history = Files.readAllLines(further.resolve("metrics.jsonl"));
+        assertEquals(5, history.size(), "steps 1-4 carried over, step 5 trained here");
+        assertTrue(history.get(0).startsWith("{\"step\":1,"), history.get(0));
+        assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "the original run is untouched");
         // a finished run resumed elsewhere says so and writes nothing
         Path elsewhere = dir.resolve("elsewhere");
         TrmCommandTest.Run done = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "-o", elsewhere.toString());

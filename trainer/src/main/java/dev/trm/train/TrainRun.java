@@ -139,6 +139,21 @@ public final class TrainRun {
         history.add(line);
     }
 
+    /**
+     * A run resumed into another folder starts its metrics (and so its curve) with the history of
+     * the checkpoint's folder, when that folder has one and the new one has none yet. Lines past the
+     * resumed step are dropped when the run starts.
+     */
+    public static void carryHistory(Path fromDir, Path toDir) throws IOException {
+        Path from = fromDir.resolve(METRICS);
+        Path to = toDir.resolve(METRICS);
+        if (Files.exists(from) && !Files.exists(to)) {
+            Files.createDirectories(toDir);
+            byte[] lines = Files.readAllBytes(from);
+            AtomicFile.write(to, out -> out.write(lines));
+        }
+    }
+
     /** Metrics lines of earlier runs up to the resumed step (lines past it belong to a run that did not checkpoint). */
     private static List<JsonNode> keepHistoryUpTo(Path metrics, long step) throws IOException {
         List<JsonNode> kept = new ArrayList<>();
