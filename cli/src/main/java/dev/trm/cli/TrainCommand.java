@@ -52,6 +52,7 @@ final class TrainCommand implements Callable<Integer> {
     static final String INFO_AUGMENT = "augment";
     static final String INFO_EVAL_FILE = "eval_file";
     static final String INFO_RECIPE = "recipe";
+    static final String INFO_N_SUP_HISTORY = "n_sup_changes";
     /** Checkpoint info key: the puzzle-embedding rows' names (ARC), one per line, carried into the export. */
     static final String INFO_IDENTIFIERS = "puzzle_identifiers";
     /** Puzzles per evaluation batch at least (evaluation has no gradient, so it can run wider). */
@@ -75,7 +76,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--heads", description = "override: attention heads") Integer heads;
     @Option(names = "--h-cycles", description = "override: T") Integer hCycles;
     @Option(names = "--l-cycles", description = "override: n") Integer lCycles;
-    @Option(names = "--halt-max-steps", description = "override: N_sup") Integer haltMaxSteps;
+    @Option(names = "--halt-max-steps", description = "override: N_sup; with --resume, continues the run "
+            + "with this many supervision steps per puzzle (no weight depends on it)") Integer haltMaxSteps;
 
     @Option(names = "--data", description = "training set: Sudoku or Maze CSV (HRM layout), or ARC tasks (.json)")
     Path data;
@@ -169,12 +171,20 @@ final class TrainCommand implements Callable<Integer> {
             if (resume != null) {
                 Checkpoint c = Checkpoint.read(resume);
                 c.requireFinite();
+                boolean nSupChanges = haltMaxSteps != null && haltMaxSteps != c.model().haltMaxSteps();
+                if (nSupChanges) {
+                    stdout.printf("N_sup %d -> %d from step %d%n", c.model().haltMaxSteps(), haltMaxSteps, c.step());
+                    c = c.withHaltMaxSteps(haltMaxSteps);
+                }
                 rejectModelChanges();
                 outDir = out != null ? out : parentOf(resume);
                 if (!sameFolder(outDir, parentOf(resume))) {
                     refuseToReplaceAnotherRun(outDir);
                 }
                 info.putAll(c.info());
+                if (nSupChanges) {
+                    info.merge(INFO_N_SUP_HISTORY, "N_sup " + haltMaxSteps + " from step " + c.step(), (a, b) -> a + "; " + b);
+                }
                 TrainConfig train = trainConfig(c.train().toBuilder(), false);
                 if (train.batchSize() != c.train().batchSize()) {
                     throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
@@ -319,7 +329,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void rejectModelChanges() {
-        for (String o : new String[] {"--recipe", "--preset", "--hidden", "--heads", "--h-cycles", "--l-cycles", "--halt-max-steps",
+        for (String o : new String[] {"--recipe", "--preset", "--hidden", "--heads", "--h-cycles", "--l-cycles",
             "--seed", "--arc-variants", "--arc-tasks", "--arc-train-on-test", "--generate", "--curriculum", "--no-augment"}) {
             if (given(o)) {
                 throw new IllegalArgumentException(o + " cannot change on resume: the checkpoint fixes the model and its data stream");

@@ -103,6 +103,26 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumedRunCanContinueWithMoreSupervisionStepsPerPuzzle() throws IOException {
+        Path out = dir.resolve("nsup");
+        TrmCommandTest.Run first = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
+                "-o", out.toString());
+        assertEquals(0, first.code(), first.err());
+        int trained = Checkpoint.read(out.resolve("checkpoint.ckpt")).model().haltMaxSteps();
+        int more = trained + 2;
+        Path longer = dir.resolve("nsup-longer");
+        TrmCommandTest.Run extend = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--steps", "3",
+                "--halt-max-steps", Integer.toString(more), "-o", longer.toString());
+        assertEquals(0, extend.code(), extend.err());
+        assertTrue(extend.out().contains("N_sup " + trained + " -> " + more + " from step 2"), extend.out());
+        Checkpoint c = Checkpoint.read(longer.resolve("checkpoint.ckpt"));
+        assertEquals(3, c.step());
+        assertEquals(more, c.model().haltMaxSteps());
+        assertEquals("N_sup " + more + " from step 2", c.info().get("n_sup_changes"));
+        assertEquals(trained, Checkpoint.read(out.resolve("checkpoint.ckpt")).model().haltMaxSteps(), "the original run is untouched");
+    }
+
+    @Test
     void aFolderInUseByARunningTrainingIsRefused() throws IOException {
         Path out = dir.resolve("busy");
         try (RunLock running = RunLock.acquire(out)) {

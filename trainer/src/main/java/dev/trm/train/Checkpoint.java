@@ -56,6 +56,16 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
+    /**
+     * The same run allowed more (or fewer) supervision steps per puzzle: N_sup changes no weight and
+     * no carry slot (a slot's step count just meets a new limit), so a run can be extended to the
+     * reference's N_sup = 16 after training at a cheaper one.
+     */
+    public Checkpoint withHaltMaxSteps(int nSup) {
+        return new Checkpoint(model.withCycles(model.hCycles(), model.lCycles(), nSup), train, step, dataPosition, info,
+                weights, ema, optimizer, carry);
+    }
+
     /** The tensors for evaluation and export: EMA copies where present, trained values for the rest. */
     public Map<String, float[]> evaluationValues() {
         return values(true);
