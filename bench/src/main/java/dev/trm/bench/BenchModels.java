@@ -2,6 +2,7 @@ package dev.trm.bench;
 
 import dev.trm.data.PuzzleCsv;
 import dev.trm.export.StepExport;
+import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
@@ -29,6 +30,11 @@ final class BenchModels {
 
     static byte[] onnx(TrmConfig c, Map<String, float[]> values) {
         return StepExport.build(c, values, Map.of()).toByteArray();
+    }
+
+    /** The same step with the block matmuls in int8 ({@code trm export --quantize int8}). */
+    static byte[] int8Onnx(TrmConfig c, Map<String, float[]> values) {
+        return StepExport.build(c, values, Map.of(), WeightEncoding.INT8).toByteArray();
     }
 
     /** The trained model if the property names one, else random weights of the preset (solve benchmarks only). */

@@ -9,8 +9,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trm.data.AtomicFile;
-import dev.trm.export.StepExport;
-import dev.trm.export.WeightEncoding;
 import dev.trm.model.DjlOps;
 import dev.trm.model.Flops;
 import dev.trm.model.Presets;
@@ -182,7 +180,7 @@ public final class BenchSummary {
             TrmConfig c = Presets.get(preset);
             Map<String, float[]> values = BenchModels.randomWeights(c);
             byte[] fp32 = BenchModels.onnx(c, values);
-            byte[] int8 = StepExport.build(c, values, Map.of(), WeightEncoding.INT8).toByteArray();
+            byte[] int8 = BenchModels.int8Onnx(c, values);
             for (int batch : o.batches()) {
                 double a = runtimeMs(env, c, fp32, batch, o.repeats());
                 double b = runtimeMs(env, c, int8, batch, o.repeats());

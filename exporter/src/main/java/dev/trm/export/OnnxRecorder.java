@@ -74,7 +74,11 @@ public final class OnnxRecorder implements TensorOps<String> {
         return new ArrayList<>(initializers.values());
     }
 
-    /** Adds a node under the current scope; returns its (single) output name. */
+    /**
+     * Adds a node under the current scope; returns its (single) output name. Nodes carry no name of
+     * their own (optional in ONNX): the scoped output name already says where a value comes from, and
+     * a second copy of every name is about 5% of an int8 file.
+     */
     String node(String opType, String label, List<OnnxMl.AttributeProto> attributes, String... inputs) {
         for (String in : inputs) {
             materialize(in);
@@ -82,7 +86,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         String base = scopePrefix() + (label != null ? label : opType);
         int k = counters.merge(base, 1, Integer::sum);
         String name = k == 1 ? base : base + "_" + k;
-        OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setOpType(opType).setName(name).addOutput(name);
+        OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setOpType(opType).addOutput(name);
         for (String in : inputs) {
             b.addInput(in);
         }
@@ -97,7 +101,7 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     /** Renames a value to a graph output name with an Identity node. */
     public String output(String value, String name) {
-        nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(name).addInput(value).addOutput(name).build());
+        nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Identity").addInput(value).addOutput(name).build());
         return name;
     }
 
@@ -180,7 +184,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         if (encoding.fp16() && v.length > 1) {
             String half = name + ".fp16";
             initializers.put(half, WeightEncoding.halfTensor(half, v, shape));
-            nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName(name).addInput(half).addOutput(name)
+            nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Cast").addInput(half).addOutput(name)
                     .addAttribute(intAttr("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber())).build());
             castWeights.add(name);
         } else {
@@ -219,7 +223,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         String wt = transposed.get(weight);
         if (wt == null) {
             wt = weight + ".T";
-            nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Transpose").setName(wt).addInput(weight).addOutput(wt)
+            nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("Transpose").addInput(weight).addOutput(wt)
                     .addAttribute(intsAttr("perm", 1, 0)).build());
             transposed.put(weight, wt);
         }
@@ -310,7 +314,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         int k = counters.merge(base, 1, Integer::sum);
         String name = k == 1 ? base : base + "_" + k;
         String[] outs = {name, name + ".scale", name + ".zero_point"};
-        nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").setName(name).addInput(x)
+        nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").addInput(x)
                 .addOutput(outs[0]).addOutput(outs[1]).addOutput(outs[2]).build());
         return outs;
     }
