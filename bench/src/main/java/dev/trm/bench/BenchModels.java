@@ -1,11 +1,14 @@
 package dev.trm.bench;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.export.StepExport;
 import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
+import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +38,14 @@ final class BenchModels {
     /** The same step with the block matmuls in int8 ({@code trm export --quantize int8}). */
     static byte[] int8Onnx(TrmConfig c, Map<String, float[]> values) {
         return StepExport.build(c, values, Map.of(), WeightEncoding.INT8).toByteArray();
+    }
+
+    /** A CPU session of ONNX Runtime with every graph optimization, as the runtime opens its models. */
+    static OrtSession session(byte[] onnx) throws OrtException {
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return TrmModel.environment().createSession(onnx, opts);
+        }
     }
 
     /** The trained model if the property names one, else random weights of the preset (solve benchmarks only). */

@@ -57,10 +57,7 @@ public class OverheadBenchmark {
         model = TrmModel.load(bytes, RuntimeOptions.cpu());
         puzzle = BenchModels.puzzles(1);
         OrtEnvironment env = TrmModel.environment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(bytes, o);
-        }
+        session = BenchModels.session(bytes);
         TrmConfig c = Presets.get(preset);
         long[] shape = {1, c.workingLength(), c.hiddenSize()};
         float[] state = new float[c.workingLength() * c.hiddenSize()];

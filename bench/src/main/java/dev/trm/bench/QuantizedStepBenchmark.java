@@ -1,7 +1,6 @@
 package dev.trm.bench;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trm.model.Presets;
@@ -57,11 +56,8 @@ public class QuantizedStepBenchmark {
             case "int8" -> BenchModels.int8Onnx(c, values);
             default -> throw new IllegalArgumentException("weights must be fp32 or int8, got " + weights);
         };
-        OrtEnvironment env = TrmModel.environment();
-        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        session = env.createSession(model, opts);
-        inputs = StepInputs.random(c, batch).onnx(env);
+        session = BenchModels.session(model);
+        inputs = StepInputs.random(c, batch).onnx(TrmModel.environment());
     }
 
     @Benchmark

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trm.model.DjlOps;
@@ -68,12 +67,9 @@ public class StepBenchmark {
     public void setUp() throws OrtException {
         TrmConfig c = Presets.get(preset);
         Map<String, float[]> values = BenchModels.randomWeights(c);
-        OrtEnvironment env = TrmModel.environment();
-        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        session = env.createSession(BenchModels.onnx(c, values), opts);
+        session = BenchModels.session(BenchModels.onnx(c, values));
         StepInputs in = StepInputs.random(c, batch);
-        inputs = in.onnx(env);
+        inputs = in.onnx(TrmModel.environment());
 
         manager = NDManager.newBaseManager(Device.cpu());
         weights = new TrmWeights(new TrmParameters(c), values, manager, Device.cpu());

@@ -60,12 +60,18 @@ class TrainCommandTest {
         assertEquals(6, Files.readAllLines(out.resolve("metrics.jsonl")).size());
     }
 
-    @Test
-    void aRunIsNeverReplacedSilentlyAndResumesInItsOwnFolder() throws IOException {
-        Path out = dir.resolve("gen");
+    /** A finished 2-step run of the tiny preset on generated puzzles, in {@code dir/name}. */
+    private Path trainTwoTinySteps(String name) {
+        Path out = dir.resolve(name);
         TrmCommandTest.Run first = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
                 "-o", out.toString());
         assertEquals(0, first.code(), first.err());
+        return out;
+    }
+
+    @Test
+    void aRunIsNeverReplacedSilentlyAndResumesInItsOwnFolder() throws IOException {
+        Path out = trainTwoTinySteps("gen");
         Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
         assertEquals("30-40", c.info().get("generate"));
         TrmCommandTest.Run again = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
@@ -104,10 +110,7 @@ class TrainCommandTest {
 
     @Test
     void aResumedRunCanContinueWithMoreSupervisionStepsPerPuzzle() throws IOException {
-        Path out = dir.resolve("nsup");
-        TrmCommandTest.Run first = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
-                "-o", out.toString());
-        assertEquals(0, first.code(), first.err());
+        Path out = trainTwoTinySteps("nsup");
         int trained = Checkpoint.read(out.resolve("checkpoint.ckpt")).model().haltMaxSteps();
         int more = trained + 2;
         Path longer = dir.resolve("nsup-longer");
