@@ -244,7 +244,8 @@ final class TrainCommand implements Callable<Integer> {
                 if (last != null) {
                     EvalCommand.printTable(stdout, t.modelConfig(), last);
                 }
-                stdout.printf("wrote %s, %s and %s in %s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, outDir);
+                stdout.printf("wrote %s, %s and %s in %s%s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, outDir,
+                            Files.exists(outDir.resolve(TrainRun.BEST)) ? " (" + TrainRun.BEST + ": the best evaluation)" : "");
                 stdout.flush();
             }
         } finally {

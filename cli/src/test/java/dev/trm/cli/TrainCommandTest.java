@@ -47,6 +47,18 @@ class TrainCommandTest {
         Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
         assertEquals(4, c.step());
         assertTrue(c.info().get("data").endsWith("train.csv"));
+        // best.ckpt holds the first evaluation with the highest exact accuracy
+        ObjectMapper json = new ObjectMapper();
+        long bestStep = -1;
+        double best = -1;
+        for (String line : metrics) {
+            JsonNode n = json.readTree(line);
+            if (n.path("eval").asBoolean(false) && n.path("exact_accuracy").asDouble() > best) {
+                best = n.path("exact_accuracy").asDouble();
+                bestStep = n.path("step").asLong();
+            }
+        }
+        assertEquals(bestStep, Checkpoint.read(out.resolve("best.ckpt")).step());
 
         TrmCommandTest.Run eval = trm("eval", out.resolve("checkpoint.ckpt").toString(), test.toString());
         assertEquals(0, eval.code(), eval.err());

@@ -23,10 +23,13 @@ import java.util.Map;
  * Drives a {@link Trainer} to its last step with what a person running it needs: a progress line
  * (samples/s, ETA, loss), a metrics log ({@code metrics.jsonl}: one line per step, one per
  * evaluation), periodic evaluation with the EMA weights, checkpoints ({@code checkpoint.ckpt},
- * replaced atomically) and a learning-curve plot ({@code curve.png}).
+ * replaced atomically), the checkpoint of the best evaluation so far ({@code best.ckpt}: the
+ * held-out exact accuracy of a long run rises and falls by a point or two between evaluations, and
+ * the last checkpoint is not always the one to ship) and a learning-curve plot ({@code curve.png}).
  */
 public final class TrainRun {
     public static final String CHECKPOINT = "checkpoint.ckpt";
+    public static final String BEST = "best.ckpt";
     public static final String METRICS = "metrics.jsonl";
     public static final String CURVE = "curve.png";
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -62,6 +65,7 @@ public final class TrainRun {
         long t0 = System.nanoTime();
         long lastPrint = 0;
         Evaluation last = null;
+        double best = bestEvaluationSoFar(o.outDir(), history);
         Map<String, String> info = new LinkedHashMap<>(o.info());
         try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
@@ -99,7 +103,15 @@ public final class TrainRun {
                         }
                     }
                     log.flush();
-                    trainer.snapshot(info).write(o.outDir().resolve(CHECKPOINT));
+                    Checkpoint snapshot = trainer.snapshot(info);
+                    snapshot.write(o.outDir().resolve(CHECKPOINT));
+                    if (last != null && last.exact() > best) {
+                        best = last.exact();
+                        snapshot.write(o.outDir().resolve(BEST));
+                        if (o.progress() != null) {
+                            o.progress().printf("best evaluation so far: wrote %s%n", BEST);
+                        }
+                    }
                     plot(o.outDir().resolve(CURVE), history, trainer);
                 }
             }
@@ -108,6 +120,18 @@ public final class TrainRun {
             o.progress().println();
         }
         return last;
+    }
+
+    /**
+     * The exact accuracy of the evaluation {@code best.ckpt} holds: the best in the run's history when
+     * the folder has that file, and -1 otherwise (a run resumed into a new folder starts its own).
+     */
+    private static double bestEvaluationSoFar(Path outDir, List<JsonNode> history) {
+        if (!Files.exists(outDir.resolve(BEST))) {
+            return -1;
+        }
+        return history.stream().filter(j -> j.path("eval").asBoolean(false))
+                .mapToDouble(j -> j.path("exact_accuracy").asDouble()).max().orElse(-1);
     }
 
     static Evaluation evaluate(Trainer trainer, Options o) {
