@@ -1,6 +1,5 @@
 package dev.trm.cli;
 
-import ai.djl.Device;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
 import dev.trm.model.DjlOps;
@@ -22,6 +21,7 @@ import dev.trm.train.TrainRun;
 import dev.trm.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code trm train}: trains a TRM on a Sudoku, Maze or ARC file, or on Sudoku puzzles generated on the
  * fly, with evaluation, checkpoints and a plot. A recipe names a whole run; options given on the
- * command line override it. {@code --resume} continues a checkpoint in its own folder, and options
- * given with it (a larger {@code --steps}, a new schedule) extend or change the run.
+ * command line override it, and a recipe's later stages run one after the other as resumes of its last
+ * checkpoint. {@code --resume} continues a checkpoint in its own folder (and a recipe run through its
+ * stages); options given with it (a larger {@code --steps}, a new schedule) extend or change the run.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a TRM (deep supervision with the ACT carry, AdamATan2, EMA) and write checkpoint.ckpt,"
@@ -53,13 +54,16 @@ final class TrainCommand implements Callable<Integer> {
     static final String INFO_EVAL_FILE = "eval_file";
     static final String INFO_RECIPE = "recipe";
     static final String INFO_N_SUP_HISTORY = "n_sup_changes";
+    /** Checkpoint info key: "true" when the run goes on through its recipe's later stages. */
+    static final String INFO_RECIPE_STAGES = "recipe_stages";
     /** Checkpoint info key: the puzzle-embedding rows' names (ARC), one per line, carried into the export. */
     static final String INFO_IDENTIFIERS = "puzzle_identifiers";
     /** Puzzles per evaluation batch at least (evaluation has no gradient, so it can run wider). */
     private static final int MIN_EVAL_BATCH = 64;
 
-    @Option(names = "--recipe", description = "a named run (model, schedule, data, held-out set); see --list-recipes."
-            + " Options given with it override its values")
+    @Option(names = "--recipe", description = "a named run (model, schedule, data, held-out set, later stages); see"
+            + " --list-recipes. Options given with it override its values; schedule options (--steps, --lr, --lr-min-ratio,"
+            + " --warmup, --halt-max-steps) replace its later stages")
     String recipeName;
 
     @Option(names = "--list-recipes", description = "print the recipes and exit")
@@ -133,7 +137,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "500", description = "steps between evaluations and checkpoints (default: ${DEFAULT-VALUE})")
     long evalEvery;
 
-    @Option(names = "--resume", description = "continue from this checkpoint, in its folder unless -o is given")
+    @Option(names = "--resume", description = "continue from this checkpoint, in its folder unless -o is given; a"
+            + " recipe run goes on through its recipe's stages")
     Path resume;
 
     @Option(names = {"-o", "--out"}, description = "output folder (default: runs/<recipe or preset>; with --resume, the checkpoint's folder)")
@@ -158,95 +163,23 @@ final class TrainCommand implements Callable<Integer> {
             list(stdout);
             return 0;
         }
-        Device dev = device.device();
         if (threads != null) {
             DjlOps.setThreads(threads);
         }
-        Map<String, String> info = new LinkedHashMap<>();
-        RunLock lock = null;
-        Path outDir;
-        Path evalFile;
-        Trainer trainer;
         try {
+            Run run;
             if (resume != null) {
-                Checkpoint c = Checkpoint.read(resume);
-                c.requireFinite();
-                boolean nSupChanges = haltMaxSteps != null && haltMaxSteps != c.model().haltMaxSteps();
-                if (nSupChanges) {
-                    stdout.printf("N_sup %d -> %d from step %d%n", c.model().haltMaxSteps(), haltMaxSteps, c.step());
-                    c = c.withHaltMaxSteps(haltMaxSteps);
-                }
                 rejectModelChanges();
-                outDir = out != null ? out : parentOf(resume);
-                if (!sameFolder(outDir, parentOf(resume))) {
-                    refuseToReplaceAnotherRun(outDir);
-                }
-                info.putAll(c.info());
-                if (nSupChanges) {
-                    info.merge(INFO_N_SUP_HISTORY, "N_sup " + haltMaxSteps + " from step " + c.step(), (a, b) -> a + "; " + b);
-                }
-                TrainConfig train = trainConfig(c.train().toBuilder(), false);
-                if (train.batchSize() != c.train().batchSize()) {
-                    throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
-                            + c.train().batchSize() + " slots)");
-                }
-                if (c.step() >= train.steps()) {
-                    stdout.printf("%s is complete at step %d of %d: nothing to train (give --steps above %d to continue)%n", resume,
-                            c.step(), train.steps(), c.step());
-                    stdout.flush();
-                    return 0;
-                }
-                lock = RunLock.acquire(outDir);
-                if (!sameFolder(outDir, parentOf(resume))) {
-                    TrainRun.carryHistory(parentOf(resume), outDir);
-                }
-                SampleSource samples = resumedSource(c, info, train);
-                trainer = Trainer.resume(c, train, samples, dev);
-                evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;
-                if (evalData == null && info.containsKey(INFO_RECIPE) && (evalFile == null || !Files.exists(evalFile))) {
-                    // a recipe's held-out set is made from its seed: on another machine it is made again, identically
-                    evalFile = writeHeldOut(outDir, Recipe.get(info.get(INFO_RECIPE)).heldOut());
-                }
-                stdout.printf("resuming %s at step %d of %d into %s%n", resume, c.step(), train.steps(), outDir);
+                run = resumed(Checkpoint.read(resume), resume, out, stdout);
             } else {
-                Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
-                TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
-                TrainConfig train = trainConfig(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), recipe == null);
-                outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
-                lock = RunLock.acquire(outDir);
-                refuseToReplaceAnotherRun(outDir);
-                SampleSource samples = freshSource(model, train, recipe, info);
-                if (model.task().equals(TrainingData.ARC)) {
-                    model = model.withPuzzleIds(samples.numPuzzleIds());
-                    info.put(TrainingData.ARC_VARIANTS, Integer.toString(arcVariants));
-                    info.put(TrainingData.ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
-                    if (arcTasks != null) {
-                        info.put(TrainingData.ARC_TASKS, String.join(",", arcTasks));
-                    }
-                }
-                evalFile = evalData;
-                if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
-                    evalFile = writeHeldOut(outDir, recipe.heldOut());
-                }
-                if (recipe != null) {
-                    info.put(INFO_RECIPE, recipe.name());
-                }
-                trainer = new Trainer(model, train, samples, dev);
-                stdout.printf("training %s (%,d parameters) on %s, %d steps of batch %d, on %s, into %s%n",
-                        recipe != null ? "recipe " + recipe.name() : preset, new TrmParameters(model).trainableCount(),
-                        samples.describe(), train.steps(), train.batchSize(), dev, outDir);
+                run = started(stdout);
             }
-            stdout.flush();
-            try (Trainer t = trainer) {
-                List<PuzzleSamples.Sample> eval = evaluationSet(t, evalFile, info);
-                Evaluation last = TrainRun.run(t, new TrainRun.Options(outDir, eval,
-                        Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), info, System.err));
-                if (last != null) {
-                    EvalCommand.printTable(stdout, t.modelConfig(), last);
-                }
-                stdout.printf("wrote %s, %s and %s in %s%s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, outDir,
-                            Files.exists(outDir.resolve(TrainRun.BEST)) ? " (" + TrainRun.BEST + ": the best evaluation)" : "");
-                stdout.flush();
+            while (run != null) {
+                train(run, stdout);
+                // a recipe run goes on through the recipe's later stages, each a resume of the last checkpoint
+                Checkpoint last = Checkpoint.read(run.outDir().resolve(TrainRun.CHECKPOINT));
+                run = !scheduleGiven() && nextStage(last) != null
+                        ? resumed(last, run.outDir().resolve(TrainRun.CHECKPOINT), run.outDir(), stdout) : null;
             }
         } finally {
             if (lock != null) {
@@ -256,17 +189,161 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A trainer ready to run in its folder, with its held-out set and the provenance its checkpoints carry. */
+    private record Run(Trainer trainer, Path outDir, Path evalFile, Map<String, String> info) {
+    }
+
+    /** Held while this command writes into a run folder. */
+    private RunLock lock;
+
+    /** A new run: from --recipe, or a preset with the options given. */
+    private Run started(PrintWriter stdout) throws IOException {
+        Map<String, String> info = new LinkedHashMap<>();
+        Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
+        TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
+        TrainConfig train = trainConfig(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), recipe == null);
+        Path outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
+        lockFolder(outDir);
+        refuseToReplaceAnotherRun(outDir);
+        SampleSource samples = freshSource(model, train, recipe, info);
+        if (model.task().equals(TrainingData.ARC)) {
+            model = model.withPuzzleIds(samples.numPuzzleIds());
+            info.put(TrainingData.ARC_VARIANTS, Integer.toString(arcVariants));
+            info.put(TrainingData.ARC_TRAIN_ON_TEST, Boolean.toString(arcTrainOnTest));
+            if (arcTasks != null) {
+                info.put(TrainingData.ARC_TASKS, String.join(",", arcTasks));
+            }
+        }
+        Path evalFile = evalData;
+        if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
+            evalFile = writeHeldOut(outDir, recipe.heldOut());
+        }
+        if (recipe != null) {
+            info.put(INFO_RECIPE, recipe.name());
+            info.put(INFO_RECIPE_STAGES, Boolean.toString(!scheduleGiven()));
+        }
+        Trainer trainer = new Trainer(model, train, samples, device.device());
+        stdout.printf("training %s (%,d parameters) on %s, %d steps of batch %d, on %s, into %s%n",
+                recipe != null ? "recipe " + recipe.name() : preset, new TrmParameters(model).trainableCount(),
+                samples.describe(), train.steps(), train.batchSize(), device.device(), outDir);
+        if (recipe != null && !scheduleGiven() && !recipe.stages().isEmpty()) {
+            stdout.printf("then %d more stages to step %d (see --list-recipes)%n", recipe.stages().size(), recipe.lastStep());
+        }
+        stdout.flush();
+        return new Run(trainer, outDir, evalFile, info);
+    }
+
+    /**
+     * A run continued from checkpoint {@code c} (read from {@code from}) into {@code outDir} (null: the
+     * checkpoint's folder): with the schedule options given, or else the recipe's next stage when the
+     * run follows one. Null when there is nothing left to train.
+     */
+    private Run resumed(Checkpoint c, Path from, Path outDir, PrintWriter stdout) throws IOException {
+        c.requireFinite();
+        Recipe.Stage stage = scheduleGiven() ? null : nextStage(c);
+        Integer nSup = stage != null ? Integer.valueOf(stage.haltMaxSteps()) : haltMaxSteps;
+        Map<String, String> info = new LinkedHashMap<>(c.info());
+        if (nSup != null && nSup != c.model().haltMaxSteps()) {
+            stdout.printf("N_sup %d -> %d from step %d%n", c.model().haltMaxSteps(), nSup, c.step());
+            c = c.withHaltMaxSteps(nSup);
+            info.merge(INFO_N_SUP_HISTORY, "N_sup " + nSup + " from step " + c.step(), (a, b) -> a + "; " + b);
+        }
+        Path dir = outDir != null ? outDir : parentOf(from);
+        if (!sameFolder(dir, parentOf(from))) {
+            refuseToReplaceAnotherRun(dir);
+        }
+        TrainConfig train = stage != null ? stage.applyTo(c.train()) : trainConfig(c.train().toBuilder(), false);
+        if (train.batchSize() != c.train().batchSize()) {
+            throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
+                    + c.train().batchSize() + " slots)");
+        }
+        if (c.step() >= train.steps()) {
+            stdout.printf("%s is complete at step %d of %d: nothing to train (give --steps above %d to continue)%n", from,
+                    c.step(), train.steps(), c.step());
+            stdout.flush();
+            return null;
+        }
+        lockFolder(dir);
+        if (!sameFolder(dir, parentOf(from))) {
+            TrainRun.carryHistory(parentOf(from), dir);
+        }
+        SampleSource samples = resumedSource(c, info, train);
+        Trainer trainer = Trainer.resume(c, train, samples, device.device());
+        Path evalFile = evalData != null ? evalData : info.containsKey(INFO_EVAL_FILE) ? Path.of(info.get(INFO_EVAL_FILE)) : null;
+        if (evalData == null && info.containsKey(INFO_RECIPE) && (evalFile == null || !Files.exists(evalFile))) {
+            // a recipe's held-out set is made from its seed: on another machine it is made again, identically
+            evalFile = writeHeldOut(dir, Recipe.get(info.get(INFO_RECIPE)).heldOut());
+        }
+        stdout.printf("resuming %s at step %d of %d into %s%s%n", from, c.step(), train.steps(), dir,
+                stage != null ? " (recipe " + info.get(INFO_RECIPE) + ": " + describe(stage) + ")" : "");
+        stdout.flush();
+        return new Run(trainer, dir, evalFile, info);
+    }
+
+    /** The recipe stage that continues checkpoint {@code c}, when its run follows a recipe's stages (null: none). */
+    private static Recipe.Stage nextStage(Checkpoint c) {
+        String recipe = c.info().get(INFO_RECIPE);
+        if (recipe == null || !Boolean.parseBoolean(c.info().get(INFO_RECIPE_STAGES))) {
+            return null;
+        }
+        return Recipe.get(recipe).stageAfter(c.step());
+    }
+
+    /** Whether the command line sets the schedule itself (then a recipe's stages are not followed). */
+    private boolean scheduleGiven() {
+        for (String o : new String[] {"--steps", "--lr", "--lr-min-ratio", "--warmup", "--halt-max-steps"}) {
+            if (given(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void lockFolder(Path outDir) throws IOException {
+        if (lock == null) {
+            lock = RunLock.acquire(outDir);
+        }
+    }
+
+    private void train(Run run, PrintWriter stdout) throws IOException {
+        try (Trainer t = run.trainer()) {
+            List<PuzzleSamples.Sample> eval = evaluationSet(t, run.evalFile(), run.info());
+            Evaluation last = TrainRun.run(t, new TrainRun.Options(run.outDir(), eval,
+                    Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), run.info(), System.err));
+            if (last != null) {
+                EvalCommand.printTable(stdout, t.modelConfig(), last);
+            }
+            stdout.printf("wrote %s, %s and %s in %s%s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, run.outDir(),
+                    Files.exists(run.outDir().resolve(TrainRun.BEST)) ? " (" + TrainRun.BEST + ": the best evaluation)" : "");
+            stdout.flush();
+        }
+    }
+
     private void list(PrintWriter stdout) {
         if (listPresets) {
             Presets.all().forEach((name, c) -> stdout.printf("%-18s %s%n", name, describe(c)));
         }
         if (listRecipes) {
-            Recipe.all().forEach((name, r) -> stdout.printf("%-16s %s%n%-16s %s; batch %d, %d steps, lr %g (min ratio %g),"
-                    + " EMA %g; held out: %d puzzles of %d-%d givens (seed %d)%n", name, r.summary(), "", describe(r.model()),
-                    r.train().batchSize(), r.train().steps(), r.train().lr(), r.train().lrMinRatio(), r.train().emaRate(),
-                    r.heldOut().count(), r.heldOut().minGivens(), r.heldOut().maxGivens(), r.heldOut().seed()));
+            for (Recipe r : Recipe.all().values()) {
+                stdout.printf("%-16s %s%n%-16s %s; batch %d, %d steps, lr %s (min ratio %s), EMA %s; held out: %d puzzles of"
+                        + " %d-%d givens (seed %d)%n", r.name(), r.summary(), "", describe(r.model()), r.train().batchSize(),
+                        r.train().steps(), plain(r.train().lr()), plain(r.train().lrMinRatio()), plain(r.train().emaRate()),
+                        r.heldOut().count(), r.heldOut().minGivens(), r.heldOut().maxGivens(), r.heldOut().seed());
+                for (Recipe.Stage st : r.stages()) {
+                    stdout.printf("%-16s then to step %d: %s%n", "", st.steps(), describe(st));
+                }
+            }
         }
         stdout.flush();
+    }
+
+    private static String describe(Recipe.Stage st) {
+        return String.format("lr %s (min ratio %s), N_sup %d", plain(st.lr()), plain(st.lrMinRatio()), st.haltMaxSteps());
+    }
+
+    /** A rate as written in a recipe: 0.0007, not 7.00000e-04. */
+    private static String plain(float v) {
+        return new BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     private static String describe(TrmConfig c) {

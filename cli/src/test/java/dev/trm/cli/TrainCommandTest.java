@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.io.SafeTensors;
+import dev.trm.model.Presets;
 import dev.trm.model.TrmParameters;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
+import dev.trm.train.GeneratedSudoku;
+import dev.trm.train.Recipe;
 import dev.trm.train.RunLock;
+import dev.trm.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,6 +183,55 @@ class TrainCommandTest {
         TrmCommandTest.Run r = trm("train", "--list-recipes");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("sudoku-default"), r.out());
+    }
+
+    /** A two-step recipe of the tiny preset with two later stages, the second at 2 more supervision steps. */
+    private static final Recipe STAGED = new Recipe("test-staged", "a staged recipe in miniature",
+            Presets.get("sudoku-mlp-tiny"), TrainConfig.builder().batchSize(2).steps(2).evalInterval(0).build(),
+            new GeneratedSudoku.Spec(30, 40, 0), new Recipe.HeldOut(30, 40, 7, 4),
+            List.of(new Recipe.Stage(3, 5e-4f, 1f, 3), new Recipe.Stage(4, 2e-4f, 1f, 5)));
+
+    static {
+        Recipe.register(STAGED);
+    }
+
+    @Test
+    void aRecipeRunGoesOnThroughItsStages() throws IOException {
+        Path out = dir.resolve("staged");
+        TrmCommandTest.Run r = trm("train", "--recipe", STAGED.name(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("then 2 more stages to step 4"), r.out());
+        assertTrue(r.out().contains("N_sup 3 -> 5 from step 3"), r.out());
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        assertEquals(4, c.step());
+        assertEquals(5, c.model().haltMaxSteps());
+        assertEquals(2e-4f, c.train().lr());
+        assertEquals("N_sup 5 from step 3", c.info().get("n_sup_changes"));
+        assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).stream().filter(l -> !l.contains("\"eval\"")).count(),
+                "one line per step of all three stages");
+        TrmCommandTest.Run again = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString());
+        assertTrue(again.out().contains("is complete at step 4 of 4"), again.out());
+    }
+
+    @Test
+    void aRecipeRunStoppedBetweenStagesResumesIntoTheNextAndScheduleOptionsReplaceTheStages() throws IOException {
+        Path out = dir.resolve("first-stage");
+        // --steps sets the schedule: the run trains the recipe's first stage only and does not follow the stages
+        assertEquals(0, trm("train", "--recipe", STAGED.name(), "--steps", "2", "-o", out.toString()).code());
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        assertEquals("false", c.info().get("recipe_stages"));
+        assertTrue(trm("train", "--resume", out.resolve("checkpoint.ckpt").toString()).out().contains("is complete at step 2 of 2"));
+        // the same checkpoint of a run that follows its stages: as if it had stopped at the end of the first
+        Map<String, String> following = new LinkedHashMap<>(c.info());
+        following.put("recipe_stages", "true");
+        Path stopped = dir.resolve("stopped.ckpt");
+        new Checkpoint(c.model(), c.train(), c.step(), c.dataPosition(), following, c.weights(), c.ema(), c.optimizer(), c.carry())
+                .write(stopped);
+        Path on = dir.resolve("on");
+        TrmCommandTest.Run resumed = trm("train", "--resume", stopped.toString(), "-o", on.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("at step 2 of 3 into " + on + " (recipe test-staged: lr 0.0005 (min ratio 1), N_sup 3)"), resumed.out());
+        assertEquals(4, Checkpoint.read(on.resolve("checkpoint.ckpt")).step(), "and through the stage after");
     }
 
     @Test
