@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.trm.bench.BenchSummary;
+import dev.trm.bench.OnnxProfile;
 import dev.trm.bench.TorchProfile;
 import dev.trm.data.Example;
 import dev.trm.data.PuzzleCsv;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Short benchmark: the runtime step next to DJL eager and the fp32 matmul ceiling, runtime overhead,"
                 + " solves per policy and peak memory. Prints a table and writes bench.csv and bench.png.",
-        subcommands = {BenchCommand.Training.class})
+        subcommands = {BenchCommand.Training.class, BenchCommand.Int8Profile.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--presets", split = ",", defaultValue = "sudoku-mlp-small,sudoku-mlp,sudoku-att",
             description = "(default: ${DEFAULT-VALUE})")
@@ -116,6 +117,54 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             return best;
+        }
+    }
+
+    @Command(name = "int8-profile", mixinStandardHelpOptions = true,
+            description = "Where the int8 step's time goes: ONNX Runtime's profiler, fp32 and int8 steps of the same random"
+                    + " weights, kernel time split into matmuls and the rest, and the speed-up int8 could reach if it added"
+                    + " nothing but its integer matmuls.")
+    static final class Int8Profile implements Callable<Integer> {
+        @Option(names = "--presets", split = ",", defaultValue = "sudoku-mlp-small,sudoku-mlp",
+                description = "presets (default: ${DEFAULT-VALUE})")
+        List<String> presets;
+
+        @Option(names = "--batches", split = ",", defaultValue = "1,8", description = "(default: ${DEFAULT-VALUE})")
+        List<Integer> batches;
+
+        @Option(names = "--runs", defaultValue = "20", description = "profiled steps per measurement (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--ops", description = "also list every operator type's time per step")
+        boolean ops;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("ms per step inside ONNX Runtime (kernel times, %d profiled steps, %d cores)%n", runs,
+                    Runtime.getRuntime().availableProcessors());
+            out.printf("%-17s %5s %12s %10s %12s %10s %9s %9s %9s%n", "preset", "batch", "fp32 matmul", "fp32 rest", "int8 matmul",
+                    "int8 rest", "matmuls", "step", "bound");
+            for (String preset : presets) {
+                for (int batch : batches) {
+                    OnnxProfile.Int8VsFp32 p = OnnxProfile.int8VsFp32(Presets.get(preset), batch, runs);
+                    out.printf("%-17s %5d %12.2f %10.2f %12.2f %10.2f %8.2fx %8.2fx %8.2fx%n", preset, batch, p.fp32().matmul(),
+                            p.fp32().rest(), p.int8().matmul(), p.int8().rest(), p.fp32().matmul() / p.int8().matmul(),
+                            p.fp32().total() / p.int8().total(), p.bound());
+                    if (ops) {
+                        p.int8().ms().forEach((op, ms) -> out.printf("    int8 %-26s %8.3f ms%n", op, ms));
+                        p.fp32().ms().forEach((op, ms) -> out.printf("    fp32 %-26s %8.3f ms%n", op, ms));
+                    }
+                    out.flush();
+                }
+            }
+            out.printf("matmuls, step: int8 speed-up of the matmul kernels and of the whole step; bound: the step's speed-up"
+                    + " if int8 added no work besides its matmuls (fp32 step / (fp32 rest + int8 matmuls))%n");
+            out.flush();
+            return 0;
         }
     }
 
