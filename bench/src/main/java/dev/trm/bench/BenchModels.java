@@ -37,7 +37,12 @@ final class BenchModels {
 
     /** The same step with the block matmuls in int8 ({@code trm export --quantize int8}). */
     static byte[] int8Onnx(TrmConfig c, Map<String, float[]> values) {
-        return StepExport.build(c, values, Map.of(), WeightEncoding.INT8).toByteArray();
+        return int8Onnx(c, values, WeightEncoding.INT8.activations());
+    }
+
+    /** The same step in int8 with the given activation scales ({@code --int8-activations}). */
+    static byte[] int8Onnx(TrmConfig c, Map<String, float[]> values, WeightEncoding.ActivationScales activations) {
+        return StepExport.build(c, values, Map.of(), WeightEncoding.INT8.withActivations(activations)).toByteArray();
     }
 
     /** A CPU session of ONNX Runtime with every graph optimization, as the runtime opens its models. */

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trm.export.WeightEncoding;
 import dev.trm.model.TrmConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
@@ -54,10 +55,11 @@ public final class OnnxProfile {
     }
 
     /** Profiles the preset's step (seeded random weights) in fp32 and in int8 at one batch size. */
-    public static Int8VsFp32 int8VsFp32(TrmConfig c, int batch, int runs) throws OrtException, IOException {
+    public static Int8VsFp32 int8VsFp32(TrmConfig c, WeightEncoding.ActivationScales activations, int batch, int runs)
+            throws OrtException, IOException {
         Map<String, float[]> values = BenchModels.randomWeights(c);
         return new Int8VsFp32(measure(c, BenchModels.onnx(c, values), batch, runs),
-                measure(c, BenchModels.int8Onnx(c, values), batch, runs));
+                measure(c, BenchModels.int8Onnx(c, values, activations), batch, runs));
     }
 
     /** Profiles {@code runs} steps of the model at {@code batch} (seeded random inputs) in a CPU session with every optimization. */

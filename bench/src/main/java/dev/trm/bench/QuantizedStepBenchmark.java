@@ -3,6 +3,7 @@ package dev.trm.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.runtime.StepContract;
@@ -41,7 +42,7 @@ public class QuantizedStepBenchmark {
     @Param({"1", "8", "64"})
     public int batch;
 
-    @Param({"fp32", "int8"})
+    @Param({"fp32", "int8", "int8-mixed"})
     public String weights;
 
     private OrtSession session;
@@ -53,8 +54,9 @@ public class QuantizedStepBenchmark {
         Map<String, float[]> values = BenchModels.randomWeights(c);
         byte[] model = switch (weights) {
             case "fp32" -> BenchModels.onnx(c, values);
-            case "int8" -> BenchModels.int8Onnx(c, values);
-            default -> throw new IllegalArgumentException("weights must be fp32 or int8, got " + weights);
+            case "int8" -> BenchModels.int8Onnx(c, values, WeightEncoding.ActivationScales.ROWS);
+            case "int8-mixed" -> BenchModels.int8Onnx(c, values, WeightEncoding.ActivationScales.MIXED);
+            default -> throw new IllegalArgumentException("weights must be fp32, int8 or int8-mixed, got " + weights);
         };
         session = BenchModels.session(model);
         inputs = StepInputs.random(c, batch).onnx(TrmModel.environment());

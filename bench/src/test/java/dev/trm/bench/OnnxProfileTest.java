@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class OnnxProfileTest {
 
     @Test
     void theInt8StepOfATinyPresetRunsItsBlockMatmulsAsIntegerKernels() throws Exception {
-        OnnxProfile.Int8VsFp32 p = OnnxProfile.int8VsFp32(Presets.get("sudoku-mlp-tiny"), 1, 2);
+        OnnxProfile.Int8VsFp32 p = OnnxProfile.int8VsFp32(Presets.get("sudoku-mlp-tiny"), WeightEncoding.ActivationScales.ROWS, 1, 2);
         assertTrue(p.fp32().ms().containsKey("MatMul"), p.fp32().ms().toString());
         assertTrue(p.int8().ms().keySet().stream().anyMatch(op -> op.contains("Integer") || op.startsWith("DynamicQuantize")),
                 p.int8().ms().toString());

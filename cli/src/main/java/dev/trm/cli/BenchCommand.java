@@ -9,6 +9,7 @@ import dev.trm.bench.BenchSummary;
 import dev.trm.bench.OnnxProfile;
 import dev.trm.bench.TorchProfile;
 import dev.trm.data.Example;
+import dev.trm.export.WeightEncoding;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.model.Flops;
 import dev.trm.model.Presets;
@@ -138,6 +139,10 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--ops", description = "also list every operator type's time per step")
         boolean ops;
 
+        @Option(names = "--int8-activations", defaultValue = "ROWS", description = "ROWS or MIXED, as trm export takes"
+                + " (default: ${DEFAULT-VALUE})")
+        WeightEncoding.ActivationScales activations;
+
         @Spec
         CommandSpec spec;
 
@@ -150,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
                     "int8 rest", "matmuls", "step", "bound");
             for (String preset : presets) {
                 for (int batch : batches) {
-                    OnnxProfile.Int8VsFp32 p = OnnxProfile.int8VsFp32(Presets.get(preset), batch, runs);
+                    OnnxProfile.Int8VsFp32 p = OnnxProfile.int8VsFp32(Presets.get(preset), activations, batch, runs);
                     out.printf("%-17s %5d %12.2f %10.2f %12.2f %10.2f %8.2fx %8.2fx %8.2fx%n", preset, batch, p.fp32().matmul(),
                             p.fp32().rest(), p.int8().matmul(), p.int8().rest(), p.fp32().matmul() / p.int8().matmul(),
                             p.fp32().total() / p.int8().total(), p.bound());

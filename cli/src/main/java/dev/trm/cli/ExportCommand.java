@@ -79,6 +79,12 @@ final class ExportCommand implements Callable<Integer> {
                     + " time), checked by its answers against the fp32 step (default: ${DEFAULT-VALUE})")
     String quantize;
 
+    @Option(names = "--int8-activations", defaultValue = "ROWS",
+            description = "with --quantize int8: ROWS (one activation scale per row at every product) or MIXED (per row where"
+                    + " gate x up or attention's output enters a projection, one per tensor for the normalized states entering"
+                    + " gate/up and qkv: fewer operations) (default: ${DEFAULT-VALUE})")
+    WeightEncoding.ActivationScales int8Activations;
+
     @Option(names = "--weights", defaultValue = "fp32",
             description = "fp32, or fp16: store the float weights in half precision (half the file; computed in fp32)"
                     + " (default: ${DEFAULT-VALUE})")
@@ -115,7 +121,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        WeightEncoding encoding = WeightEncoding.of(quantize, weights);
+        WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);
         TrmConfig config;
         Map<String, float[]> values;
         Map<String, String> provenance = new LinkedHashMap<>();

@@ -45,6 +45,9 @@ public final class OnnxRecorder implements TensorOps<String> {
     /** Activations already quantized by row for an integer product, by name: the gate and up halves share them. */
     private final Map<String, String[]> rowQuantized = new HashMap<>();
 
+    /** Activations already quantized with one scale per tensor, by name: the gate and up halves share them. */
+    private final Map<String, String[]> tensorQuantized = new HashMap<>();
+
     /** h^T of the mixer's inputs, by name: its gate and up halves share one transpose. */
     private final Map<String, String> sequenceMajor = new HashMap<>();
 
@@ -254,7 +257,20 @@ public final class OnnxRecorder implements TensorOps<String> {
             initializers.put(wq, WeightEncoding.int8Tensor(wq, WeightEncoding.transpose(q.values(), out, in), in, out));
             initializers.put(name + ".scale", floatTensor(name + ".scale", q.scales(), out));
         }
-        return integerProduct(x, wq, name + ".scale", label);
+        return encoding.activations().perRow(name) ? integerProduct(x, wq, name + ".scale", label)
+                : tensorScaledProduct(x, wq, name + ".scale", label);
+    }
+
+    /**
+     * x times an int8 weight wq, in float, x quantized with one scale for the whole tensor:
+     * DynamicQuantizeLinear -> MatMulInteger -> Cast, times x's and the weight's scales. ONNX Runtime
+     * fuses the four into one kernel. For inputs whose rows are alike in magnitude (normalized states).
+     */
+    private String tensorScaledProduct(String x, String wq, String weightScale, String label) {
+        String[] xq = tensorQuantized.computeIfAbsent(x, k -> dynamicQuantize(k, label));
+        String product = node("MatMulInteger", label + ".int", List.of(), xq[0], wq, xq[2]);
+        String scale = node("Mul", label + ".scale", List.of(), xq[1], weightScale);
+        return node("Mul", label, List.of(), node("Cast", label + ".float", List.of(castToFloat()), product), scale);
     }
 
     /**
@@ -303,7 +319,8 @@ public final class OnnxRecorder implements TensorOps<String> {
         }
         String label = "mix";
         String hT = sequenceMajor.computeIfAbsent(h, k -> node("Transpose", label + ".in", List.of(intsAttr("perm", 0, 2, 1)), k));
-        String out = integerProduct(hT, wq, name + ".scale", label);
+        String out = encoding.activations().perRow(name) ? integerProduct(hT, wq, name + ".scale", label)
+                : tensorScaledProduct(hT, wq, name + ".scale", label);
         return node("Transpose", label + ".out", List.of(intsAttr("perm", 0, 2, 1)), out);
     }
 

@@ -21,29 +21,58 @@ import java.nio.ByteOrder;
  *
  * @param int8        block matmuls in int8
  * @param fp16        float weights stored in fp16
+ * @param activations how int8 products scale their activations
  * @param scaleFactor multiplies every int8 scale; 1 except to break a model on purpose (tests of the verification)
  */
-public record WeightEncoding(boolean int8, boolean fp16, float scaleFactor) {
-    public static final WeightEncoding FP32 = new WeightEncoding(false, false, 1f);
+public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activations, float scaleFactor) {
+    /**
+     * Where an int8 product gives its activations one scale per row and where one per tensor. Per row
+     * costs five element-wise operations per quantized input; per tensor lets ONNX Runtime fuse the
+     * quantization into the product.
+     */
+    public enum ActivationScales {
+        /** One scale per row at every product. */
+        ROWS,
+        /**
+         * Per row where the product of two activations enters a projection (the SwiGLU's down
+         * projection, attention's output), whose rows differ by orders of magnitude; one scale per
+         * tensor where sums of normalized states enter (the gate and up halves, qkv).
+         */
+        MIXED;
+
+        /** Whether the product with this block weight scales its input per row. */
+        boolean perRow(String weight) {
+            return this == ROWS || !(weight.contains("gate_up_proj") || weight.contains("qkv_proj"));
+        }
+    }
+
+    public static final WeightEncoding FP32 = new WeightEncoding(false, false, ActivationScales.ROWS, 1f);
     /** The largest magnitude of a symmetric int8 value. */
     static final int INT8_MAX = 127;
     private static final String BLOCK_PREFIX = "L_level.layers.";
 
     public WeightEncoding {
+        if (activations == null) {
+            throw new IllegalArgumentException("activation scales must be set");
+        }
         if (!(scaleFactor > 0)) {
             throw new IllegalArgumentException("scale factor must be positive, got " + scaleFactor);
         }
     }
 
-    public static final WeightEncoding INT8 = new WeightEncoding(true, false, 1f);
+    public static final WeightEncoding INT8 = new WeightEncoding(true, false, ActivationScales.ROWS, 1f);
 
     public WeightEncoding withFp16(boolean on) {
-        return new WeightEncoding(int8, on, scaleFactor);
+        return new WeightEncoding(int8, on, activations, scaleFactor);
+    }
+
+    public WeightEncoding withActivations(ActivationScales a) {
+        return new WeightEncoding(int8, fp16, a, scaleFactor);
     }
 
     /** A deliberately wrong quantization (every scale times {@code factor}), to prove that verification catches it. */
     public WeightEncoding broken(float factor) {
-        return new WeightEncoding(int8, fp16, factor);
+        return new WeightEncoding(int8, fp16, activations, factor);
     }
 
     /** By its command-line names: {@code fp32}, {@code int8}, optionally with {@code +fp16} weights storage. */
@@ -60,7 +89,7 @@ public record WeightEncoding(boolean int8, boolean fp16, float scaleFactor) {
             case "fp16": half = true; break;
             default: throw new IllegalArgumentException("--weights: expected fp32 or fp16, got '" + weights + "'");
         }
-        return new WeightEncoding(q, half, 1f);
+        return new WeightEncoding(q, half, ActivationScales.ROWS, 1f);
     }
 
     public boolean isFp32() {
@@ -68,7 +97,8 @@ public record WeightEncoding(boolean int8, boolean fp16, float scaleFactor) {
     }
 
     public String describe() {
-        return isFp32() ? "fp32" : (int8 ? "int8 block matmuls" : "fp32 matmuls") + (fp16 ? ", fp16 weights" : "");
+        return isFp32() ? "fp32" : (int8 ? "int8 block matmuls (" + activations.name().toLowerCase() + " activation scales)"
+                : "fp32 matmuls") + (fp16 ? ", fp16 weights" : "");
     }
 
     /** Whether a tensor is a matmul weight of the network's blocks (quantized in int8 mode). */

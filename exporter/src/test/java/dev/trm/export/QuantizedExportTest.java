@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.onnx.proto.OnnxMl;
 import dev.trm.data.Example;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -83,6 +84,21 @@ class QuantizedExportTest {
                 }
             }
         }
+    }
+
+    @Test
+    void mixedActivationScalesRowScaleOnlyTheDownProjectionsAndStillAnswerAsFp32Does() throws Exception {
+        WeightEncoding mixed = WeightEncoding.INT8.withActivations(WeightEncoding.ActivationScales.MIXED);
+        long rowScaled = count(StepExport.build(config, values, PROVENANCE, WeightEncoding.INT8), "ReduceMax");
+        long mixedRowScaled = count(StepExport.build(config, values, PROVENANCE, mixed), "ReduceMax");
+        assertTrue(rowScaled > 0);
+        assertEquals(rowScaled / 2, mixedRowScaled, "of each SwiGLU's two quantized inputs (gate/up's, down's) only down's");
+        Exporter.Result r = Exporter.export(config, values, PROVENANCE, samples.originals(), true, dir.resolve("mixed.onnx"), mixed);
+        assertTrue(r.quantized().passed(), r.quantized().table());
+    }
+
+    private static long count(OnnxMl.ModelProto m, String opType) {
+        return m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals(opType)).count();
     }
 
     @Test
