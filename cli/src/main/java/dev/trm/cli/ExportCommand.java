@@ -79,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
                     + " time), checked by its answers against the fp32 step (default: ${DEFAULT-VALUE})")
     String quantize;
 
-    @Option(names = "--int8-activations", defaultValue = "ROWS",
+    @Option(names = "--int8-activations", defaultValue = "MIXED",
             description = "with --quantize int8: ROWS (one activation scale per row at every product) or MIXED (per row where"
                     + " gate x up or attention's output enters a projection, one per tensor for the normalized states entering"
                     + " gate/up and qkv: fewer operations) (default: ${DEFAULT-VALUE})")

@@ -252,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!sameFolder(dir, parentOf(from))) {
             refuseToReplaceAnotherRun(dir);
         }
-        TrainConfig train = stage != null ? stage.applyTo(c.train()) : trainConfig(c.train().toBuilder(), false);
+        TrainConfig train = trainConfig((stage != null ? stage.applyTo(c.train()) : c.train()).toBuilder(), false);
         if (train.batchSize() != c.train().batchSize()) {
             throw new IllegalArgumentException("--batch cannot change on resume (the checkpoint's ACT carry has "
                     + c.train().batchSize() + " slots)");

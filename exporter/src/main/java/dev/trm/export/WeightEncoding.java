@@ -12,9 +12,11 @@ import java.nio.ByteOrder;
  *   <li>{@link #FP32}: as trained.</li>
  *   <li>int8: the matmuls of the network's blocks (SwiGLU, attention projections, the mixer's
  *       token SwiGLU) use int8 weights with one symmetric scale per output channel and activations
- *       quantized at run time with one scale per row ({@code DynamicQuantizeLinear} of the rows
- *       divided by their largest magnitude, {@code MatMulInteger}, then the scales multiplied back).
- *       Norms, softmax, the embeddings, the lm head and the Q head stay in fp32.</li>
+ *       quantized at run time ({@code DynamicQuantizeLinear}, {@code MatMulInteger}, then the scales
+ *       multiplied back): with one scale per row (the rows divided by their largest magnitude first)
+ *       where gate x up or attention's output enters a projection, with one per tensor where
+ *       normalized states enter ({@link ActivationScales}). Norms, softmax, the embeddings, the lm
+ *       head and the Q head stay in fp32.</li>
  *   <li>fp16: every other float weight is stored in half precision behind a {@code Cast} that ONNX
  *       Runtime folds when the model loads: half the file, fp32 arithmetic.</li>
  * </ul>
@@ -60,7 +62,8 @@ public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activa
         }
     }
 
-    public static final WeightEncoding INT8 = new WeightEncoding(true, false, ActivationScales.ROWS, 1f);
+    /** int8 as {@code trm export --quantize int8} writes it: mixed activation scales (README, int8). */
+    public static final WeightEncoding INT8 = new WeightEncoding(true, false, ActivationScales.MIXED, 1f);
 
     public WeightEncoding withFp16(boolean on) {
         return new WeightEncoding(int8, on, activations, scaleFactor);
@@ -89,7 +92,7 @@ public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activa
             case "fp16": half = true; break;
             default: throw new IllegalArgumentException("--weights: expected fp32 or fp16, got '" + weights + "'");
         }
-        return new WeightEncoding(q, half, ActivationScales.ROWS, 1f);
+        return new WeightEncoding(q, half, INT8.activations(), 1f);
     }
 
     public boolean isFp32() {

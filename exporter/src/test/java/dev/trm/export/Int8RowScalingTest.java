@@ -56,7 +56,7 @@ class Int8RowScalingTest {
 
     /** x [1, 2, IN] (a batch of one) times the weight's transpose through the recorder's int8 linear, in ONNX Runtime. */
     private static float[] run(float[] w, float[] x) throws Exception {
-        OnnxRecorder rec = new OnnxRecorder(Map.of(WEIGHT, w), Map.of(WEIGHT, new long[] {OUT, IN}), WeightEncoding.INT8);
+        OnnxRecorder rec = new OnnxRecorder(Map.of(WEIGHT, w), Map.of(WEIGHT, new long[] {OUT, IN}), WeightEncoding.INT8.withActivations(WeightEncoding.ActivationScales.ROWS));
         rec.output(rec.linear("x", rec.param(WEIGHT)), "y");
         OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("int8_linear").addAllNode(rec.nodes())
                 .addAllInitializer(rec.initializers())

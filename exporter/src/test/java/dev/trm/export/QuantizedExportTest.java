@@ -89,7 +89,8 @@ class QuantizedExportTest {
     @Test
     void mixedActivationScalesRowScaleOnlyTheDownProjectionsAndStillAnswerAsFp32Does() throws Exception {
         WeightEncoding mixed = WeightEncoding.INT8.withActivations(WeightEncoding.ActivationScales.MIXED);
-        long rowScaled = count(StepExport.build(config, values, PROVENANCE, WeightEncoding.INT8), "ReduceMax");
+        WeightEncoding rows = WeightEncoding.INT8.withActivations(WeightEncoding.ActivationScales.ROWS);
+        long rowScaled = count(StepExport.build(config, values, PROVENANCE, rows), "ReduceMax");
         long mixedRowScaled = count(StepExport.build(config, values, PROVENANCE, mixed), "ReduceMax");
         assertTrue(rowScaled > 0);
         assertEquals(rowScaled / 2, mixedRowScaled, "of each SwiGLU's two quantized inputs (gate/up's, down's) only down's");
