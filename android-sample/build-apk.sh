@@ -5,7 +5,7 @@
 #   android-sample/build-apk.sh [--model FILE.onnx]     (or MODEL=FILE.onnx)
 #
 # Output: android-sample/target/apk/app-debug.apk. The model asset defaults to the toolkit's default
-# model in int8, models/sudoku-default-int8.onnx (29% of the fp32 file, faster, and checked by
+# model in int8, models/sudoku-default-int8.onnx (31% of the fp32 file, faster, and checked by
 # trm-export to answer as the fp32 step does); any Sudoku step exported by trm-export can replace it.
 set -euo pipefail
 

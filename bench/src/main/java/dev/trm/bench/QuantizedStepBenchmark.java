@@ -42,8 +42,8 @@ public class QuantizedStepBenchmark {
     @Param({"1", "8", "64"})
     public int batch;
 
-    /** int8 as trm export writes it (mixed activation scales), and with one activation scale per row everywhere. */
-    @Param({"fp32", "int8", "int8-rows"})
+    /** int8 as trm export writes it (activation scales per row), and with mixed activation scales. */
+    @Param({"fp32", "int8", "int8-mixed"})
     public String weights;
 
     private OrtSession session;
@@ -56,8 +56,8 @@ public class QuantizedStepBenchmark {
         byte[] model = switch (weights) {
             case "fp32" -> BenchModels.onnx(c, values);
             case "int8" -> BenchModels.int8Onnx(c, values);
-            case "int8-rows" -> BenchModels.int8Onnx(c, values, WeightEncoding.ActivationScales.ROWS);
-            default -> throw new IllegalArgumentException("weights must be fp32, int8 or int8-rows, got " + weights);
+            case "int8-mixed" -> BenchModels.int8Onnx(c, values, WeightEncoding.ActivationScales.MIXED);
+            default -> throw new IllegalArgumentException("weights must be fp32, int8 or int8-mixed, got " + weights);
         };
         session = BenchModels.session(model);
         inputs = StepInputs.random(c, batch).onnx(TrmModel.environment());

@@ -139,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--ops", description = "also list every operator type's time per step")
         boolean ops;
 
-        @Option(names = "--int8-activations", defaultValue = "MIXED", description = "ROWS or MIXED, as trm export takes"
+        @Option(names = "--int8-activations", defaultValue = "ROWS", description = "ROWS or MIXED, as trm export takes"
                 + " (default: ${DEFAULT-VALUE})")
         WeightEncoding.ActivationScales activations;
 

@@ -79,10 +79,11 @@ final class ExportCommand implements Callable<Integer> {
                     + " time), checked by its answers against the fp32 step (default: ${DEFAULT-VALUE})")
     String quantize;
 
-    @Option(names = "--int8-activations", defaultValue = "MIXED",
+    @Option(names = "--int8-activations", defaultValue = "ROWS",
             description = "with --quantize int8: ROWS (one activation scale per row at every product) or MIXED (per row where"
                     + " gate x up or attention's output enters a projection, one per tensor for the normalized states entering"
-                    + " gate/up and qkv: fewer operations) (default: ${DEFAULT-VALUE})")
+                    + " gate/up and qkv: fewer operations, but a tensor's scale spans the batch, so an answer can depend on the"
+                    + " batch) (default: ${DEFAULT-VALUE})")
     WeightEncoding.ActivationScales int8Activations;
 
     @Option(names = "--weights", defaultValue = "fp32",

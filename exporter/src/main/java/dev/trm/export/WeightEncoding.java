@@ -13,10 +13,9 @@ import java.nio.ByteOrder;
  *   <li>int8: the matmuls of the network's blocks (SwiGLU, attention projections, the mixer's
  *       token SwiGLU) use int8 weights with one symmetric scale per output channel and activations
  *       quantized at run time ({@code DynamicQuantizeLinear}, {@code MatMulInteger}, then the scales
- *       multiplied back): with one scale per row (the rows divided by their largest magnitude first)
- *       where gate x up or attention's output enters a projection, with one per tensor where
- *       normalized states enter ({@link ActivationScales}). Norms, softmax, the embeddings, the lm
- *       head and the Q head stay in fp32.</li>
+ *       multiplied back) with one scale per row (the rows divided by their largest magnitude first),
+ *       or per tensor where normalized states enter ({@link ActivationScales}). Norms, softmax, the
+ *       embeddings, the lm head and the Q head stay in fp32.</li>
  *   <li>fp16: every other float weight is stored in half precision behind a {@code Cast} that ONNX
  *       Runtime folds when the model loads: half the file, fp32 arithmetic.</li>
  * </ul>
@@ -38,7 +37,8 @@ public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activa
         /**
          * Per row where the product of two activations enters a projection (the SwiGLU's down
          * projection, attention's output), whose rows differ by orders of magnitude; one scale per
-         * tensor where sums of normalized states enter (the gate and up halves, qkv).
+         * tensor where sums of normalized states enter (the gate and up halves, qkv). Faster, but the
+         * tensor's scale spans the whole batch: a puzzle's answer can change with its batch-mates.
          */
         MIXED;
 
@@ -62,8 +62,11 @@ public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activa
         }
     }
 
-    /** int8 as {@code trm export --quantize int8} writes it: mixed activation scales (README, int8). */
-    public static final WeightEncoding INT8 = new WeightEncoding(true, false, ActivationScales.MIXED, 1f);
+    /**
+     * int8 as {@code trm export --quantize int8} writes it: activation scales per row, so that a
+     * puzzle's answer never depends on the other puzzles of its batch (README, int8).
+     */
+    public static final WeightEncoding INT8 = new WeightEncoding(true, false, ActivationScales.ROWS, 1f);
 
     public WeightEncoding withFp16(boolean on) {
         return new WeightEncoding(int8, on, activations, scaleFactor);

@@ -87,6 +87,22 @@ class QuantizedExportTest {
     }
 
     @Test
+    void aRowScaledInt8StepAnswersAPuzzleTheSameAloneAsInABatch() throws Exception {
+        byte[] int8 = StepExport.build(config, values, PROVENANCE, WeightEncoding.INT8).toByteArray();
+        List<String> puzzles = new ArrayList<>();
+        for (Example<SudokuGrid> e : set) {
+            puzzles.add(e.question().toLine());
+        }
+        try (TrmModel m = TrmModel.load(int8, RuntimeOptions.cpu())) {
+            List<Solution> batched = m.solveAll(puzzles, HaltPolicy.fixed(), PUZZLES, null);
+            for (int i = 0; i < PUZZLES; i++) {
+                Solution alone = m.solveAll(List.of(puzzles.get(i)), HaltPolicy.fixed(), 1, null).get(0);
+                assertEquals(batched.get(i).answer(), alone.answer(), "puzzle " + i);
+            }
+        }
+    }
+
+    @Test
     void mixedActivationScalesRowScaleOnlyTheDownProjectionsAndStillAnswerAsFp32Does() throws Exception {
         WeightEncoding mixed = WeightEncoding.INT8.withActivations(WeightEncoding.ActivationScales.MIXED);
         WeightEncoding rows = WeightEncoding.INT8.withActivations(WeightEncoding.ActivationScales.ROWS);
