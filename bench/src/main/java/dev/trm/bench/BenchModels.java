@@ -47,8 +47,16 @@ final class BenchModels {
 
     /** A CPU session of ONNX Runtime with every graph optimization, as the runtime opens its models. */
     static OrtSession session(byte[] onnx) throws OrtException {
+        return session(onnx, 0);
+    }
+
+    /** The same with {@code threads} intra-op threads (0: ONNX Runtime's default, one per core). */
+    static OrtSession session(byte[] onnx, int threads) throws OrtException {
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (threads > 0) {
+                opts.setIntraOpNumThreads(threads);
+            }
             return TrmModel.environment().createSession(onnx, opts);
         }
     }

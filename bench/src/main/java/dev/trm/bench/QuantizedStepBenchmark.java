@@ -46,6 +46,10 @@ public class QuantizedStepBenchmark {
     @Param({"fp32", "int8", "int8-mixed"})
     public String weights;
 
+    /** Intra-op threads: 0 is ONNX Runtime's default (one per core); a phone may run its step on 1. */
+    @Param({"0"})
+    public int threads;
+
     private OrtSession session;
     private Map<String, OnnxTensor> inputs;
 
@@ -59,7 +63,7 @@ public class QuantizedStepBenchmark {
             case "int8-mixed" -> BenchModels.int8Onnx(c, values, WeightEncoding.ActivationScales.MIXED);
             default -> throw new IllegalArgumentException("weights must be fp32, int8 or int8-mixed, got " + weights);
         };
-        session = BenchModels.session(model);
+        session = BenchModels.session(model, threads);
         inputs = StepInputs.random(c, batch).onnx(TrmModel.environment());
     }
 
