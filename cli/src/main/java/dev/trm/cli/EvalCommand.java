@@ -47,6 +47,9 @@ final class EvalCommand implements Callable<Integer> {
     /** Copies and step budgets (multiples of N_sup) of the --sweep grid. */
     private static final int[] SWEEP_COPIES = {1, 2, 4, 8};
     private static final int[] SWEEP_NSUP = {1, 2, 4};
+    /** The row whose run also gives the accuracy after each step: every puzzle runs all N_sup steps. */
+    private static final String FIXED = "fixed";
+    private static final String PLAIN = "plain";
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "a checkpoint (.ckpt) or an exported step (.onnx)") Path checkpoint;
     @Parameters(index = "1", paramLabel = "DATA", description = "labelled puzzles (HRM CSV layout; ARC: tasks as JSON)") Path data;
@@ -192,16 +195,26 @@ final class EvalCommand implements Callable<Integer> {
             }
             for (String policyName : policies) {
                 for (String effortName : efforts) {
-                    Row r = evaluate(m, questions, rows, policyName, effortName);
+                    // the plain solve under the fixed policy runs every step of every puzzle: count per step on the way
+                    int[] rightByStep = policyName.equals(FIXED) && effortName.equals(PLAIN) ? new int[m.info().haltMaxSteps()] : null;
+                    Row r = evaluate(m, questions, rows, policyName, effortName, rightByStep);
                     print(out, r);
+                    if (rightByStep != null) {
+                        printByStep(out, rightByStep, questions.size());
+                    }
                 }
             }
-            printByStep(out, m, questions, rows);
         }
         return 0;
     }
 
     private Row evaluate(TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName) {
+        return evaluate(m, questions, rows, policyName, effortName, null);
+    }
+
+    /** One row of the table; {@code rightByStep}, when given, counts the exact answers after each step. */
+    private Row evaluate(TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName,
+                         int[] rightByStep) {
         HaltPolicy policy = HaltPolicy.parse(policyName);
         Effort effort = Effort.parse(effortName).withSeed(seed);
         PrintStream progress = System.err;
@@ -210,7 +223,12 @@ final class EvalCommand implements Callable<Integer> {
         int batch = runtime.batch();
         for (int start = 0; start < questions.size(); start += batch) {
             List<String> part = questions.subList(start, Math.min(questions.size(), start + batch));
-            sols.addAll(m.solveAll(part, policy, effort, part.size(), null));
+            int offset = start;
+            sols.addAll(m.solveAll(part, policy, effort, part.size(), rightByStep == null ? null : st -> {
+                if (st.answer().equals(rows.get(offset + st.puzzleIndex()).answer())) {
+                    rightByStep[st.step() - 1]++;
+                }
+            }));
             progress.printf("\r%s / %s: %d of %d puzzles", policyName, effortName, sols.size(), questions.size());
             progress.flush();
         }
@@ -254,22 +272,10 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** Exact accuracy after each step of the plain solve (does the recursion help?). */
-    private void printByStep(PrintWriter out, TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows) {
-        int nSup = m.info().haltMaxSteps();
-        int[] right = new int[nSup];
-        int batch = runtime.batch();
-        for (int start = 0; start < questions.size(); start += batch) {
-            int offset = start;
-            List<String> part = questions.subList(start, Math.min(questions.size(), start + batch));
-            m.solveAll(part, HaltPolicy.fixed(), Effort.plain(), part.size(), st -> {
-                if (st.answer().equals(rows.get(offset + st.puzzleIndex()).answer())) {
-                    right[st.step() - 1]++;
-                }
-            });
-        }
+    private static void printByStep(PrintWriter out, int[] right, int puzzles) {
         StringBuilder sb = new StringBuilder("exact accuracy after each step of the plain solve:");
-        for (int k = 0; k < nSup; k++) {
-            sb.append(String.format(" %d: %.4f", k + 1, (double) right[k] / questions.size()));
+        for (int k = 0; k < right.length; k++) {
+            sb.append(String.format(" %d: %.4f", k + 1, (double) right[k] / puzzles));
         }
         out.println(sb);
         out.flush();

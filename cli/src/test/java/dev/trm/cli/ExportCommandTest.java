@@ -106,6 +106,13 @@ class ExportCommandTest {
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("verified+q-halt"), eval.out());
         assertTrue(eval.out().contains("6 puzzles"), eval.out());
+        String byStep = eval.out().lines().filter(l -> l.startsWith("exact accuracy after each step")).findFirst().orElseThrow();
+        String fixedRow = eval.out().lines().filter(l -> l.startsWith("fixed ")).findFirst().orElseThrow();
+        assertEquals(fixedRow.trim().split("\\s+")[2], byStep.substring(byStep.lastIndexOf(' ') + 1),
+                "the accuracy after the last step is the fixed row's: counted in the same run");
+        TrmCommandTest.Run adaptive = trm("eval", onnx.toString(), test.toString(), "--efforts", "adaptive", "--policies", "verified");
+        assertEquals(0, adaptive.code(), adaptive.err());
+        assertFalse(adaptive.out().contains("after each step"), "without a fixed plain row no extra plain pass runs: " + adaptive.out());
         List<String> lines = new ArrayList<>(Files.readAllLines(test));
         lines.set(3, lines.get(3).replaceFirst(",[^,]{81},", ",11" + ".".repeat(79) + ","));
         Path badCsv = dir.resolve("bad.csv");
