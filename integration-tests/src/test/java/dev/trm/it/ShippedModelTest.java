@@ -12,6 +12,7 @@ import dev.trm.runtime.Solution;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGenerator;
+import dev.trm.train.Recipe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,15 @@ class ShippedModelTest {
         assertEquals(81, model.info().seqLen());
         assertTrue(model.info().metadata().containsKey(StepContract.TRAINING_STEP), model.info().metadata().toString());
         assertEquals("sudoku-default", model.info().metadata().get(StepContract.RECIPE), "its provenance names the recipe");
+    }
+
+    @Test
+    void theShippedModelIsTheEndOfItsRecipe() {
+        Recipe recipe = Recipe.get("sudoku-default");
+        Recipe.Stage last = recipe.stages().get(recipe.stages().size() - 1);
+        assertEquals(Long.toString(recipe.lastStep()), model.info().metadata().get(StepContract.TRAINING_STEP),
+                "trained to the recipe's last step");
+        assertEquals(last.haltMaxSteps(), model.info().haltMaxSteps(), "with the last stage's N_sup");
     }
 
     @Test
