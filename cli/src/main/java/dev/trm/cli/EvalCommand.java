@@ -208,11 +208,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Row evaluate(TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName) {
-        return evaluate(m, questions, rows, policyName, effortName, null);
-    }
-
-    /** One row of the table; {@code rightByStep}, when given, counts the exact answers after each step. */
+    /** One row of the table; {@code rightByStep}, when not null, counts the exact answers after each step. */
     private Row evaluate(TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName,
                          int[] rightByStep) {
         HaltPolicy policy = HaltPolicy.parse(policyName);
@@ -290,14 +286,14 @@ final class EvalCommand implements Callable<Integer> {
             byCopies[c] = new LearningCurve.Series(SWEEP_COPIES[c] + (SWEEP_COPIES[c] == 1 ? " copy" : " copies"));
             byCopiesMs[c] = new LearningCurve.Series(byCopies[c].name());
             for (int k : SWEEP_NSUP) {
-                Row r = evaluate(m, questions, rows, policy, SWEEP_COPIES[c] + "x" + k + "N");
+                Row r = evaluate(m, questions, rows, policy, SWEEP_COPIES[c] + "x" + k + "N", null);
                 print(out, r);
                 results.add(r);
                 byCopies[c].add(r.meanSteps(), r.accuracy());
                 byCopiesMs[c].add(r.msPerPuzzle(), r.accuracy());
             }
         }
-        Row adaptive = evaluate(m, questions, rows, policy, "adaptive");
+        Row adaptive = evaluate(m, questions, rows, policy, "adaptive", null);
         print(out, adaptive);
         LearningCurve.Series a = new LearningCurve.Series("adaptive (1xN, 4x2N, 8x4N)");
         a.add(adaptive.meanSteps(), adaptive.accuracy());
