@@ -47,6 +47,28 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
             }
         }
 
+        /** The first stage after a run's first config: its schedule and N_sup, to be changed by the withers below. */
+        public static Stage after(TrainConfig first, int haltMaxSteps) {
+            return new Stage(first.steps() + 1, first.lr(), first.lrMinRatio(), haltMaxSteps);
+        }
+
+        /** This stage, trained on to {@code steps}. */
+        public Stage to(long steps) {
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+        }
+
+        public Stage lr(float lr) {
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+        }
+
+        public Stage lrMinRatio(float lrMinRatio) {
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+        }
+
+        public Stage haltMaxSteps(int haltMaxSteps) {
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+        }
+
         /** The training config of this stage, from the one the run had so far. */
         public TrainConfig applyTo(TrainConfig soFar) {
             return soFar.toBuilder().steps(steps).lr(lr).lrMinRatio(lrMinRatio).build();
@@ -94,11 +116,12 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
                 .weightDecay(0.1f).emaRate(0.999f).evalInterval(500).seed(0).build();
         // then as the shipped model was trained: on at N_sup 6, then at the reference's N_sup 16 with a
         // longer, lower tail, then at N_sup 32 (accuracy still rose at step 16; docs/default-model.md)
-        List<Stage> stages = List.of(
-                new Stage(8000, 7e-4f, 0.1f, model.haltMaxSteps()),
-                new Stage(10_500, 1e-3f, 0.1f, 16),
-                new Stage(13_500, 1e-3f, 0.02f, 16),
-                new Stage(15_500, 2e-3f, 0.02f, 32));
+        // each stage names only what it changes from the one before
+        Stage longer = Stage.after(train, model.haltMaxSteps()).to(8000).lr(7e-4f);
+        Stage deeper = longer.to(10_500).lr(1e-3f).haltMaxSteps(16);
+        Stage lowerTail = deeper.to(13_500).lrMinRatio(0.02f);
+        Stage deepest = lowerTail.to(15_500).lr(2e-3f).haltMaxSteps(32);
+        List<Stage> stages = List.of(longer, deeper, lowerTail, deepest);
         register(new Recipe("sudoku-default", "the model bundled with trm: fresh generated puzzles of 22-40 givens",
                 model, train, new GeneratedSudoku.Spec(22, 40, 0), new HeldOut(24, 34, 202, 300), stages));
     }
