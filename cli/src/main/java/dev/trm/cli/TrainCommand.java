@@ -54,6 +54,7 @@ final class TrainCommand implements Callable<Integer> {
     static final String INFO_EVAL_FILE = "eval_file";
     static final String INFO_RECIPE = "recipe";
     static final String INFO_N_SUP_HISTORY = "n_sup_changes";
+    static final String INFO_GENERATE_HISTORY = "generate_changes";
     /** Checkpoint info key: "true" when the run goes on through its recipe's later stages. */
     static final String INFO_RECIPE_STAGES = "recipe_stages";
     /** Checkpoint info key: the puzzle-embedding rows' names (ARC), one per line, carried into the export. */
@@ -87,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--generate", paramLabel = "MIN-MAX",
-            description = "train on Sudoku puzzles generated on the fly with this many givens (fresh every sample) instead of --data")
+            description = "train on Sudoku puzzles generated on the fly with this many givens (fresh every sample) instead of --data;"
+                    + " with --resume of a generated run, continues it on this range")
     String generate;
 
     @Option(names = "--curriculum", defaultValue = "0", paramLabel = "STEPS",
@@ -243,6 +245,17 @@ final class TrainCommand implements Callable<Integer> {
         Recipe.Stage stage = scheduleGiven() ? null : nextStage(c);
         Integer nSup = stage != null ? Integer.valueOf(stage.haltMaxSteps()) : haltMaxSteps;
         Map<String, String> info = new LinkedHashMap<>(c.info());
+        if (generate != null && (data != null || !info.containsKey(INFO_GENERATE))) {
+            throw new IllegalArgumentException("--generate on resume changes the givens of a run trained on generated puzzles;"
+                    + " this run trains on " + info.getOrDefault(INFO_DATA, "a file"));
+        }
+        if (generate != null && !GeneratedSudoku.Spec.parse(generate, 0).toString().equals(info.get(INFO_GENERATE))) {
+            // a later stage on other puzzles; any curriculum is over: the new range holds from this step on
+            GeneratedSudoku.Spec now = GeneratedSudoku.Spec.parse(generate, 0);
+            stdout.printf("givens %s -> %s from step %d%n", info.get(INFO_GENERATE), now, c.step());
+            info.merge(INFO_GENERATE_HISTORY, "givens " + now + " from step " + c.step(), (a, b) -> a + "; " + b);
+            recordGenerated(info, now, Boolean.parseBoolean(info.getOrDefault(INFO_AUGMENT, "true")));
+        }
         if (nSup != null && nSup != c.model().haltMaxSteps()) {
             stdout.printf("N_sup %d -> %d from step %d%n", c.model().haltMaxSteps(), nSup, c.step());
             c = c.withHaltMaxSteps(nSup);
@@ -408,7 +421,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private void rejectModelChanges() {
         for (String o : new String[] {"--recipe", "--preset", "--hidden", "--heads", "--h-cycles", "--l-cycles",
-            "--seed", "--arc-variants", "--arc-tasks", "--arc-train-on-test", "--generate", "--curriculum", "--no-augment"}) {
+            "--seed", "--arc-variants", "--arc-tasks", "--arc-train-on-test", "--curriculum", "--no-augment"}) {
             if (given(o)) {
                 throw new IllegalArgumentException(o + " cannot change on resume: the checkpoint fixes the model and its data stream");
             }

@@ -142,6 +142,35 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumedGeneratedRunCanContinueOnAnotherGivensRange() throws IOException {
+        Path out = trainTwoTinySteps("givens");
+        Path harder = dir.resolve("givens-harder");
+        TrmCommandTest.Run extend = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--steps", "3",
+                "--generate", "24-32", "-o", harder.toString());
+        assertEquals(0, extend.code(), extend.err());
+        assertTrue(extend.out().contains("givens 30-40 -> 24-32 from step 2"), extend.out());
+        Checkpoint c = Checkpoint.read(harder.resolve("checkpoint.ckpt"));
+        assertEquals(3, c.step());
+        assertEquals("24-32", c.info().get("generate"));
+        assertEquals("givens 24-32 from step 2", c.info().get("generate_changes"));
+        assertEquals("30-40", Checkpoint.read(out.resolve("checkpoint.ckpt")).info().get("generate"), "the original run is untouched");
+    }
+
+    @Test
+    void aRunTrainedOnAFileCannotSwitchToGeneratedPuzzlesOnResume() throws IOException {
+        Path train = dir.resolve("file.csv");
+        assertEquals(0, trm("data", "generate", "--count", "4", "--seed", "3", "-o", train.toString()).code());
+        Path out = dir.resolve("file-run");
+        assertEquals(0, trm("train", "--preset", "sudoku-mlp-tiny", "--data", train.toString(), "--steps", "1", "--batch", "2",
+                "-o", out.toString()).code());
+        TrmCommandTest.Run r = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString(), "--steps", "2",
+                "--generate", "24-32", "-o", dir.resolve("file-run-2").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--generate on resume changes the givens of a run trained on generated puzzles"), r.err());
+        assertTrue(Files.notExists(dir.resolve("file-run-2")), "nothing written");
+    }
+
+    @Test
     void aFolderInUseByARunningTrainingIsRefused() throws IOException {
         Path out = dir.resolve("busy");
         try (RunLock running = RunLock.acquire(out)) {
