@@ -249,9 +249,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--generate on resume changes the givens of a run trained on generated puzzles;"
                     + " this run trains on " + info.getOrDefault(INFO_DATA, "a file"));
         }
-        if (generate != null && !GeneratedSudoku.Spec.parse(generate, 0).toString().equals(info.get(INFO_GENERATE))) {
+        GeneratedSudoku.Spec givens = generate != null ? GeneratedSudoku.Spec.parse(generate, 0)
+                : stage != null ? stage.givens() : null;
+        if (givens != null && !givens.toString().equals(info.get(INFO_GENERATE))) {
             // a later stage on other puzzles; any curriculum is over: the new range holds from this step on
-            GeneratedSudoku.Spec now = GeneratedSudoku.Spec.parse(generate, 0);
+            GeneratedSudoku.Spec now = givens;
             stdout.printf("givens %s -> %s from step %d%n", info.get(INFO_GENERATE), now, c.step());
             info.merge(INFO_GENERATE_HISTORY, "givens " + now + " from step " + c.step(), (a, b) -> a + "; " + b);
             recordGenerated(info, now, Boolean.parseBoolean(info.getOrDefault(INFO_AUGMENT, "true")));
@@ -351,7 +353,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static String describe(Recipe.Stage st) {
-        return String.format("lr %s (min ratio %s), N_sup %d", plain(st.lr()), plain(st.lrMinRatio()), st.haltMaxSteps());
+        return String.format("lr %s (min ratio %s), N_sup %d%s", plain(st.lr()), plain(st.lrMinRatio()), st.haltMaxSteps(),
+                st.givens() != null ? ", givens " + st.givens() : "");
     }
 
     /** A rate as written in a recipe: 0.0007, not 7.00000e-04. */

@@ -214,11 +214,11 @@ class TrainCommandTest {
         assertTrue(r.out().startsWith("sudoku-default"), r.out());
     }
 
-    /** A two-step recipe of the tiny preset with two later stages, the second at 2 more supervision steps. */
+    /** A two-step recipe of the tiny preset with two later stages, the second at 2 more supervision steps on fewer givens. */
     private static final Recipe STAGED = new Recipe("test-staged", "a staged recipe in miniature",
             Presets.get("sudoku-mlp-tiny"), TrainConfig.builder().batchSize(2).steps(2).evalInterval(0).build(),
             new GeneratedSudoku.Spec(30, 40, 0), new Recipe.HeldOut(30, 40, 7, 4),
-            List.of(new Recipe.Stage(3, 5e-4f, 1f, 3), new Recipe.Stage(4, 2e-4f, 1f, 5)));
+            List.of(new Recipe.Stage(3, 5e-4f, 1f, 3), new Recipe.Stage(3, 5e-4f, 1f, 3).to(4).lr(2e-4f).haltMaxSteps(5).givens(24, 32)));
 
     static {
         Recipe.register(STAGED);
@@ -236,6 +236,8 @@ class TrainCommandTest {
         assertEquals(5, c.model().haltMaxSteps());
         assertEquals(2e-4f, c.train().lr());
         assertEquals("N_sup 5 from step 3", c.info().get("n_sup_changes"));
+        assertTrue(r.out().contains("givens 30-40 -> 24-32 from step 3"), r.out());
+        assertEquals("givens 24-32 from step 3", c.info().get("generate_changes"));
         assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).stream().filter(l -> !l.contains("\"eval\"")).count(),
                 "one line per step of all three stages");
         TrmCommandTest.Run again = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString());

@@ -36,15 +36,21 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
      * A later stretch of a recipe: from the end of the stage before to step {@code steps}, with a new
      * schedule (warm-up as before, then a cosine from {@code lr} down to {@code lr x lrMinRatio},
      * placed over the whole run's {@code steps} as {@link TrainConfig#lrAt} places it) and {@code haltMaxSteps}
-     * supervision steps per puzzle (N_sup changes no weight). It is what {@code trm train --resume CKPT
-     * --steps S --lr LR --lr-min-ratio R --halt-max-steps N} does.
+     * supervision steps per puzzle (N_sup changes no weight), on generated puzzles of {@code givens}
+     * (null: the stream of the stage before). It is what {@code trm train --resume CKPT --steps S --lr LR
+     * --lr-min-ratio R --halt-max-steps N [--generate MIN-MAX]} does.
      */
-    public record Stage(long steps, float lr, float lrMinRatio, int haltMaxSteps) {
+    public record Stage(long steps, float lr, float lrMinRatio, int haltMaxSteps, GeneratedSudoku.Spec givens) {
         public Stage {
             if (steps < 1 || lr <= 0 || lrMinRatio < 0 || lrMinRatio > 1 || haltMaxSteps < 1) {
                 throw new IllegalArgumentException("recipe stage: steps >= 1, lr > 0, lr min ratio in [0, 1] and N_sup >= 1,"
                         + " got " + this);
             }
+        }
+
+        /** A stage on the training stream of the stage before. */
+        public Stage(long steps, float lr, float lrMinRatio, int haltMaxSteps) {
+            this(steps, lr, lrMinRatio, haltMaxSteps, null);
         }
 
         /** The first stage after a run's first config: its schedule and N_sup, to be changed by the withers below. */
@@ -54,19 +60,24 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
 
         /** This stage, trained on to {@code steps}. */
         public Stage to(long steps) {
-            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps, givens);
         }
 
         public Stage lr(float lr) {
-            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps, givens);
         }
 
         public Stage lrMinRatio(float lrMinRatio) {
-            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps, givens);
         }
 
         public Stage haltMaxSteps(int haltMaxSteps) {
-            return new Stage(steps, lr, lrMinRatio, haltMaxSteps);
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps, givens);
+        }
+
+        /** This stage on fresh generated puzzles of {@code min} to {@code max} givens. */
+        public Stage givens(int min, int max) {
+            return new Stage(steps, lr, lrMinRatio, haltMaxSteps, new GeneratedSudoku.Spec(min, max, 0));
         }
 
         /** The training config of this stage, from the one the run had so far. */
@@ -121,8 +132,10 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
         Stage deeper = longer.to(10_500).lr(1e-3f).haltMaxSteps(16);
         Stage lowerTail = deeper.to(13_500).lrMinRatio(0.02f);
         Stage deepest = lowerTail.to(15_500).lr(2e-3f).haltMaxSteps(32);
-        List<Stage> stages = List.of(longer, deeper, lowerTail, deepest);
-        register(new Recipe("sudoku-default", "the model bundled with trm: fresh generated puzzles of 22-40 givens",
+        // then the everyday difficulty only: the 40-45-given puzzles were solved already, the 24-34 ones not all
+        Stage focused = deepest.to(19_500).lr(1e-3f).givens(22, 34);
+        List<Stage> stages = List.of(longer, deeper, lowerTail, deepest, focused);
+        register(new Recipe("sudoku-default", "the model bundled with trm: fresh generated puzzles of 22-40 givens, then 22-34",
                 model, train, new GeneratedSudoku.Spec(22, 40, 0), new HeldOut(24, 34, 202, 300), stages));
     }
 

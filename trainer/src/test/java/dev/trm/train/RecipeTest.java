@@ -46,6 +46,14 @@ class RecipeTest {
     }
 
     @Test
+    void aStageKeepsTheTrainingStreamUnlessItNamesOtherGivens() {
+        assertEquals(null, LONGER.givens(), "the stream of the stage before");
+        Recipe.Stage harder = LONGER.to(400).givens(22, 34);
+        assertEquals(new GeneratedSudoku.Spec(22, 34, 0), harder.givens());
+        assertEquals(harder.givens(), harder.lr(1e-4f).to(450).givens(), "the other withers keep it");
+    }
+
+    @Test
     void stagesMustEndOneAfterAnother() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> recipe(List.of(DEEPER, LONGER)));
         assertTrue(e.getMessage().contains("a stage must end after the one before (step 500)"), e.getMessage());
