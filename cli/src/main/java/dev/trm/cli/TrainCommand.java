@@ -253,10 +253,9 @@ final class TrainCommand implements Callable<Integer> {
                 : stage != null ? stage.givens() : null;
         if (givens != null && !givens.toString().equals(info.get(INFO_GENERATE))) {
             // a later stage on other puzzles; any curriculum is over: the new range holds from this step on
-            GeneratedSudoku.Spec now = givens;
-            stdout.printf("givens %s -> %s from step %d%n", info.get(INFO_GENERATE), now, c.step());
-            info.merge(INFO_GENERATE_HISTORY, "givens " + now + " from step " + c.step(), (a, b) -> a + "; " + b);
-            recordGenerated(info, now, Boolean.parseBoolean(info.getOrDefault(INFO_AUGMENT, "true")));
+            stdout.printf("givens %s -> %s from step %d%n", info.get(INFO_GENERATE), givens, c.step());
+            info.merge(INFO_GENERATE_HISTORY, "givens " + givens + " from step " + c.step(), (a, b) -> a + "; " + b);
+            recordGenerated(info, givens, Boolean.parseBoolean(info.getOrDefault(INFO_AUGMENT, "true")));
         }
         if (nSup != null && nSup != c.model().haltMaxSteps()) {
             stdout.printf("N_sup %d -> %d from step %d%n", c.model().haltMaxSteps(), nSup, c.step());
