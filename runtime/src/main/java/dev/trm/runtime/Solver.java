@@ -28,16 +28,33 @@ import java.util.Map;
  * <p>y and z stay in ONNX Runtime's native tensors between steps: the outputs of one run are the
  * inputs of the next. Only when lanes leave or join the batch are the rows copied. A solver belongs
  * to one thread; the model it came from serves many.
+ *
+ * <p>A batch solver ({@link TrmModel#solver}) is given its puzzles at the start and returns them
+ * in order ({@link #solutions()}); a continuous one ({@link TrmModel#continuousSolver}) takes
+ * puzzles between steps ({@link #add}), each with its own policy and effort, and hands each back
+ * as soon as it finishes ({@link #takeFinished()}): continuous batching.
  */
 public final class Solver implements AutoCloseable {
+    /**
+     * The fewest rows a step runs. ONNX Runtime's CPU kernels give a batch of one row other float
+     * rounding than any larger batch (and one that changes with the thread count), while every batch
+     * of two or more rows gives each row bit for bit the same values whatever its batch-mates, its
+     * position and the thread count (measured on the shipped models). A lone lane therefore runs
+     * beside a copy of itself, so that a puzzle's answer never depends on what else is running.
+     */
+    static final int MIN_ROWS = 2;
+
     private final TrmModel model;
     private final ModelInfo info;
     private final PuzzleTask task;
-    private final HaltPolicy policy;
-    private final Effort effort;
-    private final int[] budgets;
     private final StepObserver observer;
-    private final Puzzle[] puzzles;
+    /** The puzzles of a batch solver, in submission order (null for a continuous one, which keeps none it has finished). */
+    private final List<Puzzle> submitted;
+    /** Puzzles still running, by id. */
+    private final Map<Integer, Puzzle> running = new HashMap<>();
+    /** Puzzles finished since the last {@link #takeFinished()}. */
+    private final List<Finished> finished = new ArrayList<>();
+    private int nextId;
     /** The lanes of the next step, in batch order. */
     private List<Lane> lanes = new ArrayList<>();
     /** Whether the lanes changed since the last step (the batch tensors must be rebuilt). */
@@ -51,19 +68,32 @@ public final class Solver implements AutoCloseable {
     /** The run whose outputs y and z are (null when they are our own tensors). */
     private OrtSession.Result owner;
 
-    /** One submitted puzzle: its copies, the effort stage it is in, its result once done. */
+    /** One submitted puzzle: how it is solved, its copies, the effort stage it is in, its result once done. */
     private static final class Puzzle {
         final int index;
         final String text;
+        final HaltPolicy policy;
+        final Effort effort;
+        final int[] budgets;
         final List<Lane> lanes = new ArrayList<>();
         int stage;
         long nanos;
         Solution solution;
 
-        Puzzle(int index, String text) {
+        Puzzle(int index, String text, HaltPolicy policy, Effort effort, int[] budgets) {
             this.index = index;
             this.text = text;
+            this.policy = policy;
+            this.effort = effort;
+            this.budgets = budgets;
         }
+    }
+
+    /**
+     * A puzzle that finished: its id (its position in a batch solver, the value {@link #add} returned
+     * in a continuous one) and its solution.
+     */
+    public record Finished(int id, Solution solution) {
     }
 
     /** One copy of a puzzle: its augmentation, tokens, steps and, while it waits, its state. */
@@ -94,46 +124,130 @@ public final class Solver implements AutoCloseable {
         }
     }
 
+    /** A batch solver: the given puzzles, all solved as {@code policy} and {@code effort} say. */
     Solver(TrmModel model, List<String> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
+        this(model, observer, new ArrayList<>());
+        if (puzzles.isEmpty()) {
+            throw new IllegalArgumentException("no puzzles to solve");
+        }
+        requireSettings(policy, effort);
+        int n = puzzles.size();
+        for (int i = 0; i < n; i++) {
+            try {
+                task.encode(puzzles.get(i));
+            } catch (InvalidPuzzleException e) {
+                throw new InvalidPuzzleException((n == 1 ? "puzzle" : "puzzle " + (i + 1)) + ": " + e.getMessage(), e);
+            }
+        }
+        for (String p : puzzles) {
+            add(p, policy, effort);
+        }
+    }
+
+    /** A continuous solver: it starts empty, puzzles join with {@link #add}, and it forgets each once taken. */
+    Solver(TrmModel model, StepObserver observer) {
+        this(model, observer, null);
+    }
+
+    private Solver(TrmModel model, StepObserver observer, List<Puzzle> submitted) {
+        this.model = model;
+        this.info = model.info();
+        this.task = model.task();
+        this.observer = observer;
+        this.submitted = submitted;
+    }
+
+    private static void requireSettings(HaltPolicy policy, Effort effort) {
         if (policy == null) {
             throw new IllegalArgumentException("a halting policy is required (for example HaltPolicy.fixed())");
         }
         if (effort == null) {
             throw new IllegalArgumentException("an effort is required (Effort.plain() is the paper's solve)");
         }
-        if (puzzles.isEmpty()) {
-            throw new IllegalArgumentException("no puzzles to solve");
+    }
+
+    /**
+     * Adds a puzzle, solved as {@code policy} and {@code effort} say; it joins the batch at the next
+     * step, beside whatever is running (continuous batching). Its answer does not depend on its
+     * batch-mates: each copy's rows are its own.
+     *
+     * @return the puzzle's id, which its {@link Finished} carries
+     * @throws InvalidPuzzleException if the model's task does not accept the puzzle
+     */
+    public int add(String puzzle, HaltPolicy policy, Effort effort) {
+        requireSettings(policy, effort);
+        task.encode(puzzle);
+        holdRows();
+        Puzzle p = new Puzzle(nextId++, puzzle, policy, effort, effort.budgets(info.haltMaxSteps()));
+        if (submitted != null) {
+            submitted.add(p);
         }
-        this.model = model;
-        this.info = model.info();
-        this.task = model.task();
-        this.policy = policy;
-        this.effort = effort;
-        this.budgets = effort.budgets(info.haltMaxSteps());
-        this.observer = observer;
-        int n = puzzles.size();
-        this.puzzles = new Puzzle[n];
-        for (int i = 0; i < n; i++) {
-            String p = puzzles.get(i);
-            try {
-                task.encode(p);
-            } catch (InvalidPuzzleException e) {
-                throw new InvalidPuzzleException((n == 1 ? "puzzle" : "puzzle " + (i + 1)) + ": " + e.getMessage(), e);
+        running.put(p.index, p);
+        lanes.addAll(addCopies(p));
+        return p.index;
+    }
+
+    /** Takes a running puzzle out of the batch (its deadline passed, say); false if it is not running. */
+    public boolean cancel(int id) {
+        Puzzle p = running.remove(id);
+        if (p == null) {
+            return false;
+        }
+        holdRows();
+        lanes.removeAll(p.lanes);
+        for (Lane lane : p.lanes) {
+            lane.heldY = null;
+            lane.heldZ = null;
+        }
+        batchChanged = true;
+        return true;
+    }
+
+    /** The puzzles that finished since the last call, in the order they finished; a continuous solver forgets them. */
+    public List<Finished> takeFinished() {
+        List<Finished> out = new ArrayList<>(finished);
+        finished.clear();
+        return out;
+    }
+
+    /**
+     * Between steps, copies the rows of the lanes now in the batch tensors into their lanes, so that
+     * lanes can join or leave before the next step.
+     */
+    private void holdRows() {
+        if (batchChanged || y == null) {
+            return; // the rows are held already, or no step has run
+        }
+        copyRowsOut(y, z, lanes);
+        releaseState();
+        batchChanged = true;
+    }
+
+    /** Copies each row of y and z into its lane, for the lanes whose puzzle is still running. */
+    private void copyRowsOut(OnnxTensor yAllTensor, OnnxTensor zAllTensor, List<Lane> rows) {
+        int rowSize = info.workingLength() * info.hiddenSize();
+        FloatBuffer yAll = yAllTensor.getFloatBuffer();
+        FloatBuffer zAll = zAllTensor.getFloatBuffer();
+        for (int row = 0; row < rows.size(); row++) {
+            Lane lane = rows.get(row);
+            if (lane.puzzle.solution == null && running.containsKey(lane.puzzle.index)) {
+                lane.heldY = new float[rowSize];
+                lane.heldZ = new float[rowSize];
+                ((Buffer) yAll).position(row * rowSize);
+                yAll.get(lane.heldY);
+                ((Buffer) zAll).position(row * rowSize);
+                zAll.get(lane.heldZ);
             }
-            this.puzzles[i] = new Puzzle(i, p);
-        }
-        for (Puzzle p : this.puzzles) {
-            lanes.addAll(addCopies(p));
         }
     }
 
     /** Adds the copies the puzzle's current stage asks for beyond those it has; returns them. */
     private List<Lane> addCopies(Puzzle p) {
-        int want = Math.min(effort.stages().get(p.stage).copies(), task.augmentationCount(p.text));
+        int want = Math.min(p.effort.stages().get(p.stage).copies(), task.augmentationCount(p.text));
         List<Lane> added = new ArrayList<>();
         for (int c = p.lanes.size(); c < want; c++) {
-            Augmentation a = task.augmentation(p.text, c, effort.seed());
-            Lane lane = new Lane(p, c, a, task.encode(a.apply(p.text)), budgets[p.stage]);
+            Augmentation a = task.augmentation(p.text, c, p.effort.seed());
+            Lane lane = new Lane(p, c, a, task.encode(a.apply(p.text)), p.budgets[p.stage]);
             p.lanes.add(lane);
             added.add(lane);
             batchChanged = true;
@@ -234,8 +348,8 @@ public final class Solver implements AutoCloseable {
         if (observer != null) {
             observer.onStep(state);
         }
-        if (policy.halt(state)) {
-            lane.stopReason = policy.reason(state);
+        if (lane.puzzle.policy.halt(state)) {
+            lane.stopReason = lane.puzzle.policy.reason(state);
         } else if (lane.steps >= lane.budget) {
             lane.stopReason = HaltPolicy.MAX_STEPS;
         }
@@ -250,7 +364,7 @@ public final class Solver implements AutoCloseable {
             }
         }
         while (p.lanes.stream().allMatch(Lane::stopped)) {
-            if (p.stage + 1 >= budgets.length) {
+            if (p.stage + 1 >= p.budgets.length) {
                 List<Candidate> ranked = rank(p);
                 Lane chosen = laneOf(p, ranked.get(0).answer());
                 finish(p, ranked.get(0).answer(), chosen, next);
@@ -258,7 +372,7 @@ public final class Solver implements AutoCloseable {
             }
             p.stage++;
             for (Lane lane : p.lanes) {
-                lane.budget = budgets[p.stage];
+                lane.budget = p.budgets[p.stage];
                 if (lane.steps < lane.budget) {
                     lane.stopReason = null; // thinks on from where it stopped
                     next.add(lane);
@@ -273,7 +387,7 @@ public final class Solver implements AutoCloseable {
         List<Candidate> ranked = rank(p);
         boolean solved = task.isSolution(p.text, answer);
         String by = Solution.MODEL;
-        if (!solved && effort.fallback()) {
+        if (!solved && p.effort.fallback()) {
             String exact = task.solveExactly(p.text);
             if (exact != null) {
                 answer = exact;
@@ -287,6 +401,8 @@ public final class Solver implements AutoCloseable {
         }
         p.solution = new Solution(p.text, answer, chosen.steps, chosen.copy, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
                 chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, ranked, by);
+        running.remove(p.index);
+        finished.add(new Finished(p.index, p.solution));
         next.removeAll(p.lanes);
         for (Lane lane : p.lanes) {
             lane.heldY = null;
@@ -345,20 +461,7 @@ public final class Solver implements AutoCloseable {
             lanes = next;
             return;
         }
-        int rowSize = info.workingLength() * info.hiddenSize();
-        FloatBuffer yAll = yNext.getFloatBuffer();
-        FloatBuffer zAll = zNext.getFloatBuffer();
-        for (int row = 0; row < ran.size(); row++) {
-            Lane lane = ran.get(row);
-            if (lane.puzzle.solution == null) { // going on, or waiting for its puzzle's next stage
-                lane.heldY = new float[rowSize];
-                lane.heldZ = new float[rowSize];
-                ((Buffer) yAll).position(row * rowSize);
-                yAll.get(lane.heldY);
-                ((Buffer) zAll).position(row * rowSize);
-                zAll.get(lane.heldZ);
-            }
-        }
+        copyRowsOut(yNext, zNext, ran);
         result.close();
         releaseState();
         lanes = next;
@@ -372,7 +475,7 @@ public final class Solver implements AutoCloseable {
         closeTensor(idTensor);
         tokenTensor = null;
         idTensor = null;
-        int b = lanes.size();
+        int b = Math.max(lanes.size(), MIN_ROWS);
         int s = info.seqLen();
         int rowSize = info.workingLength() * info.hiddenSize();
         float[] y0 = repeat(info.yInit(), info.workingLength());
@@ -381,15 +484,18 @@ public final class Solver implements AutoCloseable {
         FloatBuffer zs = direct(b * rowSize);
         LongBuffer tok = ByteBuffer.allocateDirect(b * s * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
         LongBuffer ids = ByteBuffer.allocateDirect(b * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        for (Lane lane : lanes) {
+        for (int row = 0; row < b; row++) {
+            Lane lane = lanes.get(Math.min(row, lanes.size() - 1)); // a padding row repeats the last lane
             ys.put(lane.heldY != null ? lane.heldY : y0);
             zs.put(lane.heldZ != null ? lane.heldZ : z0);
-            lane.heldY = null;
-            lane.heldZ = null;
             for (int t : lane.tokens) {
                 tok.put(t);
             }
             ids.put(lane.augmentation.puzzleId());
+        }
+        for (Lane lane : lanes) {
+            lane.heldY = null;
+            lane.heldZ = null;
         }
         ((Buffer) ys).rewind(); // Buffer's own methods: Android API 26 lacks the covariant overrides
         ((Buffer) zs).rewind();
@@ -445,13 +551,16 @@ public final class Solver implements AutoCloseable {
         return best;
     }
 
-    /** One solution per puzzle, in submission order (complete once {@link #isDone()}). */
+    /** One solution per puzzle, in submission order (complete once {@link #isDone()}); a batch solver's only. */
     public List<Solution> solutions() {
+        if (submitted == null) {
+            throw new IllegalStateException("a continuous solver keeps no solutions: take them with takeFinished()");
+        }
         if (!isDone()) {
             throw new IllegalStateException("puzzles are still running");
         }
         List<Solution> out = new ArrayList<>();
-        for (Puzzle p : puzzles) {
+        for (Puzzle p : submitted) {
             out.add(p.solution);
         }
         return out;

@@ -255,6 +255,15 @@ public final class TrmModel implements AutoCloseable {
         return new Solver(this, puzzles, policy, effort, observer);
     }
 
+    /**
+     * A continuous solver: it starts empty, puzzles join between steps with {@link Solver#add} (each
+     * with its own policy and effort) and leave as soon as they finish ({@link Solver#takeFinished}).
+     * What a server's scheduler drives.
+     */
+    public Solver continuousSolver(StepObserver observer) {
+        return new Solver(this, observer);
+    }
+
     public Solution solve(String puzzle, HaltPolicy policy) {
         return solve(puzzle, policy, Effort.plain());
     }
