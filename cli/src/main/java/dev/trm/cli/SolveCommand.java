@@ -10,6 +10,7 @@ import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.serve.SolutionJson;
 import dev.trm.task.PuzzleException;
 import dev.trm.task.arc.ArcTask;
 import dev.trm.task.sudoku.SudokuGrid;
@@ -39,8 +40,6 @@ import picocli.CommandLine.Spec;
                 + " input, with the bundled TRM, another model exported by trm-export (--model), or the exact solver (--exact).")
 final class SolveCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Candidates listed in JSON when copies disagree. */
-    private static final int JSON_CANDIDATES = 3;
 
     @Parameters(arity = "0..*", paramLabel = "PUZZLE", description = "puzzles; none: --file or standard input")
     List<String> puzzles = new ArrayList<>();
@@ -107,7 +106,7 @@ final class SolveCommand implements Callable<Integer> {
                     Solution s = solutions.get(i);
                     unsolved += s.solved() ? 0 : 1;
                     if (json) {
-                        out.println(json(batch.get(i).where(), s));
+                        out.println(SolutionJson.of(batch.get(i).where(), s));
                     } else {
                         out.print(m.task().render(s.answer()));
                         out.printf("%s: %s, %.1f ms on %s%n%n", batch.get(i).where(), describe(s, m.info().haltMaxSteps()),
@@ -204,28 +203,6 @@ final class SolveCommand implements Callable<Integer> {
         Candidate top = s.candidates().isEmpty() ? null : s.candidates().get(0);
         return "NOT solved: no answer verified; " + cost
                 + (top != null && s.copies() > 1 ? "; shown: the answer " + top.votes() + " of " + s.copies() + " copies gave" : "");
-    }
-
-    private static String json(String where, Solution s) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("where", where);
-        o.put("puzzle", s.puzzle());
-        o.put("answer", s.answer());
-        o.put("solved", s.solved());
-        o.put("solved_by", s.solvedBy());
-        o.put("steps", s.steps());
-        o.put("copies", s.copies());
-        o.put("total_steps", s.totalSteps());
-        o.put("halt", s.haltReason());
-        o.put("halt_probability", s.haltProbabilities()[s.haltProbabilities().length - 1]);
-        o.put("ms", s.nanos() / 1e6);
-        if (s.copies() > 1) {
-            ArrayNode c = o.putArray("candidates");
-            for (Candidate k : s.candidates().subList(0, Math.min(JSON_CANDIDATES, s.candidates().size()))) {
-                c.addObject().put("answer", k.answer()).put("votes", k.votes()).put("mean_halt_probability", k.meanHaltProbability());
-            }
-        }
-        return o.toString();
     }
 
     private int exact(PuzzleInput input) {

@@ -2,20 +2,21 @@ package dev.trm.cli;
 
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
+import dev.trm.serve.SolveSpec;
 import picocli.CommandLine.Option;
 
 /** How a model solves: when a copy stops, how much test-time compute a puzzle may take, and the exact fallback. */
 final class SolveSettings {
-    @Option(names = "--policy", defaultValue = "verified+q-halt",
+    @Option(names = "--policy", defaultValue = SolveSpec.DEFAULT_POLICY,
             description = "when a copy stops: fixed, q-halt[:P], verified, or A+B (default: ${DEFAULT-VALUE})")
     String policy;
 
-    @Option(names = "--effort", defaultValue = "adaptive",
+    @Option(names = "--effort", defaultValue = SolveSpec.DEFAULT_EFFORT,
             description = "test-time compute: plain (one copy, N_sup steps), adaptive (more copies and steps only for puzzles one"
                     + " copy does not verify), or stages COPIESxSTEPS,... with STEPS a number or N, 2N, ... (default: ${DEFAULT-VALUE})")
     String effort;
 
-    @Option(names = "--fallback", defaultValue = "none",
+    @Option(names = "--fallback", defaultValue = SolveSpec.DEFAULT_FALLBACK,
             description = "none, or exact: the exact solver completes a puzzle the model did not verify (reported as such)")
     String fallback;
 
@@ -23,17 +24,20 @@ final class SolveSettings {
     long seed;
 
     HaltPolicy policy() {
-        return HaltPolicy.parse(policy);
+        return spec().policy();
     }
 
     Effort effort() {
-        boolean exact;
-        switch (fallback) {
-            case "none": exact = false; break;
-            case "exact": exact = true; break;
-            default: throw new IllegalArgumentException("--fallback: expected none or exact, got '" + fallback + "'");
+        return spec().effort();
+    }
+
+    /** The three settings, checked (a bad one is named as its option). */
+    SolveSpec spec() {
+        try {
+            return SolveSpec.parse(policy, effort, fallback, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
-        return Effort.parse(effort).withSeed(seed).withFallback(exact);
     }
 
     /** Checks every option now, so a bad one is an error even where it would not be used. */

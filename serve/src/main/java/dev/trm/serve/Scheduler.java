@@ -1,0 +1,388 @@
+package dev.trm.serve;
+
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.Solver;
+import dev.trm.runtime.TrmModel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One model's batch, shared by every request (continuous batching): the puzzles of all requests
+ * run in the same supervision steps; a puzzle leaves as soon as its policy halts it, and waiting
+ * puzzles join between steps while the batch has fewer than {@code maxBatch} lanes. A request is
+ * answered when its last puzzle finishes.
+ *
+ * <p>Fair: waiting requests take turns, one puzzle each per turn, so a request of one puzzle joins
+ * the batch after at most one puzzle of each request that waited before it, however large those
+ * are. Bounded: at most {@code maxQueue} puzzles wait; a request that would pass that is refused
+ * ({@link QueueFullException}). A request whose deadline passes is answered with what finished, and
+ * its other puzzles leave the batch at once.
+ *
+ * <p>One thread owns the {@link Solver}; requests arrive from any thread.
+ */
+final class Scheduler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
+    /** How long the idle loop sleeps before it looks at deadlines again. */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final String name;
+    private final TrmModel model;
+    private final int maxBatch;
+    private final int maxQueue;
+    private final ServeMetrics metrics;
+    private final Thread thread;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    /** Requests with puzzles not yet in the batch, in turn order. Guarded by lock. */
+    private final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    /** Requests not yet answered. Guarded by lock. */
+    private final Set<Request> open = new LinkedHashSet<>();
+    /** Puzzles waiting, over all requests. Guarded by lock. */
+    private int queued;
+    /** No new requests (draining). Guarded by lock. */
+    private boolean closing;
+    /** The loop ends (close). Guarded by lock. */
+    private boolean stopped;
+
+    /** Lanes in the batch after the scheduler's last change to it (for tests and draining checks). */
+    private volatile int lanes;
+
+    /** The scheduler thread's own: the batch, and which request each puzzle in it belongs to. */
+    private Solver solver;
+    private final Map<Integer, Seat> seats = new HashMap<>();
+
+    /** Where a puzzle in the batch belongs: its request and its position there. */
+    private record Seat(Request request, int index) {
+    }
+
+    /** A request refused because the queue is full. */
+    static final class QueueFullException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        QueueFullException(String message) {
+            super(message);
+        }
+    }
+
+    /** A request refused because the server is draining. */
+    static final class ClosingException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClosingException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A request's answer.
+     *
+     * @param solutions     one per puzzle, in order; null for a puzzle that had not finished when the deadline passed
+     * @param deadlinePassed whether the deadline cut the request short
+     */
+    record Outcome(List<Solution> solutions, boolean deadlinePassed) {
+        int finished() {
+            int n = 0;
+            for (Solution s : solutions) {
+                n += s != null ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** One caller's puzzles on their way through the batch. */
+    static final class Request {
+        final List<String> puzzles;
+        final SolveSpec spec;
+        final long deadline;
+        final CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        final Solution[] solutions;
+        /** The next puzzle to join the batch. Guarded by the scheduler's lock. */
+        int next;
+        /** Puzzles not finished yet. Scheduler thread only. */
+        int remaining;
+        /** Solver ids of its puzzles in the batch. Scheduler thread only. */
+        final List<Integer> ids = new ArrayList<>();
+
+        Request(List<String> puzzles, SolveSpec spec, long deadline) {
+            this.puzzles = puzzles;
+            this.spec = spec;
+            this.deadline = deadline;
+            this.solutions = new Solution[puzzles.size()];
+            this.remaining = puzzles.size();
+        }
+    }
+
+    Scheduler(String name, TrmModel model, int maxBatch, int maxQueue, ServeMetrics metrics) {
+        this.name = name;
+        this.model = model;
+        this.maxBatch = maxBatch;
+        this.maxQueue = maxQueue;
+        this.metrics = metrics;
+        this.solver = model.continuousSolver(null);
+        this.thread = new Thread(this::loop, "trm-scheduler-" + name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    TrmModel model() {
+        return model;
+    }
+
+    /**
+     * Queues a request's puzzles (checked by the caller against the model's task).
+     *
+     * @throws QueueFullException if they would pass the queue's bound
+     * @throws ClosingException   if the scheduler is draining
+     */
+    Request submit(List<String> puzzles, SolveSpec spec, Duration timeout) {
+        Request r = new Request(List.copyOf(puzzles), spec, System.nanoTime() + timeout.toNanos());
+        lock.lock();
+        try {
+            if (closing) {
+                throw new ClosingException("the server is shutting down");
+            }
+            if (queued + puzzles.size() > maxQueue) {
+                throw new QueueFullException("the queue is full: " + queued + " puzzles wait, the limit is " + maxQueue);
+            }
+            queued += puzzles.size();
+            waiting.addLast(r);
+            open.add(r);
+            metrics.queueDepth(name, queued);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+        return r;
+    }
+
+    /** Lanes in the batch (puzzle copies running), as of the scheduler's last change to it. */
+    int lanes() {
+        return lanes;
+    }
+
+    /** Puzzles waiting to join the batch. */
+    int queued() {
+        lock.lock();
+        try {
+            return queued;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes no new requests and waits until those already taken are answered, or the timeout.
+     *
+     * @return whether every request was answered in time
+     */
+    boolean drain(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            closing = true;
+            while (!open.isEmpty()) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            List<Request> expired = new ArrayList<>();
+            lock.lock();
+            try {
+                if (stopped) {
+                    return;
+                }
+                expire(expired);
+                while (expired.isEmpty() && solver.isDone() && waiting.isEmpty()) {
+                    if (stopped) {
+                        return;
+                    }
+                    idle.signalAll();
+                    work.awaitNanos(IDLE_WAIT_NANOS);
+                    expire(expired);
+                }
+                admit();
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            for (Request r : expired) {
+                answerAtDeadline(r);
+            }
+            if (!solver.isDone()) {
+                step();
+            }
+            lanes = solver.batchSize();
+        }
+    }
+
+    /** Moves requests whose deadline passed out of the queue. Holds the lock. */
+    private void expire(List<Request> expired) {
+        long now = System.nanoTime();
+        for (Request r : open) {
+            if (now - r.deadline >= 0 && !r.answer.isDone()) {
+                expired.add(r);
+            }
+        }
+        for (Request r : expired) {
+            if (waiting.remove(r)) {
+                queued -= r.puzzles.size() - r.next;
+            }
+            open.remove(r);
+        }
+        if (!expired.isEmpty()) {
+            metrics.queueDepth(name, queued);
+            if (open.isEmpty()) {
+                idle.signalAll();
+            }
+        }
+    }
+
+    /** Waiting puzzles join the batch, one per request in turn, while it has room. Holds the lock. */
+    private void admit() {
+        while (solver.batchSize() < maxBatch && !waiting.isEmpty()) {
+            Request r = waiting.pollFirst();
+            int index = r.next++;
+            queued--;
+            int id = solver.add(r.puzzles.get(index), r.spec.policy(), r.spec.effort());
+            seats.put(id, new Seat(r, index));
+            r.ids.add(id);
+            if (r.next < r.puzzles.size()) {
+                waiting.addLast(r);
+            }
+        }
+        metrics.queueDepth(name, queued);
+    }
+
+    private void step() {
+        int batch = solver.batchSize();
+        long t0 = System.nanoTime();
+        try {
+            solver.step();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "model " + name + ": a step failed; its requests fail", e);
+            failBatch(e);
+            return;
+        }
+        metrics.step(name, batch, (System.nanoTime() - t0) / 1e9);
+        for (Solver.Finished f : solver.takeFinished()) {
+            Seat seat = seats.remove(f.id());
+            if (seat == null) {
+                continue;
+            }
+            Solution s = f.solution();
+            metrics.puzzle(name, !s.solved() ? "unsolved" : s.solvedBy());
+            Request r = seat.request();
+            r.solutions[seat.index()] = s;
+            if (--r.remaining == 0) {
+                answer(r, false);
+            }
+        }
+    }
+
+    /** The deadline passed: what finished goes back, the rest leaves the batch. */
+    private void answerAtDeadline(Request r) {
+        for (int id : r.ids) {
+            if (seats.remove(id) != null) {
+                solver.cancel(id);
+            }
+        }
+        r.answer.complete(new Outcome(Arrays.asList(r.solutions.clone()), true));
+    }
+
+    private void answer(Request r, boolean deadlinePassed) {
+        lock.lock();
+        try {
+            open.remove(r);
+            if (open.isEmpty()) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        r.answer.complete(new Outcome(Arrays.asList(r.solutions.clone()), deadlinePassed));
+    }
+
+    /** A step failed in ONNX Runtime: every request with a puzzle in the batch fails, and a fresh batch starts. */
+    private void failBatch(RuntimeException e) {
+        Set<Request> hit = new LinkedHashSet<>();
+        for (Seat seat : seats.values()) {
+            hit.add(seat.request());
+        }
+        seats.clear();
+        solver.close();
+        solver = model.continuousSolver(null);
+        lock.lock();
+        try {
+            for (Request r : hit) {
+                waiting.remove(r);
+                queued -= r.puzzles.size() - r.next;
+                open.remove(r);
+            }
+            metrics.queueDepth(name, queued);
+            if (open.isEmpty()) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Request r : hit) {
+            r.answer.completeExceptionally(e);
+        }
+    }
+
+    /** Stops the loop (after {@link #drain}); requests still open fail. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closing = true;
+            stopped = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            for (Request r : open) {
+                r.answer.completeExceptionally(new ClosingException("the server shut down before the request finished"));
+            }
+            open.clear();
+            waiting.clear();
+        } finally {
+            lock.unlock();
+        }
+        solver.close();
+    }
+}

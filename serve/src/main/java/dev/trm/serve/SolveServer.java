@@ -1,0 +1,377 @@
+package dev.trm.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.ModelInfo;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.StepContract;
+import dev.trm.runtime.TrmModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP face of {@code trm serve}, on the JDK's own HTTP server behind a small router:
+ * {@code POST /v1/solve}, {@code GET /v1/models}, {@code /healthz}, {@code /readyz} and
+ * {@code /metrics}. Each model has one {@link Scheduler} whose batch every request shares.
+ *
+ * <p>A request's deadline ({@code timeout_ms}) that passes answers 504 with the solutions that
+ * finished in time (null for the others, which leave the batch at once).
+ */
+public final class SolveServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SolveServer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String JSON_TYPE = "application/json";
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** Seconds a refused caller is told to wait ({@code Retry-After}). */
+    private static final String RETRY_AFTER_SECONDS = "1";
+    private static final int OK = 200;
+    /** Connections the listening socket may hold before they are accepted. */
+    private static final int BACKLOG = 1024;
+    /** Seconds {@link #close()} lets answers already being written finish. */
+    private static final int STOP_GRACE_SECONDS = 1;
+    /** The fields a solve request may have. */
+    private static final List<String> REQUEST_FIELDS = List.of("puzzles", "effort", "policy", "fallback", "model", "timeout_ms", "seed");
+
+    private final ServeConfig config;
+    private final Map<String, Scheduler> schedulers = new LinkedHashMap<>();
+    private final String defaultModel;
+    private final ServeMetrics metrics = new ServeMetrics();
+    private final HttpServer http;
+    private final ExecutorService handlers;
+    private volatile boolean draining;
+
+    private SolveServer(ServeConfig config, Map<String, TrmModel> models) throws IOException {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model to serve");
+        }
+        this.config = config;
+        this.defaultModel = models.keySet().iterator().next();
+        models.forEach((name, model) -> schedulers.put(name, new Scheduler(name, model, config.maxBatch(), config.maxQueue(), metrics)));
+        this.handlers = Executors.newFixedThreadPool(config.httpThreads(), daemonThreads());
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), BACKLOG);
+        http.setExecutor(handlers);
+        http.createContext("/", this::route);
+        http.start();
+    }
+
+    /**
+     * Starts serving the models (the first is the default of a request that names none). The models
+     * stay the caller's: {@link #close()} does not close them.
+     */
+    public static SolveServer start(ServeConfig config, Map<String, TrmModel> models) throws IOException {
+        return new SolveServer(config, models);
+    }
+
+    /** The address it listens on (with the port chosen when the config said 0). */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /**
+     * Stops taking solve requests ({@code /readyz} fails, new ones get 503) and waits until those in
+     * flight are answered, or the timeout.
+     *
+     * @return whether all were answered in time
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        draining = true;
+        long end = System.nanoTime() + timeout.toNanos();
+        boolean all = true;
+        for (Scheduler s : schedulers.values()) {
+            all &= s.drain(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        http.stop(STOP_GRACE_SECONDS);
+        schedulers.values().forEach(Scheduler::close);
+        handlers.shutdownNow();
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            try {
+                switch (path) {
+                    case "/v1/solve": requireMethod(method, "POST"); solve(ex); break;
+                    case "/v1/models": requireMethod(method, "GET"); send(ex, OK, models()); break;
+                    case "/healthz": requireMethod(method, "GET"); send(ex, OK, JSON.createObjectNode().put("status", "ok")); break;
+                    case "/readyz": requireMethod(method, "GET"); ready(ex); break;
+                    case "/metrics": requireMethod(method, "GET"); metrics(ex); break;
+                    default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
+                }
+            } catch (ApiError e) {
+                sendError(ex, e);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "an answer could not be written (the caller left?)", e);
+        }
+    }
+
+    private static void requireMethod(String method, String allowed) {
+        if (!method.equals(allowed)) {
+            throw new ApiError(ApiError.METHOD_NOT_ALLOWED, method + " is not allowed here: use " + allowed);
+        }
+    }
+
+    private void ready(HttpExchange ex) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("ready", !draining).put("draining", draining);
+        body.putArray("models").addAll(schedulers.keySet().stream().map(body::textNode).toList());
+        send(ex, draining ? ApiError.UNAVAILABLE : OK, body);
+    }
+
+    private ObjectNode models() {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("models");
+        schedulers.forEach((name, s) -> {
+            ModelInfo info = s.model().info();
+            ObjectNode m = list.addObject().put("name", name).put("default", name.equals(defaultModel)).put("task", info.task())
+                    .put("n_sup", info.haltMaxSteps()).put("provider", s.model().provider().name().toLowerCase());
+            ObjectNode md = m.putObject("metadata");
+            info.metadata().forEach((k, v) -> {
+                if (!k.equals(StepContract.Y_INIT) && !k.equals(StepContract.Z_INIT)) { // vectors, not facts for a caller
+                    md.put(k, v);
+                }
+            });
+        });
+        return body;
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        metrics.write(out);
+        ex.getResponseHeaders().set("Content-Type", PROMETHEUS_TYPE);
+        ex.sendResponseHeaders(OK, out.size());
+        try (OutputStream body = ex.getResponseBody()) {
+            out.writeTo(body);
+        }
+    }
+
+    private void solve(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
+        int status = OK;
+        try {
+            if (draining) {
+                throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
+            }
+            JsonNode body = readBody(ex);
+            String name = text(body, "model", defaultModel);
+            Scheduler scheduler = schedulers.get(name);
+            if (scheduler == null) {
+                throw new ApiError(ApiError.BAD_REQUEST, "model: no model '" + name + "' (have " + schedulers.keySet() + ")");
+            }
+            List<String> puzzles = puzzles(body, scheduler.model());
+            SolveSpec spec = spec(body);
+            Duration timeout = timeout(body);
+            Scheduler.Outcome outcome = await(scheduler, puzzles, spec, timeout);
+            ArrayNode solutions = JSON.createArrayNode();
+            for (int i = 0; i < outcome.solutions().size(); i++) {
+                Solution s = outcome.solutions().get(i);
+                solutions.add(s == null ? JSON.nullNode() : SolutionJson.of("puzzles[" + i + "]", s));
+            }
+            if (outcome.deadlinePassed()) {
+                status = ApiError.DEADLINE;
+                ObjectNode err = JSON.createObjectNode().put("error", "the deadline of " + timeout.toMillis() + " ms passed: "
+                        + outcome.finished() + " of " + puzzles.size() + " puzzles finished (their solutions are here; the others"
+                        + " were taken out of the batch)");
+                err.set("solutions", solutions);
+                send(ex, status, err);
+            } else {
+                send(ex, status, JSON.createObjectNode().set("solutions", solutions));
+            }
+        } catch (ApiError e) {
+            status = e.status;
+            sendError(ex, e);
+        } finally {
+            metrics.request(status, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static Scheduler.Outcome await(Scheduler scheduler, List<String> puzzles, SolveSpec spec, Duration timeout) {
+        Scheduler.Request request;
+        try {
+            request = scheduler.submit(puzzles, spec, timeout);
+        } catch (Scheduler.QueueFullException e) {
+            throw new ApiError(ApiError.TOO_MANY, e.getMessage());
+        } catch (Scheduler.ClosingException e) {
+            throw new ApiError(ApiError.UNAVAILABLE, e.getMessage());
+        }
+        try {
+            return request.answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Scheduler.ClosingException) {
+                throw new ApiError(ApiError.UNAVAILABLE, e.getCause().getMessage());
+            }
+            throw new ApiError(ApiError.FAILED, "the model failed: " + e.getCause().getMessage());
+        }
+    }
+
+    /** The body as JSON, refused past the size limit. */
+    private JsonNode readBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > config.maxBodyBytes()) {
+                    throw tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw new ApiError(ApiError.BAD_REQUEST, "Content-Length is not a number: '" + length + "'");
+            }
+        }
+        byte[] bytes;
+        try (InputStream in = ex.getRequestBody()) {
+            bytes = in.readNBytes(config.maxBodyBytes() + 1);
+        }
+        if (bytes.length > config.maxBodyBytes()) {
+            throw tooLarge();
+        }
+        try {
+            JsonNode body = JSON.readTree(bytes);
+            if (body == null || !body.isObject()) {
+                throw new ApiError(ApiError.BAD_REQUEST, "the body must be a JSON object such as {\"puzzles\": [\"...\"]}");
+            }
+            body.fieldNames().forEachRemaining(f -> {
+                if (!REQUEST_FIELDS.contains(f)) {
+                    throw new ApiError(ApiError.BAD_REQUEST, "unknown field '" + f + "' (known: " + REQUEST_FIELDS + ")");
+                }
+            });
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new ApiError(ApiError.BAD_REQUEST, "not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+
+    private ApiError tooLarge() {
+        return new ApiError(ApiError.TOO_LARGE, "the body is larger than " + config.maxBodyBytes() + " bytes");
+    }
+
+    /** The puzzles, each accepted by the model's task; a bad one is named by its index. */
+    private List<String> puzzles(JsonNode body, TrmModel model) {
+        JsonNode list = body.get("puzzles");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "puzzles: required, a non-empty list of puzzle strings");
+        }
+        if (list.size() > config.maxRequestSize()) {
+            throw new ApiError(ApiError.TOO_LARGE, "puzzles: " + list.size() + " in one request, the limit is " + config.maxRequestSize());
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode p = list.get(i);
+            if (!p.isTextual()) {
+                throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: not a string", i);
+            }
+            try {
+                model.task().encode(p.asText());
+            } catch (InvalidPuzzleException e) {
+                throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: " + e.getMessage(), i);
+            }
+            out.add(p.asText());
+        }
+        return out;
+    }
+
+    private static SolveSpec spec(JsonNode body) {
+        JsonNode seed = body.get("seed");
+        if (seed != null && !seed.canConvertToLong()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "seed: not a whole number: " + seed);
+        }
+        try {
+            return SolveSpec.parse(text(body, "policy", SolveSpec.DEFAULT_POLICY), text(body, "effort", SolveSpec.DEFAULT_EFFORT),
+                    text(body, "fallback", SolveSpec.DEFAULT_FALLBACK), seed == null ? Effort.DEFAULT_SEED : seed.asLong());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private Duration timeout(JsonNode body) {
+        JsonNode t = body.get("timeout_ms");
+        if (t == null) {
+            return config.timeout();
+        }
+        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1) {
+            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a positive whole number of milliseconds, got " + t);
+        }
+        return Duration.ofMillis(t.asLong());
+    }
+
+    private static String text(JsonNode body, String field, String otherwise) {
+        JsonNode v = body.get(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.isTextual()) {
+            throw new ApiError(ApiError.BAD_REQUEST, field + ": not a string: " + v);
+        }
+        return v.asText();
+    }
+
+    private static void sendError(HttpExchange ex, ApiError e) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("error", e.getMessage());
+        if (e.index != null) {
+            body.put("index", e.index);
+        }
+        if (e.status == ApiError.TOO_MANY || e.status == ApiError.UNAVAILABLE) {
+            ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        send(ex, e.status, body);
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", JSON_TYPE);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "trm-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Puzzles waiting to join a model's batch. */
+    int queued(String model) {
+        return schedulers.get(model).queued();
+    }
+
+    /** Lanes running in a model's batch. */
+    int lanes(String model) {
+        return schedulers.get(model).lanes();
+    }
+}
