@@ -66,6 +66,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "intra-op threads per model (default: ${DEFAULT-VALUE}, one per core)")
     int threads;
 
+    @Option(names = "--spin", description = "let idle intra-op threads spin between steps (ONNX Runtime's default; off here: spinning threads"
+            + " take the cores the HTTP threads need)")
+    boolean spin;
+
     @Spec
     CommandSpec spec;
 
@@ -79,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeConfig config = new ServeConfig(host, port, maxBatch, maxQueue, ServeConfig.DEFAULT_MAX_BODY_BYTES,
                 Duration.ofMillis(timeoutMs), httpThreads, Math.min(ServeConfig.DEFAULT_MAX_REQUEST_SIZE, maxQueue));
-        RuntimeOptions options = new RuntimeOptions(Provider.parse(provider), threads, 0, true);
+        RuntimeOptions options = new RuntimeOptions(Provider.parse(provider), threads, 0, spin);
         Map<String, Path> files = modelFiles();
         Map<String, TrmModel> loaded = new LinkedHashMap<>();
         CountDownLatch stop = new CountDownLatch(1);

@@ -2,7 +2,7 @@ package dev.trm.cli;
 
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.serve.SolveSpec;
+import dev.trm.runtime.SolveSpec;
 import picocli.CommandLine.Option;
 
 /** How a model solves: when a copy stops, how much test-time compute a puzzle may take, and the exact fallback. */

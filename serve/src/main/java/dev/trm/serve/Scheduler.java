@@ -1,6 +1,7 @@
 package dev.trm.serve;
 
 import dev.trm.runtime.Solution;
+import dev.trm.runtime.SolveSpec;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
 import java.time.Duration;
@@ -238,6 +239,7 @@ final class Scheduler implements AutoCloseable {
                 step();
             }
             lanes = solver.batchSize();
+            metrics.lanes(name, lanes);
         }
     }
 

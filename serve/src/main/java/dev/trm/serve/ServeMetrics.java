@@ -25,6 +25,8 @@ final class ServeMetrics {
             .register(registry);
     private final Gauge queueDepth = Gauge.builder().name("trm_queue_depth")
             .help("puzzles waiting to join a model's batch").labelNames("model").register(registry);
+    private final Gauge lanes = Gauge.builder().name("trm_batch_lanes")
+            .help("lanes (puzzle copies) in a model's batch now").labelNames("model").register(registry);
     private final Histogram batchLanes = Histogram.builder().name("trm_batch_occupancy")
             .help("lanes (puzzle copies) in the batch of each step").labelNames("model").classicOnly()
             .classicUpperBounds(LANE_BOUNDS).register(registry);
@@ -42,6 +44,10 @@ final class ServeMetrics {
 
     void queueDepth(String model, int puzzlesWaiting) {
         queueDepth.labelValues(model).set(puzzlesWaiting);
+    }
+
+    void lanes(String model, int running) {
+        lanes.labelValues(model).set(running);
     }
 
     void step(String model, int lanes, double seconds) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
+import dev.trm.runtime.SolveSpec;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGenerator;
 import java.io.IOException;

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# trm serve's load benchmark: drives a server on loopback with wrk (Debian's package) and prints a
+# Markdown table of puzzles/s, latency percentiles and errors at each concurrency, with continuous
+# batching (--max-batch 32) and without (--max-batch 1, the naive one-puzzle-at-a-time baseline),
+# beside offline `trm eval` on the same puzzles, effort and policy; then an overload run; then,
+# with SOAK=SECONDS, a soak at concurrency 16 that samples the server's resident memory.
+#
+#   bench/serve/load.sh                 # about 6 minutes on 2 cores
+#   SOAK=300 bench/serve/load.sh        # and a 5-minute soak
+#
+# Settings (environment): SECONDS_PER_RUN (20), MAX_REQUESTS per wrk thread and run (100000: a
+# safety bound; a thread that reaches it stops sending, and its run still lasts SECONDS_PER_RUN),
+# CONCURRENCY ("1 4 16 64"), EFFORT (adaptive), POLICY (verified+q-halt), PUZZLES (a CSV with a
+# question column; default: 2,000 generated everyday puzzles, givens 24-34, seed 4242), OUT (folder
+# for the raw results; default a temporary one), SERVE_OPTIONS (more options for trm serve, e.g. --spin). Every run is bounded in requests and seconds; the
+# server binds 127.0.0.1 and is stopped by its PID when the script ends, however it ends.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-20}"
+MAX_REQUESTS="${MAX_REQUESTS:-100000}"
+CONCURRENCY="${CONCURRENCY:-1 4 16 64}"
+EFFORT="${EFFORT:-adaptive}"
+POLICY="${POLICY:-verified+q-halt}"
+SOAK="${SOAK:-0}"
+OUT="${OUT:-$(mktemp -d)}"
+mkdir -p "$OUT"
+export EFFORT POLICY MAX_REQUESTS
+
+command -v wrk >/dev/null || { echo "load.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
+[ -f cli/target/trm.jar ] || { echo "load.sh: build first: mvn -B -DskipTests package" >&2; exit 2; }
+
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    wait "$server_pid" || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+# start_server MAX_BATCH [more options]: starts trm serve on a free port; sets server_pid and url
+start_server() {
+  local log="$OUT/serve-$1.log"
+  ./trm serve --host 127.0.0.1 --port 0 --max-batch "$@" --threads 2 ${SERVE_OPTIONS:-} >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    url="$(sed -n 's/^listening on //p' "$log")"
+    [ -n "$url" ] && return 0
+    kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "load.sh: the server did not start" >&2; cat "$log" >&2; exit 1
+}
+
+# idle: waits (up to 2 minutes) until the requests a finished wrk run left in flight are done, so
+# that they do not run into the next measurement
+idle() {
+  for _ in $(seq 1 1200); do
+    curl -s "$url/metrics" | awk '/^trm_queue_depth/ {q += $2} /^trm_batch_lanes/ {l += $2} END {exit !(q == 0 && l == 0)}' && return 0
+    sleep 0.1
+  done
+  echo "load.sh: the server did not go idle" >&2
+}
+
+# load CONCURRENCY SECONDS: one bounded wrk run (then waits for the server to go idle); prints its RESULT line
+load() {
+  wrk -t 1 -c "$1" -d "${2}s" --timeout 30s --latency -s "$here/solve.lua" "$url" 2>&1 | sed -n 's/^RESULT //p'
+  idle
+}
+
+field() { # field NAME "k=v k=v ..."
+  sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"
+}
+
+# steps: the server's step counters from /metrics: "steps seconds lanes" summed over the run so far
+steps() {
+  curl -s "$url/metrics" | awk '/^trm_step_seconds_count/ {c = $2} /^trm_step_seconds_sum/ {s = $2} /^trm_batch_occupancy_sum/ {l = $2}
+    END {printf "%s %s %s\n", c + 0, s + 0, l + 0}'
+}
+
+csv="${PUZZLES:-$OUT/puzzles.csv}"
+if [ -z "${PUZZLES:-}" ]; then
+  ./trm data generate --count 2000 --givens 24-34 --seed 4242 -o "$csv" >/dev/null
+fi
+tail -n +2 "$csv" | cut -d, -f2 >"$OUT/puzzles.txt"
+export PUZZLES="$OUT/puzzles.txt"
+n_puzzles=$(wc -l <"$PUZZLES")
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "puzzles: $n_puzzles everyday Sudoku (one per request); effort $EFFORT, policy $POLICY; runs of ${SECONDS_PER_RUN} s or $MAX_REQUESTS requests"
+echo
+
+echo "## Offline: trm eval on the same puzzles (batch 32, 2 threads)"
+./trm eval models/sudoku-default.onnx "$csv" --efforts "$EFFORT" --policies "$POLICY" --batch 32 --threads 2 2>/dev/null \
+  | tee "$OUT/eval.txt" | tail -n 2
+offline=$(awk '/puzzles\/s/ {getline; print $NF}' "$OUT/eval.txt")
+echo
+echo "## Latency at concurrency 1 against the same puzzles in process, one at a time"
+start_server 32 --max-queue 4096
+load 4 5 >/dev/null # warm-up
+r1=$(load 1 "$SECONDS_PER_RUN") # in file order from the first puzzle
+stop_server
+served=$(field requests "$r1")
+head -n $((served + 1)) "$csv" >"$OUT/served.csv"
+./trm eval models/sudoku-default.onnx "$OUT/served.csv" --efforts "$EFFORT" --policies "$POLICY" --batch 1 --threads 2 2>/dev/null \
+  >"$OUT/eval-batch1.txt"
+alone_ms=$(awk '/ms\/puzzle/ {getline; print $(NF-1)}' "$OUT/eval-batch1.txt")
+served_ms=$(awk -v s="$(field seconds "$r1")" -v n="$served" 'BEGIN {printf "%.2f", 1000 * s / n}')
+echo "the first $served puzzles: in process (trm eval --batch 1) $alone_ms ms per puzzle (mean); trm serve at concurrency 1: $served_ms ms"
+echo "per request (mean: the run's seconds over its requests, one connection), $(field p50_ms "$r1") ms p50"
+echo
+
+echo "## trm serve under load"
+echo
+echo "| max-batch | concurrency | puzzles/s | vs offline | mean ms (c / rate) | p50 ms | p95 ms | p99 ms | errors | lanes per step | ms per step | ms per lane-step |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+for batch in 32 1; do
+  start_server "$batch" --max-queue 4096
+  load 4 5 >/dev/null # warm-up
+  for c in $CONCURRENCY; do
+    before=$(steps)
+    r=$(load "$c" "$SECONDS_PER_RUN")
+    after=$(steps)
+    batching=$(awk -v b="$before" -v a="$after" 'BEGIN {split(b, x, " "); split(a, y, " "); n = y[1] - x[1]; s = y[2] - x[2]; l = y[3] - x[3];
+      if (n > 0) printf "%.1f | %.2f | %.2f", l / n, 1000 * s / n, 1000 * s / l; else print "- | - | -"}')
+    echo "$batch $c $r" >>"$OUT/results.txt"
+    req=$(field requests "$r"); secs=$(field seconds "$r")
+    errs=$(( $(field other "$r") + $(field s429 "$r") + $(field s503 "$r") + $(field connect "$r") + $(field read "$r") + $(field write "$r") + $(field timeout "$r") ))
+    rate=$(awk -v n="$req" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
+    ratio=$(awk -v r="$rate" -v o="$offline" 'BEGIN {printf "%.0f%%", 100 * r / o}')
+    echo "| $batch | $c | $rate | $ratio | $(awk -v c="$c" -v r="$rate" 'BEGIN {printf "%.1f", 1000 * c / r}') | $(field p50_ms "$r") | $(field p95_ms "$r") | $(field p99_ms "$r") | $errs | $batching |"
+  done
+  stop_server
+done
+echo
+echo "offline trm eval: $offline puzzles/s"
+echo
+
+echo "## Overload: 4x the offline rate, open loop (256 connections), --max-queue 64"
+start_server 32 --max-queue 64
+# open loop at about 4x the offline rate: each of 256 connections waits 256/RATE s between requests
+r=$(RATE=$(awk -v o="$offline" 'BEGIN {printf "%d", 4 * o}') CONNECTIONS=256 load 256 "$SECONDS_PER_RUN")
+echo "$r"
+echo "answered 200: $(field ok "$r"), 429: $(field s429 "$r"), 503: $(field s503 "$r"), other statuses: $(field other "$r"), socket errors or timeouts: $(( $(field connect "$r") + $(field read "$r") + $(field write "$r") + $(field timeout "$r") ))"
+stop_server
+echo
+
+if [ "$SOAK" -gt 0 ]; then
+  echo "## Soak: concurrency 16 for $SOAK s, resident memory of the server every 10 s"
+  start_server 32 --max-queue 4096
+  load 4 5 >/dev/null
+  ( MAX_REQUESTS=10000000 load 16 "$SOAK" >"$OUT/soak.txt" ) &
+  wrk_pid=$!
+  : >"$OUT/rss.txt"
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    ps -o rss= -p "$server_pid" >>"$OUT/rss.txt"
+    sleep 10
+  done
+  wait "$wrk_pid" || true
+  r=$(cat "$OUT/soak.txt")
+  echo "$r"
+  echo "RSS (KB) every 10 s: $(tr '\n' ' ' <"$OUT/rss.txt")"
+  awk 'NR == 7 {base = $1} NR >= 7 {if (min == 0 || $1 < min) min = $1; if ($1 > max) max = $1; last = $1}
+    END {printf "after the first minute: %d KB at 60 s, %d KB at the end (%+.1f%%), range %d-%d KB\n", base, last, 100 * (last - base) / base, min, max}' "$OUT/rss.txt"
+  stop_server
+fi
+echo "raw results: $OUT"
