@@ -1,0 +1,247 @@
+package dev.trm.spark;
+
+import dev.trm.runtime.SolveSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The job {@code spark-submit} runs, and {@code ./trm-spark} runs locally: {@code solve IN -o OUT}
+ * and {@code eval IN}. Exit codes as {@code trm}'s: 0 success, 1 bad input, 2 a usage error.
+ */
+@Command(name = "trm-spark", mixinStandardHelpOptions = true, version = "trm-spark 0.1.0",
+        description = "Solve or evaluate puzzle data sets (CSV or Parquet) with a TRM on Apache Spark.",
+        subcommands = {TrmSparkJob.Solve.class, TrmSparkJob.Eval.class})
+public final class TrmSparkJob {
+    /** The master when neither --master nor spark-submit names one: both cores of this machine. */
+    static final String LOCAL_MASTER = "local[2]";
+    /** The column naming each row's input file. */
+    static final String WHERE = "where";
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TrmSparkJob());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            Throwable cause = badInput(e);
+            if (cause == null) {
+                throw e;
+            }
+            line.getErr().println(line.getCommandSpec().qualifiedName() + ": " + cause.getMessage());
+            line.getErr().flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    /**
+     * The bad input behind a failure, however deep Spark wrapped it (a task's exception reaches the
+     * driver inside a SparkException): a refused puzzle, a model that does not load, a bad option or
+     * path. Null for anything else (a bug, or the cluster), which keeps its stack trace.
+     */
+    static Throwable badInput(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException || t instanceof dev.trm.runtime.TrmRuntimeException
+                    || t instanceof org.apache.spark.sql.AnalysisException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** What both commands take: the input, the model, how to solve, where Spark runs. */
+    static final class Common {
+        @Parameters(index = "0", paramLabel = "IN", description = "puzzles: a CSV with a header, or Parquet (a .parquet file or folder)")
+        String in;
+
+        @Option(names = {"-m", "--model"}, required = true,
+                description = "the exported model (.onnx): a path every executor can read, or a file shipped with --files")
+        String model;
+
+        @Option(names = "--column", defaultValue = "question", description = "the puzzle column (default: ${DEFAULT-VALUE})")
+        String column;
+
+        @Option(names = "--effort", defaultValue = SolveSpec.DEFAULT_EFFORT, description = "as trm solve (default: ${DEFAULT-VALUE})")
+        String effort;
+
+        @Option(names = "--policy", defaultValue = SolveSpec.DEFAULT_POLICY, description = "as trm solve (default: ${DEFAULT-VALUE})")
+        String policy;
+
+        @Option(names = "--seed", defaultValue = "0", description = "seed of the copies' augmentations (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--master", description = "Spark master (default: spark-submit's, else " + LOCAL_MASTER + ")")
+        String master;
+
+        @Option(names = "--partitions", description = "repartition the input into N partitions first")
+        Integer partitions;
+
+        @Option(names = "--batch", defaultValue = "" + TrmSpark.DEFAULT_BATCH, description = "lanes one task runs together (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--threads", defaultValue = "1",
+                description = "ONNX Runtime intra-op threads per executor model; tasks already run one per core (default: ${DEFAULT-VALUE})")
+        int threads;
+
+        SparkSession session(String app) {
+            SparkSession.Builder b = SparkSession.builder().appName(app);
+            if (master != null) {
+                b.master(master);
+            } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+                b.master(LOCAL_MASTER).config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                        .config("spark.ui.enabled", "false");
+            }
+            SparkSession spark = b.getOrCreate();
+            spark.sparkContext().setLogLevel("WARN");
+            return spark;
+        }
+
+        Dataset<Row> read(SparkSession spark) {
+            boolean parquet = in.toLowerCase(Locale.ROOT).endsWith(".parquet");
+            Dataset<Row> rows = parquet ? spark.read().parquet(in) : spark.read().option("header", "true").csv(in);
+            rows = rows.withColumn(WHERE, functions.input_file_name()); // while the rows still come straight from their files
+            return partitions != null ? rows.repartition(partitions) : rows;
+        }
+
+        SparkModel sparkModel() {
+            return new SparkModel(model, threads);
+        }
+    }
+
+    @Command(name = "solve", mixinStandardHelpOptions = true, description = "Solve every puzzle; write the rows with their answers.")
+    static final class Solve implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "the output folder (must not exist)")
+        String out;
+
+        @Option(names = "--format", defaultValue = "parquet",
+                description = "parquet, csv, or json (one object per line with the fields of trm solve --json) (default: ${DEFAULT-VALUE})")
+        String format;
+
+        @Option(names = "--fallback", defaultValue = SolveSpec.DEFAULT_FALLBACK, description = "none or exact (default: ${DEFAULT-VALUE})")
+        String fallback;
+
+        @Option(names = "--fail-fast", description = "stop at the first bad puzzle instead of writing its row with an error")
+        boolean failFast;
+
+        @Override
+        public Integer call() {
+            if (!List.of("parquet", "csv", "json").contains(format)) {
+                throw new IllegalArgumentException("--format: parquet, csv or json, got '" + format + "'");
+            }
+            SolveSpec spec = SolveSpec.parse(common.policy, common.effort, fallback, common.seed);
+            SparkSession spark = common.session("trm-spark solve");
+            try {
+                Dataset<Row> input = common.read(spark);
+                Dataset<Row> solved = TrmSpark.solve(input, common.column, common.sparkModel(), spec, common.batch, failFast);
+                if (format.equals("json")) {
+                    solved = solved.select(jsonColumns(common.column));
+                }
+                try {
+                    if (fileSystem(spark, out).exists(new org.apache.hadoop.fs.Path(out))) {
+                        throw new IllegalArgumentException("-o: " + out + " exists already; give a new folder");
+                    }
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("-o: " + out + ": " + e.getMessage(), e);
+                }
+                try {
+                    solved.write().mode(SaveMode.ErrorIfExists).option("header", "true").option("ignoreNullFields", "false").format(format)
+                            .save(out);
+                } catch (Exception e) { // Spark's failures are checked exceptions thrown unchecked
+                    removeHalfWritten(spark, out);
+                    throw e;
+                }
+                long errors = spark.read().format(format).option("header", "true").load(out).filter(functions.col(TrmSpark.ERROR).isNotNull())
+                        .count();
+                System.out.printf("wrote %s (%s)%s%n", out, format, errors == 0 ? "" : "; " + errors + " rows have an error");
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+
+        private static org.apache.hadoop.fs.FileSystem fileSystem(SparkSession spark, String path) throws java.io.IOException {
+            return new org.apache.hadoop.fs.Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
+        }
+
+        /** Deletes what a failed write left of the output folder (it did not exist before: ErrorIfExists). */
+        private static void removeHalfWritten(SparkSession spark, String out) {
+            try {
+                fileSystem(spark, out).delete(new org.apache.hadoop.fs.Path(out), true);
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("trm-spark solve: could not remove the half-written " + out + ": " + e.getMessage());
+            }
+        }
+
+        /** {@code trm solve --json}'s fields, in its order (the puzzle column as {@code puzzle}), and the error. */
+        private static Column[] jsonColumns(String puzzleColumn) {
+            return new Column[] {functions.col(WHERE), functions.col(puzzleColumn).as("puzzle"), functions.col(TrmSpark.ANSWER),
+                functions.col(TrmSpark.SOLVED), functions.col(TrmSpark.SOLVED_BY), functions.col(TrmSpark.STEPS),
+                functions.col(TrmSpark.COPIES), functions.col(TrmSpark.TOTAL_STEPS), functions.col(TrmSpark.HALT),
+                functions.col(TrmSpark.HALT_PROBABILITY), functions.col(TrmSpark.MS), functions.col(TrmSpark.ERROR)};
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Exact accuracy, steps, copies and puzzles/s per policy and effort, as trm eval prints them.")
+    static final class Eval implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--answer-column", defaultValue = "answer", description = "the labels (default: ${DEFAULT-VALUE})")
+        String answerColumn;
+
+        @Option(names = "--efforts", split = ";", description = "efforts to evaluate, ';'-separated (default: --effort)")
+        List<String> efforts;
+
+        @Option(names = "--policies", split = ",", description = "policies to evaluate (default: --policy)")
+        List<String> policies;
+
+        @Override
+        public Integer call() {
+            List<String> es = efforts != null ? efforts : List.of(common.effort);
+            List<String> ps = policies != null ? policies : List.of(common.policy);
+            for (String p : ps) {
+                for (String e : es) {
+                    SolveSpec.parse(p, e, SolveSpec.DEFAULT_FALLBACK, common.seed); // a bad name fails before Spark starts
+                }
+            }
+            SparkSession spark = common.session("trm-spark eval");
+            try {
+                Dataset<Row> input = common.read(spark).cache();
+                long n = input.count();
+                System.out.printf("%s on %s: %d puzzles, %d partitions, master %s%n", common.model, common.in, n,
+                        input.rdd().getNumPartitions(), spark.sparkContext().master());
+                System.out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
+                        "copies/pzl", "ms/puzzle", "puzzles/s");
+                for (String p : ps) {
+                    for (String e : es) {
+                        TrmSpark.Evaluation r = TrmSpark.evaluate(input, common.column, answerColumn, common.sparkModel(), p, e, common.seed,
+                                common.batch);
+                        System.out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%s%n", p, e, r.accuracy(), r.solved(), r.meanSteps(),
+                                r.meanCopies(), 1000 * r.seconds() / r.puzzles(), r.puzzlesPerSecond(),
+                                r.errors() == 0 ? "" : "  (" + r.errors() + " rows refused)");
+                    }
+                }
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+}
