@@ -30,6 +30,13 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
     private static final int ADAPTIVE_NSUP_2 = 2;
     private static final int ADAPTIVE_COPIES_3 = 8;
     private static final int ADAPTIVE_NSUP_3 = 4;
+    /**
+     * The most copies a stage written on a command line or in a request may ask for: each copy is a
+     * lane of the batch (its y and z rows), so an unbounded number would only exhaust memory.
+     */
+    public static final int MAX_WRITTEN_COPIES = 1024;
+    /** The most supervision steps one copy may be given (about two hours of a lone copy here). */
+    public static final int MAX_STEPS = 1_000_000;
 
     /**
      * One stage. Its step budget, counted from a copy's start, is either a number of steps or a
@@ -48,6 +55,10 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
                 throw new IllegalArgumentException("a stage's budget is a positive number of steps or a positive multiple of "
                         + "N_sup, got steps " + steps + " and multiple " + nSupMultiple);
             }
+            if (steps > MAX_STEPS || nSupMultiple > MAX_STEPS) {
+                throw new IllegalArgumentException("a stage's budget is at most " + MAX_STEPS + " steps per copy, got "
+                        + (steps > 0 ? steps + " steps" : nSupMultiple + " N_sup"));
+            }
         }
 
         /** {@code copies} copies of {@code steps} steps each. */
@@ -60,9 +71,14 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
             return new Stage(copies, 0, multiple);
         }
 
-        /** The step budget for a model with this N_sup. */
+        /** The step budget for a model with this N_sup; past {@link #MAX_STEPS} it is an error, not an overflow. */
         public int budget(int nSup) {
-            return steps > 0 ? steps : nSupMultiple * nSup;
+            long b = steps > 0 ? steps : (long) nSupMultiple * nSup;
+            if (b > MAX_STEPS) {
+                throw new IllegalArgumentException("effort stage " + this + ": " + b + " steps per copy (N_sup " + nSup + "), more than the "
+                        + MAX_STEPS + " a copy may take");
+            }
+            return (int) b;
         }
 
         @Override
@@ -122,6 +138,10 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
                     throw new NumberFormatException();
                 }
                 int copies = Integer.parseInt(cs[0].trim());
+                if (copies > MAX_WRITTEN_COPIES) {
+                    throw new IllegalArgumentException("effort '" + text + "': " + copies + " copies in a stage, more than the "
+                            + MAX_WRITTEN_COPIES + " allowed (each copy is a lane of the batch)");
+                }
                 String steps = cs[1].trim();
                 if (steps.endsWith("N")) {
                     String m = steps.substring(0, steps.length() - 1);

@@ -71,6 +71,19 @@ class TestTimeComputeTest {
     }
 
     @Test
+    void effortsTooLargeToRunAreRefusedUpFrontInsteadOfOverflowingOrExhaustingMemory() {
+        IllegalArgumentException copies = assertThrows(IllegalArgumentException.class, () -> Effort.parse("2147483647xN"));
+        assertTrue(copies.getMessage().contains("more than the 1024 allowed"), copies.getMessage());
+        // 100000000 x N_sup 32 overflowed an int into a budget of 1 step before
+        IllegalArgumentException written = assertThrows(IllegalArgumentException.class, () -> Effort.parse("1x100000000N"));
+        assertTrue(written.getMessage().contains("at most 1000000 steps per copy"), written.getMessage());
+        IllegalArgumentException steps = assertThrows(IllegalArgumentException.class, () -> Effort.parse("1x1000000N").budgets(32));
+        assertTrue(steps.getMessage().contains("32000000 steps per copy"), steps.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Effort.parse("1x1000001"));
+        assertEquals(1_000_000, Effort.parse("1024x1000000").budgets(16)[0]);
+    }
+
+    @Test
     void theExactSolversOfTheTasks() {
         assertEquals(SOLUTION, PuzzleTask.forName("sudoku").solveExactly(PUZZLE));
     }
