@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Tests of the ./trm launcher's class-data sharing archive (run by .ci/run after the build; needs
+# cli/target/trm.jar). Prints one line per check and "N passed, 0 failed" at the end; exits 1 on a
+# failure.
+#   1. With HOME and XDG_CACHE_HOME unset it writes no archive anywhere (it used to write /.cache/trm).
+#   2. A run writes its archive under a temporary name; the next start adopts it once checked.
+#   3. A truncated archive left by a run killed while writing it (its PID gone) is dropped, not
+#      mapped: the JVM used to die with SIGBUS on every start until it was deleted by hand.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+trm="$root/trm"
+passed=0
+failed=0
+check() { # check NAME COMMAND...
+  local name="$1"; shift
+  if "$@"; then echo "ok: $name"; passed=$((passed + 1)); else echo "FAILED: $name"; failed=$((failed + 1)); fi
+}
+home="$(mktemp -d)"
+trap 'rm -rf "$home"' EXIT
+
+# 1. no HOME: no archive, and nothing at the filesystem root
+root_cache_before=$([ -e /.cache/trm ] && echo yes || echo no)
+out=$(cd "$home" && env -u HOME -u XDG_CACHE_HOME "$trm" --version 2>&1)
+check "runs with HOME unset" test "$out" = "trm 0.1.0"
+if [ "$root_cache_before" = no ]; then
+  check "writes nothing to /.cache with HOME unset" test ! -e /.cache/trm
+fi
+
+# 2. the archive: written under a temporary name, adopted by the next start
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null
+tmp=$(ls "$home"/.cache/trm/cds-*jsa.tmp.* 2>/dev/null | head -1)
+check "the first run writes its archive under a temporary name" test -n "$tmp"
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null
+archive=$(ls "$home"/.cache/trm/cds-*jsa 2>/dev/null | head -1)
+check "the next start adopts it under the final name" test -n "$archive" -a ! -e "$tmp"
+out=$(HOME="$home" XDG_CACHE_HOME= "$trm" --version 2>&1)
+check "a start with the archive works" test "$out" = "trm 0.1.0"
+
+# 3. a truncated archive of a run that died while writing it
+dead=999999
+while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+head -c 3000000 "$archive" >"$archive.tmp.$dead"
+rm -f "$archive"
+out=$(cd "$home" && HOME="$home" XDG_CACHE_HOME= "$trm" --version 2>&1)
+code=$?
+check "a start beside a truncated archive works (exit $code: $out)" test "$code" = 0 -a "$out" = "trm 0.1.0"
+check "the truncated archive is dropped" test ! -e "$archive.tmp.$dead"
+check "no final archive was made of it" test ! -e "$archive"
+check "no JVM crash file" test -z "$(ls "$home"/hs_err_pid*.log 2>/dev/null)"
+
+echo "launcher: $passed passed, $failed failed"
+[ "$failed" = 0 ]
