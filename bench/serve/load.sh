@@ -99,19 +99,22 @@ echo "## Offline: trm eval on the same puzzles (batch 32, 2 threads)"
   | tee "$OUT/eval.txt" | tail -n 2
 offline=$(awk '/puzzles\/s/ {getline; print $NF}' "$OUT/eval.txt")
 echo
-echo "## Latency at concurrency 1 against the same puzzles in process, one at a time"
+echo "## Latency at concurrency 1 against the same puzzles in process, one at a time (the first 300, both without spinning)"
+# curl sends the 300 requests one after another on one kept-alive connection and times each; unlike a
+# time-bounded wrk run, every request completes, so the mean is not biased by a long one cut off at the end
+head -301 "$csv" >"$OUT/first300.csv"
 start_server 32 --max-queue 4096
 load 4 5 >/dev/null # warm-up
-r1=$(load 1 "$SECONDS_PER_RUN") # in file order from the first puzzle
+tail -n +2 "$OUT/first300.csv" | cut -d, -f2 | while read -r p; do
+  printf 'url = "%s/v1/solve"\ndata = "{\\"puzzles\\": [\\"%s\\"], \\"effort\\": \\"%s\\", \\"policy\\": \\"%s\\"}"\noutput = "/dev/null"\nwrite-out = "%%{time_total}\\n"\nnext\n' \
+    "$url" "$p" "$EFFORT" "$POLICY"
+done | sed '$d' >"$OUT/curl-c1.cfg" # no "next" after the last request
+curl -s -K "$OUT/curl-c1.cfg" | sort -n >"$OUT/serve-c1.txt"
 stop_server
-served=$(field requests "$r1")
-head -n $((served + 1)) "$csv" >"$OUT/served.csv"
-./trm eval models/sudoku-default.onnx "$OUT/served.csv" --efforts "$EFFORT" --policies "$POLICY" --batch 1 --threads 2 2>/dev/null \
-  >"$OUT/eval-batch1.txt"
+./trm eval models/sudoku-default.onnx "$OUT/first300.csv" --efforts "$EFFORT" --policies "$POLICY" --batch 1 --threads 2 --no-spin \
+  2>/dev/null >"$OUT/eval-batch1.txt"
 alone_ms=$(awk '/ms\/puzzle/ {getline; print $(NF-1)}' "$OUT/eval-batch1.txt")
-served_ms=$(awk -v s="$(field seconds "$r1")" -v n="$served" 'BEGIN {printf "%.2f", 1000 * s / n}')
-echo "the first $served puzzles: in process (trm eval --batch 1) $alone_ms ms per puzzle (mean); trm serve at concurrency 1: $served_ms ms"
-echo "per request (mean: the run's seconds over its requests, one connection), $(field p50_ms "$r1") ms p50"
+awk -v alone="$alone_ms" '{a[NR] = 1000 * $1; s += 1000 * $1} END {printf "%d requests: trm serve %.1f ms mean, %.1f ms p50; in process (trm eval --batch 1 --no-spin) %.1f ms per puzzle: %+.1f%%\n", NR, s / NR, a[int((NR + 1) / 2)], alone, 100 * (s / NR - alone) / alone}' "$OUT/serve-c1.txt"
 echo
 
 echo "## trm serve under load"

@@ -26,6 +26,8 @@ import picocli.CommandLine.Parameters;
 public final class TrmSparkJob {
     /** The master when neither --master nor spark-submit names one: both cores of this machine. */
     static final String LOCAL_MASTER = "local[2]";
+    /** The system property naming the model of a job given no --model ({@code ./trm-spark} sets it to the bundled one). */
+    static final String DEFAULT_MODEL_PROPERTY = "trm.spark.defaultModel";
     /** The column naming each row's input file. */
     static final String WHERE = "where";
 
@@ -67,8 +69,9 @@ public final class TrmSparkJob {
         @Parameters(index = "0", paramLabel = "IN", description = "puzzles: a CSV with a header, or Parquet (a .parquet file or folder)")
         String in;
 
-        @Option(names = {"-m", "--model"}, required = true,
-                description = "the exported model (.onnx): a path every executor can read, or a file shipped with --files")
+        @Option(names = {"-m", "--model"},
+                description = "the exported model (.onnx): a path every executor can read, or a file shipped with --files (default:"
+                        + " ./trm-spark gives the bundled Sudoku model, models/sudoku-default.onnx)")
         String model;
 
         @Option(names = "--column", defaultValue = "question", description = "the puzzle column (default: ${DEFAULT-VALUE})")
@@ -117,7 +120,16 @@ public final class TrmSparkJob {
         }
 
         SparkModel sparkModel() {
-            return new SparkModel(model, threads);
+            return new SparkModel(modelPath(), threads);
+        }
+
+        /** --model, else the default the launcher names (the checkout's bundled model). */
+        String modelPath() {
+            String m = model != null ? model : System.getProperty(DEFAULT_MODEL_PROPERTY);
+            if (m == null) {
+                throw new IllegalArgumentException("--model: give the exported model (.onnx) to run");
+            }
+            return m;
         }
     }
 
@@ -225,7 +237,7 @@ public final class TrmSparkJob {
             try {
                 Dataset<Row> input = common.read(spark).cache();
                 long n = input.count();
-                System.out.printf("%s on %s: %d puzzles, %d partitions, master %s%n", common.model, common.in, n,
+                System.out.printf("%s on %s: %d puzzles, %d partitions, master %s%n", common.modelPath(), common.in, n,
                         input.rdd().getNumPartitions(), spark.sparkContext().master());
                 System.out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
                         "copies/pzl", "ms/puzzle", "puzzles/s");

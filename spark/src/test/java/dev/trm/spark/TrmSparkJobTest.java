@@ -95,6 +95,9 @@ class TrmSparkJobTest {
         String[] r = run("solve", csv(2, false).toString(), "-m", "nope.onnx", "-o", dir.resolve("o").toString(), "--master", "local[2]");
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("nope.onnx: no such file"), r[1]);
+        r = run("solve", csv(2, false).toString(), "-o", dir.resolve("o").toString(), "--master", "local[2]");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("--model: give the exported model"), r[1]);
         r = run("eval", csv(2, false).toString(), "-m", MODEL, "--efforts", "lots", "--master", "local[2]");
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("effort: "), r[1]);
