@@ -37,6 +37,10 @@ out=$(HOME="$home" XDG_CACHE_HOME= "$trm" --version 2>&1)
 check "a start with the archive works" test "$out" = "trm 0.1.0"
 
 # 3. a truncated archive of a run that died while writing it
+if [ -z "$archive" ]; then
+  echo "launcher: $passed passed, $((failed + 1)) failed (no archive to truncate)"
+  exit 1
+fi
 dead=999999
 while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
 head -c 3000000 "$archive" >"$archive.tmp.$dead"
