@@ -8,9 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.trm.bench.BenchSummary;
 import dev.trm.bench.OnnxProfile;
 import dev.trm.bench.TorchProfile;
+import dev.trm.data.AtomicFile;
 import dev.trm.data.Example;
-import dev.trm.export.WeightEncoding;
 import dev.trm.data.PuzzleCsv;
+import dev.trm.export.WeightEncoding;
 import dev.trm.model.Flops;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
@@ -89,6 +90,10 @@ final class BenchCommand implements Callable<Integer> {
                 list.add(gen.next(SudokuGenerator.Difficulty.givens(30, 40)).question().toLine());
             }
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("-o " + out + ": a folder for bench.csv and bench.png, and this is a file");
+        }
+        AtomicFile.requireWritableFolder(out.resolve("bench.csv"));
         PrintWriter stdout = spec.commandLine().getOut();
         List<String> int8 = new ArrayList<>();
         int8Presets.stream().filter(p -> !p.isBlank()).forEach(int8::add);

@@ -1,6 +1,7 @@
 package dev.trm.cli;
 
 import dev.trm.data.ArcSet;
+import dev.trm.data.AtomicFile;
 import dev.trm.data.AugmentedSet;
 import dev.trm.data.Example;
 import dev.trm.data.PuzzleCsv;
@@ -163,6 +164,7 @@ final class DataCommand {
             if (count < 1) {
                 throw new IllegalArgumentException("--count must be at least 1, got " + count);
             }
+            AtomicFile.requireWritableFolder(out);
             long[] g = range("--givens", givens);
             long[] r = range("--rating", rating);
             SudokuGenerator.Difficulty difficulty = new SudokuGenerator.Difficulty((int) g[0], (int) g[1], r[0], r[1]);
@@ -212,6 +214,7 @@ final class DataCommand {
 
         @Override
         public Integer call() throws IOException {
+            AtomicFile.requireWritableFolder(out, file);
             String kind = task(task, file);
             int written;
             switch (kind) {

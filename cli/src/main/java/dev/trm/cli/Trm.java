@@ -6,6 +6,7 @@ import dev.trm.task.PuzzleException;
 import dev.trm.train.DivergedException;
 import dev.trm.train.RunLock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,7 +42,10 @@ public final class Trm {
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof DataFormatException || e instanceof PuzzleException || e instanceof IOException
+        if (e instanceof ClosedOutputException) {
+            return ClosedOutputException.EXIT_CODE;
+        }
+        if (e instanceof DataFormatException || e instanceof PuzzleException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof IllegalArgumentException || e instanceof TrmRuntimeException || e instanceof DivergedException
                 || e instanceof RunLock.InUseException) {
             err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());

@@ -2,12 +2,16 @@ package dev.trm.data;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
 
 /**
  * Writes a file through a temporary sibling that is renamed over the target only when writing
@@ -22,17 +26,29 @@ public final class AtomicFile {
 
     /** A temporary file older than this belongs to a writer that was killed. */
     static final long STALE_MILLIS = 10 * 60 * 1000L;
+    /** Unique names for temporary files (names only: nothing computed depends on them). */
+    private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
     private AtomicFile() {
     }
 
     /**
-     * Makes sure {@code target}'s folder exists (creating it) and is writable, so a long job can
-     * fail before it starts rather than at the end. Returns the folder.
+     * Makes sure {@code target} can be written, so a long job can fail before it starts rather than at
+     * the end: its folder exists (it is created) and is writable, it is not a folder, it is not
+     * read-only (a file its owner may not write is not replaced, even by root), and it is none of
+     * {@code inputs} (a command never writes over what it reads). Returns the folder.
      */
-    public static Path requireWritableFolder(Path target) throws IOException {
+    public static Path requireWritableFolder(Path target, Path... inputs) throws IOException {
         if (Files.isDirectory(target)) {
             throw new IOException("cannot write " + target + ": it is a folder; give a file name");
+        }
+        for (Path in : inputs) {
+            if (in != null && Files.exists(target) && Files.exists(in) && Files.isSameFile(target, in)) {
+                throw new IOException("cannot write " + target + ": it is the input " + in + "; give another output file");
+            }
+        }
+        if (Files.exists(target) && readOnly(target)) {
+            throw new IOException("cannot write " + target + ": the file is read-only (make it writable to replace it)");
         }
         Path dir = target.toAbsolutePath().getParent();
         try {
@@ -40,10 +56,33 @@ public final class AtomicFile {
         } catch (IOException e) {
             throw new IOException("cannot write " + target + ": " + describe(e), e);
         }
-        if (!Files.isWritable(dir)) {
+        if (!Files.isWritable(dir) || !canCreateIn(dir)) {
             throw new IOException("cannot write " + target + ": folder " + dir + " is not writable");
         }
         return dir;
+    }
+
+    /** Tries what the write will do: create a new file in {@code dir} (then deletes it). Catches /proc, read-only mounts, root-owned folders. */
+    private static boolean canCreateIn(Path dir) {
+        Path probe = temporarySibling(dir, "write-check");
+        try {
+            Files.newOutputStream(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+            Files.delete(probe);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path temporarySibling(Path dir, String name) {
+        return dir.resolve("." + name + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), Character.MAX_RADIX) + ".tmp");
+    }
+
+    private static boolean readOnly(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return !Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_WRITE);
+        }
+        return !Files.isWritable(file);
     }
 
     /**
@@ -67,13 +106,6 @@ public final class AtomicFile {
         }
     }
 
-    /** Temporary files start private (rw-------); the finished file should read like any other (rw-r--r--). */
-    private static void readableByOthers(Path temp) throws IOException {
-        if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
-
     private static String describe(IOException e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
@@ -83,16 +115,13 @@ public final class AtomicFile {
         Path absolute = target.toAbsolutePath();
         Path dir = requireWritableFolder(target);
         removeStaleTemporaries(dir, absolute.getFileName().toString());
-        Path temp;
+        // created as any new file is (the process's umask applies), not as a private temporary file
+        Path temp = temporarySibling(dir, absolute.getFileName().toString());
         try {
-            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new IOException("cannot write " + target + ": " + describe(e), e);
-        }
-        try {
-            readableByOthers(temp);
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 body.writeTo(out);
+            } catch (FileAlreadyExistsException | AccessDeniedException e) {
+                throw new IOException("cannot write " + target + ": " + describe(e), e);
             }
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -39,6 +39,10 @@ public final class RunLock implements AutoCloseable {
      * @throws InUseException when another run holds it
      */
     public static RunLock acquire(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            String why = dir + ": -o names a run folder, and this is a file (give a folder that does not exist yet, or an earlier run's)";
+            throw new UncheckedIOException(why, new IOException(why));
+        }
         try {
             Files.createDirectories(dir);
             FileChannel channel = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -55,8 +59,13 @@ public final class RunLock implements AutoCloseable {
             }
             return new RunLock(channel, lock);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot lock the run folder: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot use it as the run folder (" + describe(e) + ")", e);
         }
+    }
+
+    private static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replace("FileSystem", "");
+        return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
     }
 
     @Override
