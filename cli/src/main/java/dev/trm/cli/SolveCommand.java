@@ -97,11 +97,18 @@ final class SolveCommand implements Callable<Integer> {
         int unsolved = 0;
         try (TrmModel m = BundledModel.load(model, runtime.options())) {
             for (List<PuzzleInput.Entry> batch = input.take(runtime.batch()); !batch.isEmpty(); batch = input.take(runtime.batch())) {
+                // the puzzles before a bad one are solved and printed before the error stops the run
                 List<String> texts = new ArrayList<>();
+                IllegalArgumentException bad = null;
                 for (PuzzleInput.Entry e : batch) {
-                    texts.add(validated(m, e));
+                    try {
+                        texts.add(validated(m, e));
+                    } catch (IllegalArgumentException ex) {
+                        bad = ex;
+                        break;
+                    }
                 }
-                List<Solution> solutions = m.solveAll(texts, policy, effort, texts.size(), null);
+                List<Solution> solutions = texts.isEmpty() ? List.of() : m.solveAll(texts, policy, effort, texts.size(), null);
                 for (int i = 0; i < solutions.size(); i++) {
                     Solution s = solutions.get(i);
                     unsolved += s.solved() ? 0 : 1;
@@ -113,7 +120,10 @@ final class SolveCommand implements Callable<Integer> {
                                 s.nanos() / 1e6, m.provider().name().toLowerCase());
                     }
                 }
-                out.flush();
+                ClosedOutputException.check(out);
+                if (bad != null) {
+                    throw bad;
+                }
             }
         }
         return unsolved == 0 ? 0 : Trm.EXIT_BAD_INPUT;
@@ -172,7 +182,7 @@ final class SolveCommand implements Callable<Integer> {
                     }
                     out.println();
                 }
-                out.flush();
+                ClosedOutputException.check(out);
             }
         }
         return 0;
@@ -239,7 +249,7 @@ final class SolveCommand implements Callable<Integer> {
                             r.isUnique() ? "unique solution" : "more than one solution");
                 }
             }
-            out.flush();
+            ClosedOutputException.check(out);
         }
         return unsolved == 0 ? 0 : Trm.EXIT_BAD_INPUT;
     }
