@@ -86,20 +86,27 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
     }
 
     /**
-     * Throws unless every weight is finite: a run that diverged (NaN or infinite weights) must not be
-     * evaluated, exported or resumed as if it were a model.
+     * Throws unless every stored float is finite (weights, EMA copies, optimizer moments, carry): a run
+     * that diverged must not be evaluated, exported or resumed as if it were a model, and one NaN in
+     * an Adam moment would reach every weight on the next step.
      */
     public void requireFinite() {
-        for (Map<String, SafeTensors.Tensor> part : List.of(weights, ema)) {
-            for (Map.Entry<String, SafeTensors.Tensor> e : part.entrySet()) {
-                for (float v : e.getValue().floats()) {
-                    if (!Float.isFinite(v)) {
-                        throw new IllegalArgumentException("checkpoint at step " + step + ": tensor '" + e.getKey() + "'"
-                                + (part == ema ? " (EMA)" : "") + " holds " + v + ": the run diverged; resume from an earlier checkpoint");
-                    }
+        Map<String, Map<String, SafeTensors.Tensor>> parts = new LinkedHashMap<>();
+        parts.put(WEIGHTS, weights);
+        parts.put(EMA, ema);
+        parts.put(OPTIMIZER, optimizer);
+        parts.put(CARRY, carry);
+        parts.forEach((part, tensors) -> tensors.forEach((name, t) -> {
+            if (t.floats() == null) {
+                return;
+            }
+            for (int i = 0; i < t.floats().length; i++) {
+                if (!Float.isFinite(t.floats()[i])) {
+                    throw new IllegalArgumentException("checkpoint at step " + step + ": " + part + " tensor '" + name + "' holds "
+                            + t.floats()[i] + " at index " + i + ": the run diverged or the file is damaged; resume from an earlier checkpoint");
                 }
             }
-        }
+        }));
     }
 
     public void write(Path file) throws IOException {
