@@ -46,6 +46,10 @@ class SudokuGeneratorTest {
     @Test
     void impossibleDifficultyIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> SudokuGenerator.Difficulty.givens(10, 20));
+        IllegalArgumentException unreachable = assertThrows(IllegalArgumentException.class, () -> SudokuGenerator.Difficulty.givens(17, 20));
+        assertTrue(unreachable.getMessage().contains("at least 22"), unreachable.getMessage());
+        assertTrue(new SudokuGenerator(3).next(SudokuGenerator.Difficulty.givens(17, 22)).question().filled() <= 22,
+                "a range reaching the fewest generated givens is served");
         assertThrows(IllegalArgumentException.class, () -> SudokuGenerator.Difficulty.givens(50, 40));
         assertThrows(IllegalArgumentException.class, () -> new SudokuGenerator.Difficulty(30, 30, 5, 2));
     }
