@@ -65,11 +65,46 @@ public final class TrmModel implements AutoCloseable {
      */
     public static OrtEnvironment environment() {
         OrtNatives.prepare();
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+        telemetryOffOnce(env);
+        return env;
     }
+
+    /** Set to {@code true} to leave ONNX Runtime's usage telemetry on (it is off unless asked for). */
+    public static final String TELEMETRY_PROPERTY = "trm.onnxruntime.telemetry";
+    private static volatile boolean telemetryDecided;
+
+    /**
+     * ONNX Runtime builds with telemetry record an event per model load (with the model's metadata
+     * and a device id it stores under the user's home). The runtime turns that off once per process,
+     * before the first session, unless {@link #TELEMETRY_PROPERTY} is {@code true}; an app may still
+     * call {@code setTelemetry(true)} on the environment itself.
+     */
+    private static synchronized void telemetryOffOnce(OrtEnvironment env) {
+        if (telemetryDecided) {
+            return;
+        }
+        telemetryDecided = true;
+        if (!Boolean.getBoolean(TELEMETRY_PROPERTY)) {
+            try {
+                env.setTelemetry(false);
+            } catch (OrtException e) {
+                LOG.fine("ONNX Runtime telemetry could not be turned off: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Largest model file read: a protobuf message (an ONNX model without external data) cannot pass
+     * 2 GiB, so anything larger is refused before it is read into memory.
+     */
+    public static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
+    /** An ONNX model's first byte: the tag of {@code ir_version} (field 1, a varint), which every writer puts first. */
+    private static final int ONNX_FIRST_BYTE = 0x08;
 
     public static TrmModel load(Path file, RuntimeOptions options) {
         try {
+            requireModelFile(file);
             return load(Files.readAllBytes(file), options, file.toString());
         } catch (NoSuchFileException e) {
             throw new ModelLoadException(file + ": no such file", e);
@@ -78,11 +113,39 @@ public final class TrmModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks what can be checked before reading: a regular file (not a device such as /dev/zero, a
+     * folder or a pipe), no larger than {@link #MAX_MODEL_BYTES}, starting as an ONNX model does.
+     */
+    static void requireModelFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException(file + ": not a model file (a folder, device or pipe); give the .onnx file trm-export wrote");
+        }
+        long size = Files.size(file);
+        if (size > MAX_MODEL_BYTES) {
+            throw new ModelLoadException(file + ": " + size + " bytes is larger than an ONNX model can be (" + MAX_MODEL_BYTES
+                    + " bytes, protobuf's limit)");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            int first = in.read();
+            if (first != ONNX_FIRST_BYTE) {
+                throw new ModelLoadException(file + ": not an ONNX model (" + (first < 0 ? "empty" : String.format(
+                        "it starts with byte 0x%02x, an ONNX model with 0x%02x", first, ONNX_FIRST_BYTE)) + ")");
+            }
+        }
+    }
+
     public static TrmModel load(InputStream in, RuntimeOptions options) {
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             byte[] chunk = new byte[1 << 16];
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                if (buf.size() + (long) n > MAX_MODEL_BYTES) {
+                    throw new ModelLoadException("model stream: larger than an ONNX model can be (" + MAX_MODEL_BYTES + " bytes)");
+                }
                 buf.write(chunk, 0, n);
             }
             return load(buf.toByteArray(), options, "model stream");
