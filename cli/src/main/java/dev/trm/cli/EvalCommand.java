@@ -2,6 +2,7 @@ package dev.trm.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.trm.data.ArcSet;
+import dev.trm.data.AtomicFile;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
 import dev.trm.model.TrmConfig;
@@ -87,6 +88,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit);
         }
         runtime.validate();
+        if (sweep != null) {
+            AtomicFile.requireWritableFolder(sweep, checkpoint, data);
+        }
         if (checkpoint.getFileName().toString().endsWith(".onnx")) {
             return evalOnnx();
         }
@@ -168,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
         if (PuzzleSet.detectTask(data).equals("arc")) {
             return evalArc();
         }
-        List<PuzzleCsv.Row> rows = PuzzleCsv.read(data);
+        List<PuzzleCsv.Row> rows = PuzzleSet.readLabelled(data); // answers that do not solve their puzzles would score nothing
         if (limit > 0 && limit < rows.size()) {
             rows = rows.subList(0, limit);
         }
@@ -213,7 +217,7 @@ final class EvalCommand implements Callable<Integer> {
                          int[] rightByStep) {
         HaltPolicy policy = HaltPolicy.parse(policyName);
         Effort effort = Effort.parse(effortName).withSeed(seed);
-        PrintStream progress = System.err;
+        PrintStream progress = Progress.terminalOrNull();
         List<Solution> sols = new ArrayList<>();
         long t0 = System.nanoTime();
         int batch = runtime.batch();
@@ -225,10 +229,14 @@ final class EvalCommand implements Callable<Integer> {
                     rightByStep[st.step() - 1]++;
                 }
             }));
-            progress.printf("\r%s / %s: %d of %d puzzles", policyName, effortName, sols.size(), questions.size());
-            progress.flush();
+            if (progress != null) {
+                progress.printf("\r%s / %s: %d of %d puzzles", policyName, effortName, sols.size(), questions.size());
+                progress.flush();
+            }
         }
-        progress.print("\r\033[K");
+        if (progress != null) {
+            progress.print("\r\033[K");
+        }
         double ms = (System.nanoTime() - t0) / 1e6;
         int exact = 0;
         int solved = 0;

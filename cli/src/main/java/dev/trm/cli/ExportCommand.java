@@ -1,7 +1,10 @@
 package dev.trm.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trm.data.AtomicFile;
 import dev.trm.export.Exporter;
 import dev.trm.export.OfficialWeights;
 import dev.trm.export.WeightEncoding;
@@ -12,8 +15,10 @@ import dev.trm.runtime.StepContract;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.PuzzleSamples;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +27,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -97,10 +102,15 @@ final class ExportCommand implements Callable<Integer> {
     /** The reference identifiers.json (a JSON list of names, index = puzzle id) as metadata: one name per line. */
     static String identifiers(Path file, int rows) throws IOException {
         JsonNode list;
-        try {
-            list = new ObjectMapper().readTree(file.toFile());
+        try (InputStream in = Files.newInputStream(file)) {
+            list = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new IOException("--identifiers " + file + ": no such file", e);
+        } catch (JsonProcessingException e) {
+            String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+            throw new IOException("--identifiers " + file + at + ": not JSON (" + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
-            throw new IOException(file + ": not JSON: " + e.getMessage(), e);
+            throw new IOException("--identifiers " + file + ": cannot read it (" + e.getMessage() + ")", e);
         }
         if (list == null || !list.isArray()) {
             throw new IllegalArgumentException(file + ": expected a JSON list of puzzle identifiers (index = puzzle id)");
@@ -122,6 +132,8 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, other != null ? other.identifiers : null,
+                verifyData);
         WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);
         TrmConfig config;
         Map<String, float[]> values;

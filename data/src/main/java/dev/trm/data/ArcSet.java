@@ -1,7 +1,9 @@
 package dev.trm.data;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.task.PuzzleException;
@@ -23,7 +25,10 @@ import java.util.Map;
  * lack its output (withheld answers). Errors name the task id and the path inside it.
  */
 public final class ArcSet {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: nothing after the object, no task id twice. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private ArcSet() {
     }
@@ -53,7 +58,14 @@ public final class ArcSet {
             }
             List<ArcPair> train = pairs(file, where, task, "train", true);
             List<ArcPair> test = pairs(file, where, task, "test", false);
+            if (train.isEmpty() || test.isEmpty()) {
+                throw new DataFormatException(file, where, "'" + (train.isEmpty() ? "train" : "test")
+                        + "' is empty: a task needs demonstration pairs and test inputs");
+            }
             tasks.put(e.getKey(), new ArcTask(e.getKey(), train, test));
+        }
+        if (tasks.isEmpty()) {
+            throw new DataFormatException(file, "", "no tasks in it (expected {\"task id\": {\"train\": [...], \"test\": [...]}})");
         }
         return tasks;
     }
@@ -94,6 +106,9 @@ public final class ArcSet {
             rows[r] = new int[row.size()];
             for (int c = 0; c < row.size(); c++) {
                 JsonNode v = row.get(c);
+                if (v.isIntegralNumber() && !v.canConvertToInt()) {
+                    throw new DataFormatException(file, where, at + " cell (" + r + "," + c + ") is " + v + ": expected a colour 0..9");
+                }
                 if (!v.isIntegralNumber()) {
                     throw new DataFormatException(file, where, at + " cell (" + r + "," + c + ") is " + v + ", not an integer");
                 }

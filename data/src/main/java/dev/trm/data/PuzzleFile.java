@@ -14,9 +14,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -58,6 +61,7 @@ public final class PuzzleFile implements Iterator<PuzzleCsv.Row>, Closeable {
             CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
             this.csv = CSVParser.parse(reader, format);
             this.columns = csv.getHeaderMap();
+            requireDistinct(name, csv.getHeaderNames());
             this.records = csv.iterator();
             this.line = 2;
         } else {
@@ -65,6 +69,16 @@ public final class PuzzleFile implements Iterator<PuzzleCsv.Row>, Closeable {
             this.columns = null;
             this.records = null;
             this.line = 0;
+        }
+    }
+
+    /** A column named twice would be read from one of its places, silently. */
+    private static void requireDistinct(Path name, List<String> header) {
+        Set<String> seen = new HashSet<>();
+        for (String column : header) {
+            if (!column.isEmpty() && !seen.add(column)) {
+                throw new DataFormatException(name, "1", "header names '" + column + "' twice");
+            }
         }
     }
 

@@ -44,6 +44,23 @@ public final class PuzzleSet {
                 + length + " characters is neither a Sudoku (" + SudokuGrid.CELLS + ") nor a maze (" + MazeGrid.CELLS + ")");
     }
 
+    /**
+     * The rows of a labelled Sudoku or Maze set, each checked as {@link #readSudoku} and
+     * {@link #readMaze} check them (the answer must solve the question), for commands that score
+     * answers against the labels.
+     */
+    public static List<PuzzleCsv.Row> readLabelled(Path file) {
+        String task = detectTask(file);
+        if (task.equals("sudoku")) {
+            readSudoku(file);
+        } else if (task.equals("maze")) {
+            readMaze(file);
+        } else {
+            throw new DataFormatException(file, "", "a " + task + " file is not a CSV of labelled puzzles");
+        }
+        return PuzzleCsv.read(file);
+    }
+
     public static List<Example<SudokuGrid>> readSudoku(Path file) {
         return read(file, text -> SudokuGrid.parse(text).requireConsistent(), SudokuGrid::parse, SudokuChecker::problem);
     }
