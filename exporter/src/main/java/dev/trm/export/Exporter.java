@@ -85,8 +85,9 @@ public final class Exporter {
             List<String>[] set = answeredPuzzles(config, verifySamples);
             quantized = QuantizedVerifier.verify(fp32, bytes, set[0], set[1]);
             if (!quantized.passed()) {
-                throw new VerificationException(quantized.table(), "the " + encoding.describe() + " step's answers differ from the"
-                        + " fp32 step's beyond the bound");
+                throw new VerificationException(quantized.table(), quantized.canJudge()
+                        ? "the " + encoding.describe() + " step's answers differ from the fp32 step's beyond the bound"
+                        : "the fp32 step solves too few of the verification puzzles to judge the " + encoding.describe() + " step");
             }
         }
         if (out != null) {

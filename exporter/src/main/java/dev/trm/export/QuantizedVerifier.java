@@ -11,7 +11,9 @@ import java.util.List;
  * Checks a quantized (or fp16) step by what it answers, not by 1e-4 parity: it and the fp32 step
  * each solve the same puzzles (all N_sup steps, one copy). On the puzzles the fp32 step solves, the
  * quantized step must give the same answer on at least {@link #MIN_SAME_ANSWERS} of them, and it
- * may lose at most {@link #MAX_ACCURACY_LOSS} of exact accuracy. (Wrong answers of the two may
+ * may lose at most {@link #MAX_ACCURACY_LOSS} of exact accuracy; with fewer than
+ * {@link #MIN_SOLVED_TO_JUDGE} puzzles solved by the fp32 step there is nothing to compare and the
+ * check fails. (Wrong answers of the two may
  * differ in their wrong cells; the share of equal cells over all puzzles is reported.) A recursive
  * model feeds its own outputs back, so errors could grow over steps: only whole solves show whether
  * they do.
@@ -21,6 +23,12 @@ public final class QuantizedVerifier {
     public static final double MIN_SAME_ANSWERS = 0.99;
     /** Exact accuracy the quantized step may lose, in fractions (0.005 = half a point). */
     public static final double MAX_ACCURACY_LOSS = 0.005;
+    /**
+     * Fewest puzzles the fp32 step must solve for the comparison to judge anything: a model that
+     * solves none (random weights, the wrong verification set) would otherwise pass with nothing
+     * compared. Give {@code --verify-data} with puzzles the model solves.
+     */
+    public static final int MIN_SOLVED_TO_JUDGE = 5;
 
     /**
      * What the two steps did on the same puzzles.
@@ -35,10 +43,20 @@ public final class QuantizedVerifier {
     public record Report(int puzzles, double sameWhereSolved, double sameCells, double sameHalts, double fp32Accuracy,
                          double accuracy) {
         public boolean passed() {
-            return sameWhereSolved >= MIN_SAME_ANSWERS && fp32Accuracy - accuracy <= MAX_ACCURACY_LOSS;
+            return canJudge() && sameWhereSolved >= MIN_SAME_ANSWERS && fp32Accuracy - accuracy <= MAX_ACCURACY_LOSS;
+        }
+
+        /** Whether the fp32 step solved enough puzzles for the answers to be compared. */
+        public boolean canJudge() {
+            return Math.round(fp32Accuracy * puzzles) >= MIN_SOLVED_TO_JUDGE;
         }
 
         public String table() {
+            if (!canJudge()) {
+                return String.format("against the fp32 step on %d puzzles: the fp32 step solves %d of them, fewer than the %d needed to"
+                        + " compare answers: CANNOT JUDGE (verify on puzzles the model solves: --verify-data, or skip with --no-verify)%n",
+                        puzzles, Math.round(fp32Accuracy * puzzles), MIN_SOLVED_TO_JUDGE);
+            }
             return String.format("against the fp32 step on %d puzzles (N_sup steps, one copy): same answer on %.2f%% of the puzzles"
                     + " fp32 solves (bound >= %.0f%%), same cells %.2f%%, same halting %.2f%%, exact accuracy %.2f%% -> %.2f%%"
                     + " (loss bound %.1f points): %s%n", puzzles, 100 * sameWhereSolved, 100 * MIN_SAME_ANSWERS, 100 * sameCells,
