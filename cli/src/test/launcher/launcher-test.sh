@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Tests of the ./trm launcher's class-data sharing archive (run by .ci/run after the build; needs
+# Tests of the ./trm launcher: its class-data sharing archive and a closed standard input (run by .ci/run after the build; needs
 # cli/target/trm.jar). Prints one line per check and "N passed, 0 failed" at the end; exits 1 on a
 # failure.
 #   1. With HOME and XDG_CACHE_HOME unset it writes no archive anywhere (it used to write /.cache/trm).
 #   2. A run writes its archive under a temporary name; the next start adopts it once checked.
 #   3. A truncated archive left by a run killed while writing it (its PID gone) is dropped, not
 #      mapped: the JVM used to die with SIGBUS on every start until it was deleted by hand.
+#   4. `trm solve <&-` (standard input closed) says there are no puzzles, not "not UTF-8 text".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 trm="$root/trm"
@@ -51,6 +52,12 @@ check "a start beside a truncated archive works (exit $code: $out)" test "$code"
 check "the truncated archive is dropped" test ! -e "$archive.tmp.$dead"
 check "no final archive was made of it" test ! -e "$archive"
 check "no JVM crash file" test -z "$(ls "$home"/hs_err_pid*.log 2>/dev/null)"
+
+# 4. a closed standard input is an empty one, not the first file the JVM opens
+out=$(HOME="$home" XDG_CACHE_HOME= "$trm" solve <&- 2>&1)
+code=$?
+check "trm solve with standard input closed says there are no puzzles (exit $code: $out)" \
+  test "$code" = 1 -a "$out" = "trm solve: standard input: no puzzles in it (give puzzles as arguments, with --file or on standard input)"
 
 echo "launcher: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -323,7 +323,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Trainer t = run.trainer()) {
             List<PuzzleSamples.Sample> eval = evaluationSet(t, run.evalFile(), run.info());
             Evaluation last = TrainRun.run(t, new TrainRun.Options(run.outDir(), eval,
-                    Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), run.info(), System.err));
+                    Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), run.info(), Progress.terminalOrNull(), System.err));
             if (last != null) {
                 EvalCommand.printTable(stdout, t.modelConfig(), last);
             }

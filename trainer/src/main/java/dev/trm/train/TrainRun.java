@@ -45,10 +45,20 @@ public final class TrainRun {
      * @param evalSet   held-out puzzles (null: no evaluation)
      * @param evalBatch puzzles per evaluation batch
      * @param info      provenance written into checkpoints (data set, command)
-     * @param progress  where the progress line goes (null: none)
+     * @param progress  where the redrawn progress line goes: a terminal (null: none)
+     * @param messages  where evaluations and new best checkpoints are reported (null: nowhere)
      */
     public record Options(Path outDir, List<PuzzleSamples.Sample> evalSet, int evalBatch, Map<String, String> info,
-                          PrintStream progress) {
+                          PrintStream progress, PrintStream messages) {
+        /** Ends the progress line, so a message starts on a line of its own. */
+        void message(String format, Object... args) {
+            if (messages != null) {
+                if (progress != null) {
+                    progress.println();
+                }
+                messages.printf(format, args);
+            }
+        }
     }
 
     private TrainRun() {
@@ -96,11 +106,9 @@ public final class TrainRun {
                         info.put("eval_step", Long.toString(m.step()));
                         info.put("eval_exact_accuracy", String.format("%.4f", last.exact()));
                         info.put("eval_blank_accuracy", String.format("%.4f", last.blankAccuracy()));
-                        if (o.progress() != null) {
-                            o.progress().printf("%nstep %d eval: exact %.4f, cell %.4f, blank cells %.4f (after step 1: %.4f),"
-                                    + " q-halt accuracy %.3f%n", m.step(), last.exact(), last.cellAccuracy(),
-                                    last.blankAccuracy(), last.blankByStep()[0], last.qHaltAccuracy());
-                        }
+                        o.message("step %d eval: exact %.4f, cell %.4f, blank cells %.4f (after step 1: %.4f), q-halt accuracy %.3f%n",
+                                m.step(), last.exact(), last.cellAccuracy(), last.blankAccuracy(), last.blankByStep()[0],
+                                last.qHaltAccuracy());
                     }
                     log.flush();
                     Checkpoint snapshot = trainer.snapshot(info);
@@ -108,9 +116,7 @@ public final class TrainRun {
                     if (last != null && last.exact() > best) {
                         best = last.exact();
                         snapshot.write(o.outDir().resolve(BEST));
-                        if (o.progress() != null) {
-                            o.progress().printf("best evaluation so far: wrote %s%n", BEST);
-                        }
+                        o.message("best evaluation so far: wrote %s%n", BEST);
                     }
                     plot(o.outDir().resolve(CURVE), history, trainer);
                 }
