@@ -96,7 +96,26 @@ class ExportCommandTest {
         Files.writeString(junk, "junk");
         TrmCommandTest.Run badModel = trm("solve", "--model", junk.toString(), puzzle);
         assertEquals(1, badModel.code());
-        assertTrue(badModel.err().contains("not a loadable ONNX model"), badModel.err());
+        assertTrue(badModel.err().contains("not an ONNX model (it starts with byte 0x6a"), badModel.err());
+        TrmCommandTest.Run device = trm("solve", "--model", "/dev/zero", puzzle);
+        assertEquals(1, device.code());
+        assertTrue(device.err().contains("/dev/zero: not a model file (a folder, device or pipe)"), device.err());
+        Path huge = dir.resolve("huge.onnx");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            sparse.setLength(TrmModel.MAX_MODEL_BYTES + 1); // sparse: no disk used, nothing read
+        }
+        TrmCommandTest.Run tooBig = trm("solve", "--model", huge.toString(), puzzle);
+        assertEquals(1, tooBig.code());
+        assertTrue(tooBig.err().contains("is larger than an ONNX model can be"), tooBig.err());
+        Files.delete(huge);
+        Path zeros = Files.write(dir.resolve("zeros.onnx"), new byte[4096]);
+        TrmCommandTest.Run notOnnx = trm("solve", "--model", zeros.toString(), puzzle);
+        assertEquals(1, notOnnx.code());
+        assertTrue(notOnnx.err().contains("not an ONNX model (it starts with byte 0x00"), notOnnx.err());
+        byte[] truncated = java.util.Arrays.copyOf(Files.readAllBytes(onnx), 1000);
+        TrmCommandTest.Run cut = trm("solve", "--model", Files.write(dir.resolve("cut.onnx"), truncated).toString(), puzzle);
+        assertEquals(1, cut.code());
+        assertTrue(cut.err().contains("not a loadable ONNX model"), cut.err());
         TrmCommandTest.Run badPolicy = trm("solve", "--model", onnx.toString(), "--policy", "sometimes", puzzle);
         assertEquals(1, badPolicy.code());
         assertTrue(badPolicy.err().contains("unknown halting policy 'sometimes'"), badPolicy.err());
@@ -119,7 +138,55 @@ class ExportCommandTest {
         Files.write(badCsv, lines);
         TrmCommandTest.Run badRow = trm("eval", onnx.toString(), badCsv.toString());
         assertEquals(1, badRow.code());
-        assertTrue(badRow.err().contains(badCsv + ":4: sudoku: "), "the file's line, not the puzzle's place in a batch: " + badRow.err());
+        assertTrue(badRow.err().contains(badCsv + ":4: "), "the file's line, not the puzzle's place in a batch: " + badRow.err());
+        List<String> swapped = new ArrayList<>(Files.readAllLines(test));
+        String[] f = swapped.get(2).split(",", -1);
+        f[2] = f[2].charAt(1) + "" + f[2].charAt(0) + f[2].substring(2); // two digits of the label swapped
+        swapped.set(2, String.join(",", f));
+        Path wrongLabel = Files.write(dir.resolve("wrong-label.csv"), swapped);
+        TrmCommandTest.Run labels = trm("eval", onnx.toString(), wrongLabel.toString());
+        assertEquals(1, labels.code(), "a label that does not solve its puzzle is refused, as `trm data check` refuses it: " + labels.out());
+        assertTrue(labels.err().contains(wrongLabel + ":3: answer does not solve the question"), labels.err());
+    }
+
+    @Test
+    void theGoodPuzzlesOfABatchArePrintedBeforeTheBadLineStopsTheRun() throws IOException {
+        Path onnx = dir.resolve("m.onnx");
+        assertEquals(0, trm("export", checkpoint.toString(), "-o", onnx.toString(), "--no-verify").code());
+        Path three = Files.write(dir.resolve("three.txt"), List.of(TrmCommandTest.PUZZLE, TrmCommandTest.PUZZLE, TrmCommandTest.PUZZLE,
+                "12345"));
+        TrmCommandTest.Run r = trm("solve", "--model", onnx.toString(), "--effort", "plain", "--json", "-f", three.toString());
+        assertEquals(1, r.code());
+        assertEquals(3, r.out().lines().count(), "the three good puzzles' results: " + r.out());
+        assertTrue(r.err().contains(three + ":4: "), r.err());
+    }
+
+    @Test
+    void aSweepPlotThatCannotBeWrittenFailsBeforeTheRun() throws IOException {
+        Path onnx = dir.resolve("m.onnx");
+        assertEquals(0, trm("export", checkpoint.toString(), "-o", onnx.toString(), "--no-verify").code());
+        Path test = dir.resolve("test.csv");
+        assertEquals(0, trm("data", "generate", "--count", "2", "--seed", "9", "-o", test.toString()).code());
+        TrmCommandTest.Run folder = trm("eval", onnx.toString(), test.toString(), "--sweep", dir.toString());
+        assertEquals(1, folder.code());
+        assertTrue(folder.err().contains("cannot write " + dir + ": it is a folder"), folder.err());
+        assertFalse(folder.out().contains("policy"), "no table: nothing ran " + folder.out());
+        TrmCommandTest.Run proc = trm("eval", onnx.toString(), test.toString(), "--sweep", "/proc/s.png");
+        assertEquals(1, proc.code());
+        assertTrue(proc.err().contains("cannot write /proc/s.png: folder /proc is not writable"), proc.err());
+        TrmCommandTest.Run overData = trm("eval", onnx.toString(), test.toString(), "--sweep", test.toString());
+        assertEquals(1, overData.code());
+        assertTrue(overData.err().contains("it is the input"), overData.err());
+    }
+
+    @Test
+    void anInt8CheckOfAModelThatSolvesNothingRefusesToPass() {
+        Path out = dir.resolve("random-int8.onnx");
+        TrmCommandTest.Run r = trm("export", "--preset", "sudoku-mlp-tiny", "--random-weights", "--quantize", "int8", "-o", out.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("the fp32 step solves too few of the verification puzzles to judge"), r.err());
+        assertTrue(r.err().contains("CANNOT JUDGE") && !r.err().contains("PASS"), r.err());
+        assertTrue(Files.notExists(out));
     }
 
     @Test
@@ -150,6 +217,18 @@ class ExportCommandTest {
         TrmCommandTest.Run folder = trm("export", checkpoint.toString(), "-o", dir.toString());
         assertEquals(1, folder.code());
         assertTrue(folder.err().contains("cannot write " + dir + ": it is a folder"), folder.err());
+        byte[] before = Files.readAllBytes(checkpoint);
+        TrmCommandTest.Run overInput = trm("export", checkpoint.toString(), "--no-verify", "-o", checkpoint.toString());
+        assertEquals(1, overInput.code());
+        assertTrue(overInput.err().contains("it is the input"), overInput.err());
+        assertArrayEquals(before, Files.readAllBytes(checkpoint), "the checkpoint is untouched");
+        Path readOnly = dir.resolve("ro.onnx");
+        Files.writeString(readOnly, "keep");
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        TrmCommandTest.Run ro = trm("export", checkpoint.toString(), "--no-verify", "-o", readOnly.toString());
+        assertEquals(1, ro.code());
+        assertTrue(ro.err().contains("the file is read-only"), ro.err());
+        assertEquals("keep", Files.readString(readOnly));
         TrmCommandTest.Run nothing = trm("export", "-o", onnx.toString());
         assertEquals(1, nothing.code());
         assertTrue(nothing.err().contains("nothing to export"), nothing.err());

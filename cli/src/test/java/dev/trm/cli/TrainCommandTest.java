@@ -201,10 +201,44 @@ class TrainCommandTest {
         assertEquals(0, trm("data", "generate", "--count", "2", "--seed", "2", "-o", test.toString()).code());
         TrmCommandTest.Run eval = trm("eval", bad.toString(), test.toString());
         assertEquals(1, eval.code());
-        assertTrue(eval.err().contains("holds NaN: the run diverged"), eval.err());
+        assertTrue(eval.err().contains("holds NaN at index 0: the run diverged"), eval.err());
         TrmCommandTest.Run resume = trm("train", "--resume", bad.toString(), "--steps", "3", "-o", dir.resolve("r").toString());
         assertEquals(1, resume.code());
         assertTrue(resume.err().contains("holds NaN"), resume.err());
+    }
+
+    @Test
+    void oneNaNInTheOptimizerStateIsRefusedOnResumeAndNothingIsWritten() throws IOException {
+        Path out = dir.resolve("adam");
+        assertEquals(0, trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
+                "-o", out.toString()).code());
+        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
+        Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>(c.optimizer());
+        String name = moments.keySet().iterator().next();
+        float[] nan = moments.get(name).floats().clone();
+        nan[nan.length - 1] = Float.NaN;
+        moments.put(name, SafeTensors.Tensor.of(nan, moments.get(name).shape()));
+        Path bad = dir.resolve("adam-nan.ckpt");
+        new Checkpoint(c.model(), c.train(), c.step(), c.dataPosition(), c.info(), c.weights(), c.ema(), moments, c.carry()).write(bad);
+        Path into = dir.resolve("resumed");
+        TrmCommandTest.Run resume = trm("train", "--resume", bad.toString(), "--steps", "3", "-o", into.toString());
+        assertEquals(1, resume.code(), resume.out());
+        assertTrue(resume.err().contains("optimizer.safetensors tensor '" + name + "' holds NaN"), resume.err());
+        assertTrue(Files.notExists(into.resolve("checkpoint.ckpt")), "no weights written from a damaged optimizer state");
+    }
+
+    @Test
+    void anOutputFolderThatIsAFileIsRefusedWithoutAStackTrace() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        TrmCommandTest.Run r = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
+                "-o", file.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(file + ": -o names a run folder, and this is a file"), r.err());
+        assertEquals("x", Files.readString(file));
+        TrmCommandTest.Run proc = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
+                "-o", "/proc/trm-run");
+        assertEquals(1, proc.code());
+        assertTrue(proc.err().contains("/proc/trm-run: cannot use it as the run folder"), proc.err());
     }
 
     @Test
@@ -351,6 +385,16 @@ class TrainCommandTest {
         assertEquals(1, mismatch.code());
         assertTrue(mismatch.err().contains("2 identifiers, but the weights' puzzle_emb table has 7 rows"), mismatch.err());
         assertTrue(Files.notExists(dir.resolve("bad.onnx")));
+        Path broken = Files.writeString(dir.resolve("broken.json"), "[\"<blank>\",\n \"t1\" \"t2\"]");
+        TrmCommandTest.Run notJson = trm("export", "--preset", "arc-att-tiny", "--from-safetensors", official.toString(),
+                "--identifiers", broken.toString(), "-o", dir.resolve("bad.onnx").toString());
+        assertEquals(1, notJson.code());
+        assertTrue(notJson.err().contains("--identifiers " + broken + ":2:") && notJson.err().contains("not JSON")
+                && !notJson.err().contains("REDACTED"), notJson.err());
+        TrmCommandTest.Run absent = trm("export", "--preset", "arc-att-tiny", "--from-safetensors", official.toString(),
+                "--identifiers", dir.resolve("none.json").toString(), "-o", dir.resolve("bad.onnx").toString());
+        assertEquals(1, absent.code());
+        assertTrue(absent.err().contains("--identifiers " + dir.resolve("none.json") + ": no such file"), absent.err());
 
         Path unknown = dir.resolve("unknown.json");
         Files.writeString(unknown, "{\"t9\": {\"train\": [{\"input\": [[1]], \"output\": [[1]]}], \"test\": [{\"input\": [[1]]}]}}");

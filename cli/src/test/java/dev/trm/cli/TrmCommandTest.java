@@ -170,5 +170,15 @@ class TrmCommandTest {
         assertEquals(1, badRange.code());
         assertTrue(badRange.err().contains("givens range must lie in 17..81"), badRange.err());
         assertFalse(Files.exists(dir.resolve("c.csv")));
+        Run unreachable = trm("data", "generate", "--count", "2", "--givens", "17-20", "-o", dir.resolve("c.csv").toString());
+        assertEquals(1, unreachable.code());
+        assertTrue(unreachable.err().contains("give a range whose maximum is at least 22"), unreachable.err());
+        assertFalse(Files.exists(dir.resolve("c.csv")));
+        Run training = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "17-18", "--steps", "1", "-o", dir.resolve("r").toString());
+        assertEquals(1, training.code());
+        assertTrue(training.err().contains("give a range whose maximum is at least 22"), training.err());
+        Run overInput = trm("data", "augment", a.toString(), "--copies", "1", "-o", a.toString());
+        assertEquals(1, overInput.code());
+        assertTrue(overInput.err().contains("it is the input"), overInput.err());
     }
 }

@@ -195,6 +195,30 @@ class BadInputTest {
     }
 
     @Test
+    void arcJsonIsStrictAboutWhatFollowsValueRangesAndEmptyTasks() throws IOException {
+        String good = "{\"a\": {\"train\": [{\"input\": [[1]], \"output\": [[2]]}], \"test\": [{\"input\": [[3]]}]}}";
+        Path p = Files.writeString(dir.resolve("good.json"), good);
+        assertEquals(1, ArcSet.read(p).size());
+        String trailing = arcError(good + "\ngarbage");
+        assertTrue(trailing.contains("tasks.json:2:") && trailing.contains("malformed JSON"), trailing);
+        String wraps = arcError(good.replace("[[2]]", "[[4294967297]]")); // 2^32 + 1, which an int cast reads as 1
+        assertTrue(wraps.endsWith("task a: train[0].output cell (0,0) is 4294967297: expected a colour 0..9"), wraps);
+        assertTrue(arcError("{\"a\": {\"train\": [], \"test\": []}}").endsWith("task a: 'train' is empty: a task needs demonstration"
+                + " pairs and test inputs"));
+        assertTrue(arcError(good.replace("[{\"input\": [[3]]}]", "[]")).endsWith("task a: 'test' is empty: a task needs demonstration"
+                + " pairs and test inputs"));
+        assertTrue(arcError("{}").contains("no tasks in it"));
+        String twice = arcError("{\"a\": " + good.substring(6, good.length() - 1) + ", \"a\": " + good.substring(6, good.length() - 1) + "}");
+        assertTrue(twice.contains("Duplicate field 'a'"), twice);
+    }
+
+    @Test
+    void aDuplicatedHeaderColumnIsNamedAsSuch() throws IOException {
+        String msg = sudokuError("source,question,answer,question\nx," + Q + "," + A + "," + Q + "\n");
+        assertTrue(msg.contains(":1: header names 'question' twice"), msg);
+    }
+
+    @Test
     void writersAreAtomicAndRoundTrip() throws IOException {
         Path out = dir.resolve("sub/out.csv.gz");
         List<Example<SudokuGrid>> set = PuzzleSet.readSudoku(csv(HEADER + row(Q, A, "5")));
@@ -233,5 +257,14 @@ class BadInputTest {
         assertTrue(Files.notExists(stale), "a killed writer's file is removed");
         assertTrue(Files.exists(live), "a file being written now is left alone");
         assertTrue(Files.exists(other), "another target's files are not this write's business");
+    }
+
+    @Test
+    void aWrittenFileGetsTheModeAnyNewFileGetsUnderTheProcessUmaskNotAPrivateOne() throws IOException {
+        Path dir = Files.createTempDirectory("atomic");
+        Path written = dir.resolve("written.bin");
+        AtomicFile.write(written, o -> o.write(1));
+        Path plain = Files.createFile(dir.resolve("plain.bin"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
     }
 }

@@ -1,0 +1,110 @@
+package dev.trm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trm.runtime.TrmModel;
+import dev.trm.task.sudoku.SudokuGenerator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code trm} command as a separate process: what it leaves on the machine, and how it ends when its reader goes. */
+class TrmProcessTest {
+    private static final Path MODEL = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
+    /** Where ONNX Runtime keeps its telemetry queue, under the home folder. */
+    private static final Path TELEMETRY_DB = Path.of(".cache", "Microsoft", "DeveloperTools", ".onnxruntime", "onnxruntime.db");
+    private static final long PROCESS_TIMEOUT_SECONDS = 120;
+
+    @TempDir
+    Path dir;
+
+    /** A trm process; the class path goes in CLASSPATH (ONNX Runtime crashes with a long command line: docs/serving.md). */
+    private ProcessBuilder trm(Path home, List<String> jvm, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvm);
+        command.add(Trm.class.getName());
+        Collections.addAll(command, args);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("HOME", home.toString());
+        pb.redirectError(dir.resolve("err-" + home.getFileName() + ".txt").toFile());
+        return pb;
+    }
+
+    /** An everyday puzzle, which the shipped model solves in one pass (exit 0). */
+    private static String onePuzzle() {
+        return new SudokuGenerator(1).next(SudokuGenerator.Difficulty.givens(40, 45)).question().toLine();
+    }
+
+    private int solveOnce(Path home, List<String> jvm) throws Exception {
+        Process p = trm(home, jvm, "solve", "--effort", "plain", "-m", MODEL.toString(), onePuzzle())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS), "trm solve ended");
+        if (p.exitValue() != 0) {
+            throw new AssertionError("trm solve exited " + p.exitValue() + ": " + Files.readString(dir.resolve("err-" + home.getFileName() + ".txt")));
+        }
+        return p.exitValue();
+    }
+
+    private static boolean queuedTheModelsMetadata(Path home) throws IOException {
+        Path db = home.resolve(TELEMETRY_DB);
+        return Files.exists(db) && new String(Files.readAllBytes(db), StandardCharsets.ISO_8859_1).contains("trm.task");
+    }
+
+    @Test
+    void loadingAModelQueuesNoTelemetryEventWithItsMetadataUnlessAskedTo() throws Exception {
+        Path quiet = Files.createDirectory(dir.resolve("quiet-home"));
+        assertEquals(0, solveOnce(quiet, List.of()));
+        assertFalse(queuedTheModelsMetadata(quiet), "ONNX Runtime queued a telemetry event carrying the model's metadata");
+        // the same check sees the event when telemetry is turned back on, so the check above can fail
+        Path asked = Files.createDirectory(dir.resolve("asked-home"));
+        assertEquals(0, solveOnce(asked, List.of("-D" + TrmModel.TELEMETRY_PROPERTY + "=true")));
+        assertTrue(queuedTheModelsMetadata(asked), "with telemetry on, the event is queued");
+    }
+
+    @Test
+    void progressLinesStayOutOfARedirectedStandardError() throws Exception {
+        Path csv = dir.resolve("four.csv");
+        List<String> lines = new ArrayList<>(List.of("source,question,answer,rating"));
+        SudokuGenerator again = new SudokuGenerator(5);
+        for (int i = 0; i < 4; i++) {
+            SudokuGenerator.Puzzle p = again.next(SudokuGenerator.Difficulty.givens(40, 45));
+            lines.add("test," + p.question().toLine() + "," + p.answer().toLine() + ",0");
+        }
+        Files.write(csv, lines);
+        Path home = Files.createDirectory(dir.resolve("eval-home"));
+        Process p = trm(home, List.of(), "eval", MODEL.toString(), csv.toString(), "--policies", "fixed", "--efforts", "plain")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        String err = Files.readString(dir.resolve("err-eval-home.txt"));
+        assertEquals(0, p.exitValue(), err);
+        assertFalse(err.contains("\r") || err.contains("\033"), "progress codes in a redirected stderr: " + err);
+    }
+
+    @Test
+    void aClosedOutputEndsTheRunInsteadOfSolvingForNobody() throws Exception {
+        String puzzle = onePuzzle();
+        Path big = dir.resolve("big.txt");
+        // enough exact solves for minutes of work: the run must end long before that
+        Files.write(big, Collections.nCopies(2_000_000, puzzle));
+        Process p = trm(Files.createDirectory(dir.resolve("home")), List.of(), "solve", "--exact", "--json", "-f", big.toString()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertNotNull(out.readLine(), "a first answer");
+        out.close(); // the reader goes, as `| head -1` does
+        assertTrue(p.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS), "the run ended once its output was closed");
+        assertEquals(ClosedOutputException.EXIT_CODE, p.exitValue());
+    }
+}
