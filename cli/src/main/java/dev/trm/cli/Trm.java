@@ -1,6 +1,7 @@
 package dev.trm.cli;
 
 import dev.trm.data.DataFormatException;
+import dev.trm.runtime.OrtNatives;
 import dev.trm.runtime.TrmRuntimeException;
 import dev.trm.task.PuzzleException;
 import dev.trm.train.DivergedException;
@@ -30,6 +31,7 @@ public final class Trm {
         if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
             System.setProperty(LOG_FORMAT_PROPERTY, "trm: %5$s%6$s%n");
         }
+        OrtNatives.useCache(); // the command, unlike the runtime jar, keeps ONNX Runtime's natives in ~/.cache/trm
         System.exit(commandLine().execute(args));
     }
 

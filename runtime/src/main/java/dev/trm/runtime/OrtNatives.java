@@ -22,10 +22,12 @@ import java.util.logging.Logger;
  * and ONNX Runtime loads them from there ({@code onnxruntime.native.path}); empty folders that
  * earlier runs left in the temporary directory are removed.
  *
- * <p>Nothing happens on Android (the libraries come from the APK) or when the caller set
- * {@code onnxruntime.native.path} already.
+ * <p>This touches the machine (a cache folder, a global system property, the temporary directory),
+ * so the runtime never does it by itself: an application opts in with {@link #useCache()} before
+ * its first model load, as the {@code trm} command does. Nothing happens on Android (the libraries
+ * come from the APK) or when the caller set {@code onnxruntime.native.path} already.
  */
-final class OrtNatives {
+public final class OrtNatives {
     private static final Logger LOG = Logger.getLogger(OrtNatives.class.getName());
     static final String NATIVE_PATH = "onnxruntime.native.path";
     static final String CACHE_DIR = "trm.cache.dir";
@@ -38,12 +40,17 @@ final class OrtNatives {
     private static final long STALE_MILLIS = TimeUnit.HOURS.toMillis(1);
 
     private static boolean prepared;
+    /** Whether this process unpacked the libraries into the cache (then the CUDA provider goes there too). */
+    private static boolean cached;
 
     private OrtNatives() {
     }
 
-    /** Unpacks the core libraries once and points ONNX Runtime at them (before its first use). */
-    static synchronized void prepare() {
+    /**
+     * Unpacks the core libraries once into the cache and points ONNX Runtime at them; call it before
+     * the first model load (later calls do nothing).
+     */
+    public static synchronized void useCache() {
         if (prepared) {
             return;
         }
@@ -57,6 +64,7 @@ final class OrtNatives {
                 unpack(dir, lib);
             }
             System.setProperty(NATIVE_PATH, dir.toString());
+            cached = true;
         } catch (IOException | RuntimeException e) {
             // not fatal: ONNX Runtime then unpacks into the temporary folder itself, as it always does
             LOG.log(Level.FINE, "cannot cache ONNX Runtime's native libraries", e);
@@ -67,7 +75,7 @@ final class OrtNatives {
     /** Unpacks the CUDA provider into the cache too (only when a GPU is there and CUDA is asked for). */
     static synchronized void prepareCuda() {
         String dir = System.getProperty(NATIVE_PATH);
-        if (dir == null || isAndroid()) {
+        if (!cached || dir == null) {
             return;
         }
         try {

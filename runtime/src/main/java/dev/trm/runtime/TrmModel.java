@@ -58,13 +58,12 @@ public final class TrmModel implements AutoCloseable {
     }
 
     /**
-     * The ONNX Runtime environment every part of the toolkit uses: natives from the cache (see
-     * {@link OrtNatives}) and ONNX Runtime's own log lines off, since they would only repeat what our
+     * The ONNX Runtime environment every part of the toolkit uses: telemetry off, and ONNX Runtime's
+     * own log lines off, since they would only repeat what our
      * exceptions say (a failed CUDA load prints one in red). Create sessions from this, not from
      * {@code OrtEnvironment.getEnvironment()}, whose other log level ONNX Runtime would warn about.
      */
     public static OrtEnvironment environment() {
-        OrtNatives.prepare();
         OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         telemetryOffOnce(env);
         return env;

@@ -9,10 +9,15 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 
-/** ONNX Runtime's natives come from one cache folder, and the empty folders it leaves in the temp directory are cleaned. */
+/**
+ * Once an application opts in, ONNX Runtime's natives come from one cache folder, and the empty
+ * folders it leaves in the temp directory are cleaned (without the call the runtime touches nothing:
+ * {@code RuntimeFootprintTest} in integration-tests).
+ */
 class OrtNativesTest {
     @Test
-    void theEnvironmentLoadsTheLibrariesFromTheCacheFolder() {
+    void optingInUnpacksTheLibrariesIntoTheCacheFolderAndPointsOnnxRuntimeThere() {
+        OrtNatives.useCache();
         TrmModel.environment();
         String path = System.getProperty(OrtNatives.NATIVE_PATH);
         assertTrue(path != null && Files.exists(Paths.get(path, System.mapLibraryName("onnxruntime"))), "natives cached in " + path);
