@@ -229,11 +229,12 @@ class RuntimeTest {
         Path junk = dir.resolve("junk.onnx");
         Files.writeString(junk, "not onnx");
         assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(junk, RuntimeOptions.cpu())).getMessage()
-                .contains("not a loadable ONNX model"));
+                .contains("not an ONNX model (it starts with byte 0x6e"));
         byte[] all = Files.readAllBytes(onnx);
         Path truncated = dir.resolve("truncated.onnx");
         Files.write(truncated, Arrays.copyOf(all, all.length / 2));
-        assertThrows(ModelLoadException.class, () -> TrmModel.load(truncated, RuntimeOptions.cpu()));
+        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(truncated, RuntimeOptions.cpu())).getMessage()
+                .contains("not a loadable ONNX model"));
         assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(dir.resolve("none.onnx"), RuntimeOptions.cpu()))
                 .getMessage().contains("no such file"));
         ModelLoadException cuda = assertThrows(ModelLoadException.class,
