@@ -8,6 +8,7 @@ import dev.trm.runtime.Candidate;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.serve.SolutionJson;
@@ -98,17 +99,18 @@ final class SolveCommand implements Callable<Integer> {
         try (TrmModel m = BundledModel.load(model, runtime.options())) {
             for (List<PuzzleInput.Entry> batch = input.take(runtime.batch()); !batch.isEmpty(); batch = input.take(runtime.batch())) {
                 // the puzzles before a bad one are solved and printed before the error stops the run
-                List<String> texts = new ArrayList<>();
+                List<Question> questions = new ArrayList<>();
                 IllegalArgumentException bad = null;
                 for (PuzzleInput.Entry e : batch) {
                     try {
-                        texts.add(validated(m, e));
+                        questions.add(parsed(m, e));
                     } catch (IllegalArgumentException ex) {
                         bad = ex;
                         break;
                     }
                 }
-                List<Solution> solutions = texts.isEmpty() ? List.of() : m.solveAll(texts, policy, effort, texts.size(), null);
+                List<Solution> solutions = questions.isEmpty() ? List.of()
+                        : m.solveQuestions(questions, policy, effort, questions.size(), null);
                 for (int i = 0; i < solutions.size(); i++) {
                     Solution s = solutions.get(i);
                     unsolved += s.solved() ? 0 : 1;
@@ -188,11 +190,10 @@ final class SolveCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The puzzle's text once the model's task accepts it; an error names where the puzzle came from. */
-    private static String validated(TrmModel m, PuzzleInput.Entry e) {
+    /** The puzzle as the model's task parsed it; an error names where the puzzle came from. */
+    private static Question parsed(TrmModel m, PuzzleInput.Entry e) {
         try {
-            m.task().encode(e.puzzle());
-            return e.puzzle();
+            return m.task().parse(e.puzzle());
         } catch (InvalidPuzzleException ex) {
             throw new IllegalArgumentException(e.where() + ": " + ex.getMessage(), ex);
         }

@@ -1,7 +1,8 @@
 package dev.trm.runtime;
+
+import dev.trm.task.SeedMix;
 import java.util.Arrays;
 import java.util.Collections;
-
 
 /** A task as the runtime sees it: puzzle text in, tokens to the model, answer text out, and a checker. */
 public abstract class PuzzleTask {
@@ -30,6 +31,14 @@ public abstract class PuzzleTask {
 
     /** Tokens of a puzzle; a bad puzzle is an {@link InvalidPuzzleException}. */
     public abstract int[] encode(String puzzle);
+
+    /**
+     * The puzzle parsed and validated once, for the solver; a bad puzzle is an
+     * {@link InvalidPuzzleException} saying what is wrong with it.
+     */
+    public Question parse(String puzzle) {
+        return new Question(puzzle, encode(puzzle));
+    }
 
     /** Whether {@link #encode} takes the puzzle (for ARC: a grid of a task the model was trained on). */
     public boolean accepts(String puzzle) {
@@ -62,11 +71,8 @@ public abstract class PuzzleTask {
     /** The answer of the task's exact solver, or null when it has none or the puzzle has no solution. */
     public abstract String solveExactly(String puzzle);
 
-    /** A seed for copy {@code copy} of a puzzle (SplitMix64 finaliser over the three). */
+    /** A seed for copy {@code copy} of a puzzle: the same in any batch. */
     static long copySeed(long seed, int copy, String puzzle) {
-        long z = seed * 0x9E3779B97F4A7C15L + copy * 0xBF58476D1CE4E5B9L + puzzle.hashCode() * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SeedMix.mix(seed, copy, puzzle.hashCode());
     }
 }

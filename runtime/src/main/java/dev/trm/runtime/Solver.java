@@ -1,13 +1,7 @@
 package dev.trm.runtime;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,9 +19,9 @@ import java.util.Map;
  * copies agree on. Puzzles and copies that stop leave the batch, so later steps cost only what is
  * still running.
  *
- * <p>y and z stay in ONNX Runtime's native tensors between steps: the outputs of one run are the
- * inputs of the next. Only when lanes leave or join the batch are the rows copied. A solver belongs
- * to one thread; the model it came from serves many.
+ * <p>y and z stay in ONNX Runtime's native tensors between steps ({@link BatchState}): the outputs
+ * of one run are the inputs of the next. Only when lanes leave or join the batch are the rows
+ * copied. A solver belongs to one thread; the model it came from serves many.
  *
  * <p>A batch solver ({@link TrmModel#solver}) is given its puzzles at the start and returns them
  * in order ({@link #solutions()}); a continuous one ({@link TrmModel#continuousSolver}) takes
@@ -61,17 +55,13 @@ public final class Solver implements AutoCloseable {
     private boolean batchChanged = true;
     private int step;
     private long lastRunNanos;
-    private OnnxTensor tokenTensor;
-    private OnnxTensor idTensor;
-    private OnnxTensor y;
-    private OnnxTensor z;
-    /** The run whose outputs y and z are (null when they are our own tensors). */
-    private OrtSession.Result owner;
+    /** The batch's tensors between steps. */
+    private final BatchState state;
 
     /** One submitted puzzle: how it is solved, its copies, the effort stage it is in, its result once done. */
     private static final class Puzzle {
         final int index;
-        final String text;
+        final Question question;
         final HaltPolicy policy;
         final Effort effort;
         final int[] budgets;
@@ -80,12 +70,16 @@ public final class Solver implements AutoCloseable {
         long nanos;
         Solution solution;
 
-        Puzzle(int index, String text, HaltPolicy policy, Effort effort, int[] budgets) {
+        Puzzle(int index, Question question, HaltPolicy policy, Effort effort, int[] budgets) {
             this.index = index;
-            this.text = text;
+            this.question = question;
             this.policy = policy;
             this.effort = effort;
             this.budgets = budgets;
+        }
+
+        String text() {
+            return question.text();
         }
     }
 
@@ -97,7 +91,7 @@ public final class Solver implements AutoCloseable {
     }
 
     /** One copy of a puzzle: its augmentation, tokens, steps and, while it waits, its state. */
-    private static final class Lane {
+    private static final class Lane implements BatchState.Row {
         final Puzzle puzzle;
         final int copy;
         final Augmentation augmentation;
@@ -122,25 +116,42 @@ public final class Solver implements AutoCloseable {
         boolean stopped() {
             return stopReason != null;
         }
+
+        @Override
+        public int[] tokens() {
+            return tokens;
+        }
+
+        @Override
+        public long puzzleId() {
+            return augmentation.puzzleId();
+        }
+
+        @Override
+        public float[] heldY() {
+            return heldY;
+        }
+
+        @Override
+        public float[] heldZ() {
+            return heldZ;
+        }
+
+        @Override
+        public void hold(float[] y, float[] z) {
+            heldY = y;
+            heldZ = z;
+        }
     }
 
     /** A batch solver: the given puzzles, all solved as {@code policy} and {@code effort} say. */
-    Solver(TrmModel model, List<String> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
+    Solver(TrmModel model, List<Question> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
         this(model, observer, new ArrayList<>());
         if (puzzles.isEmpty()) {
             throw new IllegalArgumentException("no puzzles to solve");
         }
-        requireSettings(policy, effort);
-        int n = puzzles.size();
-        for (int i = 0; i < n; i++) {
-            try {
-                task.encode(puzzles.get(i));
-            } catch (InvalidPuzzleException e) {
-                throw new InvalidPuzzleException((n == 1 ? "puzzle" : "puzzle " + (i + 1)) + ": " + e.getMessage(), e);
-            }
-        }
-        for (String p : puzzles) {
-            add(p, policy, effort);
+        for (Question q : puzzles) {
+            add(q, policy, effort);
         }
     }
 
@@ -155,6 +166,7 @@ public final class Solver implements AutoCloseable {
         this.task = model.task();
         this.observer = observer;
         this.submitted = submitted;
+        this.state = new BatchState(model);
     }
 
     private static void requireSettings(HaltPolicy policy, Effort effort) {
@@ -175,8 +187,12 @@ public final class Solver implements AutoCloseable {
      * @throws InvalidPuzzleException if the model's task does not accept the puzzle
      */
     public int add(String puzzle, HaltPolicy policy, Effort effort) {
+        return add(task.parse(puzzle), policy, effort);
+    }
+
+    /** Adds a puzzle the model's task parsed already ({@link PuzzleTask#parse}). */
+    public int add(Question puzzle, HaltPolicy policy, Effort effort) {
         requireSettings(policy, effort);
-        task.encode(puzzle);
         holdRows();
         Puzzle p = new Puzzle(nextId++, puzzle, policy, effort, effort.budgets(info.haltMaxSteps()));
         if (submitted != null) {
@@ -195,10 +211,7 @@ public final class Solver implements AutoCloseable {
         }
         holdRows();
         lanes.removeAll(p.lanes);
-        for (Lane lane : p.lanes) {
-            lane.heldY = null;
-            lane.heldZ = null;
-        }
+        p.lanes.forEach(lane -> lane.hold(null, null));
         batchChanged = true;
         return true;
     }
@@ -215,39 +228,27 @@ public final class Solver implements AutoCloseable {
      * lanes can join or leave before the next step.
      */
     private void holdRows() {
-        if (batchChanged || y == null) {
+        if (batchChanged || !state.hasRows()) {
             return; // the rows are held already, or no step has run
         }
-        copyRowsOut(y, z, lanes);
-        releaseState();
+        state.holdRows(lanes, this::stillNeeded);
         batchChanged = true;
     }
 
-    /** Copies each row of y and z into its lane, for the lanes whose puzzle is still running. */
-    private void copyRowsOut(OnnxTensor yAllTensor, OnnxTensor zAllTensor, List<Lane> rows) {
-        int rowSize = info.workingLength() * info.hiddenSize();
-        FloatBuffer yAll = yAllTensor.getFloatBuffer();
-        FloatBuffer zAll = zAllTensor.getFloatBuffer();
-        for (int row = 0; row < rows.size(); row++) {
-            Lane lane = rows.get(row);
-            if (lane.puzzle.solution == null && running.containsKey(lane.puzzle.index)) {
-                lane.heldY = new float[rowSize];
-                lane.heldZ = new float[rowSize];
-                ((Buffer) yAll).position(row * rowSize);
-                yAll.get(lane.heldY);
-                ((Buffer) zAll).position(row * rowSize);
-                zAll.get(lane.heldZ);
-            }
-        }
+    /** Whether a lane's rows may still be needed: its puzzle is running and unsolved. */
+    private boolean stillNeeded(BatchState.Row row) {
+        Puzzle p = ((Lane) row).puzzle;
+        return p.solution == null && running.containsKey(p.index);
     }
 
     /** Adds the copies the puzzle's current stage asks for beyond those it has; returns them. */
     private List<Lane> addCopies(Puzzle p) {
-        int want = Math.min(p.effort.stages().get(p.stage).copies(), task.augmentationCount(p.text));
+        int want = Math.min(p.effort.stages().get(p.stage).copies(), task.augmentationCount(p.text()));
         List<Lane> added = new ArrayList<>();
         for (int c = p.lanes.size(); c < want; c++) {
-            Augmentation a = task.augmentation(p.text, c, p.effort.seed());
-            Lane lane = new Lane(p, c, a, task.encode(a.apply(p.text)), p.budgets[p.stage]);
+            Augmentation a = task.augmentation(p.text(), c, p.effort.seed());
+            int[] tokens = c == 0 ? p.question.tokens() : task.encode(a.apply(p.text())); // copy 0 is the puzzle as given
+            Lane lane = new Lane(p, c, a, tokens, p.budgets[p.stage]);
             p.lanes.add(lane);
             added.add(lane);
             batchChanged = true;
@@ -291,27 +292,21 @@ public final class Solver implements AutoCloseable {
 
     private void runStep(OrtSession session) throws OrtException {
         if (batchChanged) {
-            rebuildBatch();
+            state.rebuild(lanes, MIN_ROWS);
+            batchChanged = false;
         }
         step++;
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        inputs.put(StepContract.IN_TOKENS, tokenTensor);
-        inputs.put(StepContract.IN_PUZZLE_IDS, idTensor);
-        inputs.put(StepContract.IN_Y, y);
-        inputs.put(StepContract.IN_Z, z);
         long t0 = System.nanoTime();
-        OrtSession.Result result = session.run(inputs);
+        BatchState.Output out = state.run(session);
         long elapsed = System.nanoTime() - t0;
         lastRunNanos = elapsed;
         try {
-            float[] logits = floats(result, StepContract.OUT_LOGITS);
-            float[] q = floats(result, StepContract.OUT_Q_HALT);
             List<Lane> ran = lanes;
             for (Puzzle p : puzzlesOf(ran)) {
                 p.nanos += elapsed;
             }
             for (int row = 0; row < ran.size(); row++) {
-                observe(ran.get(row), logits, row, q[row]);
+                observe(ran.get(row), out.logits(), row, out.qHalt()[row]);
             }
             List<Lane> next = new ArrayList<>();
             for (Lane lane : ran) {
@@ -322,10 +317,9 @@ public final class Solver implements AutoCloseable {
             for (Puzzle p : puzzlesOf(ran)) {
                 settle(p, next);
             }
-            advance(result, ran, next);
+            advance(out, ran, next);
         } catch (OrtException | RuntimeException e) {
-            result.close();
-            owner = null;
+            out.result().close();
             throw e;
         }
     }
@@ -343,13 +337,13 @@ public final class Solver implements AutoCloseable {
         lane.haltProbabilities = Arrays.copyOf(lane.haltProbabilities, lane.steps);
         lane.haltProbabilities[lane.steps - 1] = prob;
         String answer = lane.augmentation.restore(task.decode(pred));
-        StepState state = new StepState(task, lane.puzzle.index, lane.puzzle.text, lane.steps, answer, prob, lane.copy);
-        lane.last = state;
+        StepState seen = new StepState(task, lane.puzzle.index, lane.puzzle.text(), lane.steps, answer, prob, lane.copy);
+        lane.last = seen;
         if (observer != null) {
-            observer.onStep(state);
+            observer.onStep(seen);
         }
-        if (lane.puzzle.policy.halt(state)) {
-            lane.stopReason = lane.puzzle.policy.reason(state);
+        if (lane.puzzle.policy.halt(seen)) {
+            lane.stopReason = lane.puzzle.policy.reason(seen);
         } else if (lane.steps >= lane.budget) {
             lane.stopReason = HaltPolicy.MAX_STEPS;
         }
@@ -385,13 +379,13 @@ public final class Solver implements AutoCloseable {
 
     private void finish(Puzzle p, String answer, Lane chosen, List<Lane> next) {
         List<Candidate> ranked = rank(p);
-        boolean solved = task.isSolution(p.text, answer);
+        boolean solved = task.isSolution(p.text(), answer);
         String by = Solution.MODEL;
         if (!solved && p.effort.fallback()) {
-            String exact = task.solveExactly(p.text);
+            String exact = task.solveExactly(p.text());
             if (exact != null) {
                 answer = exact;
-                solved = task.isSolution(p.text, exact);
+                solved = task.isSolution(p.text(), exact);
                 by = Solution.EXACT;
             }
         }
@@ -399,15 +393,12 @@ public final class Solver implements AutoCloseable {
         for (Lane lane : p.lanes) {
             total += lane.steps;
         }
-        p.solution = new Solution(p.text, answer, chosen.steps, chosen.copy, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
+        p.solution = new Solution(p.text(), answer, chosen.steps, chosen.copy, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
                 chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, ranked, by);
         running.remove(p.index);
         finished.add(new Finished(p.index, p.solution));
         next.removeAll(p.lanes);
-        for (Lane lane : p.lanes) {
-            lane.heldY = null;
-            lane.heldZ = null;
-        }
+        p.lanes.forEach(lane -> lane.hold(null, null));
         batchChanged = true;
     }
 
@@ -450,94 +441,14 @@ public final class Solver implements AutoCloseable {
      * the rows of lanes that go on, and of stopped lanes whose puzzle may still need them, are copied
      * out and the batch is rebuilt before the next step.
      */
-    private void advance(OrtSession.Result result, List<Lane> ran, List<Lane> next) throws OrtException {
-        OnnxTensor yNext = (OnnxTensor) result.get(StepContract.OUT_Y).get();
-        OnnxTensor zNext = (OnnxTensor) result.get(StepContract.OUT_Z).get();
+    private void advance(BatchState.Output out, List<Lane> ran, List<Lane> next) throws OrtException {
         if (!batchChanged && next.equals(ran)) {
-            releaseState();
-            y = yNext;
-            z = zNext;
-            owner = result;
-            lanes = next;
-            return;
-        }
-        copyRowsOut(yNext, zNext, ran);
-        result.close();
-        releaseState();
-        lanes = next;
-        batchChanged = true;
-    }
-
-    /** New input tensors for the current lanes: held rows where a lane has them, y_init/z_init for fresh lanes. */
-    private void rebuildBatch() throws OrtException {
-        releaseState();
-        closeTensor(tokenTensor);
-        closeTensor(idTensor);
-        tokenTensor = null;
-        idTensor = null;
-        int b = Math.max(lanes.size(), MIN_ROWS);
-        int s = info.seqLen();
-        int rowSize = info.workingLength() * info.hiddenSize();
-        float[] y0 = repeat(info.yInit(), info.workingLength());
-        float[] z0 = repeat(info.zInit(), info.workingLength());
-        FloatBuffer ys = direct(b * rowSize);
-        FloatBuffer zs = direct(b * rowSize);
-        LongBuffer tok = ByteBuffer.allocateDirect(b * s * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        LongBuffer ids = ByteBuffer.allocateDirect(b * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        for (int row = 0; row < b; row++) {
-            Lane lane = lanes.get(Math.min(row, lanes.size() - 1)); // a padding row repeats the last lane
-            ys.put(lane.heldY != null ? lane.heldY : y0);
-            zs.put(lane.heldZ != null ? lane.heldZ : z0);
-            for (int t : lane.tokens) {
-                tok.put(t);
-            }
-            ids.put(lane.augmentation.puzzleId());
-        }
-        for (Lane lane : lanes) {
-            lane.heldY = null;
-            lane.heldZ = null;
-        }
-        ((Buffer) ys).rewind(); // Buffer's own methods: Android API 26 lacks the covariant overrides
-        ((Buffer) zs).rewind();
-        ((Buffer) tok).rewind();
-        ((Buffer) ids).rewind();
-        long[] stateShape = {b, info.workingLength(), info.hiddenSize()};
-        y = OnnxTensor.createTensor(model.env(), ys, stateShape);
-        z = OnnxTensor.createTensor(model.env(), zs, stateShape);
-        tokenTensor = OnnxTensor.createTensor(model.env(), tok, new long[] {b, s});
-        idTensor = OnnxTensor.createTensor(model.env(), ids, new long[] {b});
-        batchChanged = false;
-    }
-
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-
-    private static float[] repeat(float[] row, int rows) {
-        float[] out = new float[rows * row.length];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(row, 0, out, r * row.length, row.length);
-        }
-        return out;
-    }
-
-    private void releaseState() {
-        if (owner != null) {
-            owner.close();
-            owner = null;
+            state.continueWith(out);
         } else {
-            closeTensor(y);
-            closeTensor(z);
+            state.holdRows(out, ran, this::stillNeeded);
+            batchChanged = true;
         }
-        y = null;
-        z = null;
-    }
-
-    private static float[] floats(OrtSession.Result r, String name) throws OrtException {
-        FloatBuffer b = ((OnnxTensor) r.get(name).get()).getFloatBuffer();
-        float[] out = new float[b.remaining()];
-        b.get(out);
-        return out;
+        lanes = next;
     }
 
     /** Index of the largest of {@code x[from .. from + n)}, the first on ties: one cell's predicted token. */
@@ -566,18 +477,8 @@ public final class Solver implements AutoCloseable {
         return out;
     }
 
-    private static void closeTensor(OnnxTensor t) {
-        if (t != null) {
-            t.close();
-        }
-    }
-
     @Override
     public void close() {
-        releaseState();
-        closeTensor(tokenTensor);
-        closeTensor(idTensor);
-        tokenTensor = null;
-        idTensor = null;
+        state.close();
     }
 }

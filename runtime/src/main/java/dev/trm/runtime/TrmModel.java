@@ -314,7 +314,28 @@ public final class TrmModel implements AutoCloseable {
 
     /** A step-by-step solver that spends test-time compute as {@code effort} allows (copies, more steps). */
     public Solver solver(List<String> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
+        return solverFor(parseAll(puzzles), policy, effort, observer);
+    }
+
+    /** A step-by-step solver over puzzles the task parsed already ({@link #parseAll}, {@link PuzzleTask#parse}). */
+    public Solver solverFor(List<Question> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
         return new Solver(this, puzzles, policy, effort, observer);
+    }
+
+    /**
+     * Parses and validates every puzzle once, for the solver; a bad one is an
+     * {@link InvalidPuzzleException} naming its place ({@code puzzle 3}, or {@code puzzle} when alone).
+     */
+    public List<Question> parseAll(List<String> puzzles) {
+        List<Question> out = new ArrayList<>(puzzles.size());
+        for (int i = 0; i < puzzles.size(); i++) {
+            try {
+                out.add(task.parse(puzzles.get(i)));
+            } catch (InvalidPuzzleException e) {
+                throw new InvalidPuzzleException((puzzles.size() == 1 ? "puzzle" : "puzzle " + (i + 1)) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /**
@@ -341,13 +362,18 @@ public final class TrmModel implements AutoCloseable {
 
     /** Solves every puzzle, {@code batch} puzzles (with all their copies) at a time. */
     public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
+        return solveQuestions(parseAll(puzzles), policy, effort, batch, observer);
+    }
+
+    /** {@link #solveAll} over puzzles the task parsed already. */
+    public List<Solution> solveQuestions(List<Question> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
         List<Solution> out = new ArrayList<>();
         for (int start = 0; start < puzzles.size(); start += batch) {
-            List<String> part = puzzles.subList(start, Math.min(puzzles.size(), start + batch));
-            try (Solver s = solver(part, policy, effort, observer)) {
+            List<Question> part = puzzles.subList(start, Math.min(puzzles.size(), start + batch));
+            try (Solver s = solverFor(part, policy, effort, observer)) {
                 while (!s.isDone()) {
                     s.step();
                 }

@@ -1,5 +1,6 @@
 package dev.trm.serve;
 
+import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.SolveSpec;
 import dev.trm.runtime.Solver;
@@ -107,7 +108,7 @@ final class Scheduler implements AutoCloseable {
 
     /** One caller's puzzles on their way through the batch. */
     static final class Request {
-        final List<String> puzzles;
+        final List<Question> puzzles;
         final SolveSpec spec;
         final long deadline;
         final CompletableFuture<Outcome> answer = new CompletableFuture<>();
@@ -119,7 +120,7 @@ final class Scheduler implements AutoCloseable {
         /** Solver ids of its puzzles in the batch. Scheduler thread only. */
         final List<Integer> ids = new ArrayList<>();
 
-        Request(List<String> puzzles, SolveSpec spec, long deadline) {
+        Request(List<Question> puzzles, SolveSpec spec, long deadline) {
             this.puzzles = puzzles;
             this.spec = spec;
             this.deadline = deadline;
@@ -145,12 +146,12 @@ final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Queues a request's puzzles (checked by the caller against the model's task).
+     * Queues a request's puzzles (parsed by the caller with the model's task).
      *
      * @throws QueueFullException if they would pass the queue's bound
      * @throws ClosingException   if the scheduler is draining
      */
-    Request submit(List<String> puzzles, SolveSpec spec, Duration timeout) {
+    Request submit(List<Question> puzzles, SolveSpec spec, Duration timeout) {
         Request r = new Request(List.copyOf(puzzles), spec, System.nanoTime() + timeout.toNanos());
         lock.lock();
         try {

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.ModelInfo;
+import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.SolveSpec;
 import dev.trm.runtime.StepContract;
@@ -210,7 +211,7 @@ public final class SolveServer implements AutoCloseable {
             if (scheduler == null) {
                 throw new ApiError(ApiError.BAD_REQUEST, "model: no model '" + name + "' (have " + schedulers.keySet() + ")");
             }
-            List<String> puzzles = puzzles(body, scheduler.model());
+            List<Question> puzzles = puzzles(body, scheduler.model());
             SolveSpec spec = spec(body);
             Duration timeout = timeout(body);
             Scheduler.Outcome outcome = await(scheduler, puzzles, spec, timeout);
@@ -237,7 +238,7 @@ public final class SolveServer implements AutoCloseable {
         }
     }
 
-    private static Scheduler.Outcome await(Scheduler scheduler, List<String> puzzles, SolveSpec spec, Duration timeout) {
+    private static Scheduler.Outcome await(Scheduler scheduler, List<Question> puzzles, SolveSpec spec, Duration timeout) {
         Scheduler.Request request;
         try {
             request = scheduler.submit(puzzles, spec, timeout);
@@ -299,8 +300,8 @@ public final class SolveServer implements AutoCloseable {
         return new ApiError(ApiError.TOO_LARGE, "the body is larger than " + config.maxBodyBytes() + " bytes");
     }
 
-    /** The puzzles, each accepted by the model's task; a bad one is named by its index. */
-    private List<String> puzzles(JsonNode body, TrmModel model) {
+    /** The puzzles, each parsed by the model's task; a bad one is named by its index. */
+    private List<Question> puzzles(JsonNode body, TrmModel model) {
         JsonNode list = body.get("puzzles");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw new ApiError(ApiError.BAD_REQUEST, "puzzles: required, a non-empty list of puzzle strings");
@@ -308,18 +309,17 @@ public final class SolveServer implements AutoCloseable {
         if (list.size() > config.maxRequestSize()) {
             throw new ApiError(ApiError.TOO_LARGE, "puzzles: " + list.size() + " in one request, the limit is " + config.maxRequestSize());
         }
-        List<String> out = new ArrayList<>();
+        List<Question> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode p = list.get(i);
             if (!p.isTextual()) {
                 throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: not a string", i);
             }
             try {
-                model.task().encode(p.asText());
+                out.add(model.task().parse(p.asText()));
             } catch (InvalidPuzzleException e) {
                 throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: " + e.getMessage(), i);
             }
-            out.add(p.asText());
         }
         return out;
     }
