@@ -25,7 +25,9 @@ import dev.trm.runtime.TrmModel;
 import dev.trm.train.LearningCurve;
 import dev.trm.train.ProcessMemory;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The short benchmark behind {@code trm bench}: in one process, the fp32 matmul ceiling through
@@ -96,7 +100,7 @@ public final class BenchSummary {
         printOverhead(out, "the solve model", o.solveModel(), o.puzzles().get(0));
         printInt8(out, env, o);
         out.printf("%-6s %-18s %-10s %11s %13s %8s%n", "model", "policy", "effort", "mean steps", "ms / puzzle", "solved");
-        List<String[]> solveRows = new ArrayList<>(printSolves(out, "fp32", o.solveModel(), o.puzzles()));
+        List<SolveRow> solveRows = new ArrayList<>(printSolves(out, "fp32", o.solveModel(), o.puzzles()));
         if (o.int8Model() != null) {
             solveRows.addAll(printSolves(out, "int8", o.int8Model(), o.puzzles()));
         }
@@ -191,19 +195,26 @@ public final class BenchSummary {
         }
     }
 
+    /** One row of the solve table: a model ({@code fp32}, {@code int8}) under a policy and effort. */
+    record SolveRow(String model, String policy, String effort, double meanSteps, double msPerPuzzle, long solved, int puzzles) {
+    }
+
+    /** A (policy, effort) pair of the solve table. */
+    private record Setting(String policy, String effort) {
+    }
+
     /** Whole solves of a model per halting policy and effort: mean steps (all copies), time, solved. */
-    private static List<String[]> printSolves(PrintWriter out, String label, byte[] model, List<String> puzzles) {
-        List<String[]> rows = new ArrayList<>();
+    private static List<SolveRow> printSolves(PrintWriter out, String label, byte[] model, List<String> puzzles) {
+        List<SolveRow> rows = new ArrayList<>();
         try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
-            for (String[] pe : SOLVE_ROWS) {
+            for (Setting pe : SOLVE_ROWS) {
                 long t0 = System.nanoTime();
-                List<Solution> sols = m.solveAll(puzzles, HaltPolicy.parse(pe[0]), Effort.parse(pe[1]), puzzles.size(), null);
+                List<Solution> sols = m.solveAll(puzzles, HaltPolicy.parse(pe.policy()), Effort.parse(pe.effort()), puzzles.size(), null);
                 double ms = (System.nanoTime() - t0) / 1e6 / sols.size();
                 double steps = sols.stream().mapToInt(Solution::totalSteps).average().orElse(0);
                 long solved = sols.stream().filter(Solution::solvedByModel).count();
-                out.printf("%-6s %-18s %-10s %11.2f %13.2f %5d/%d%n", label, pe[0], pe[1], steps, ms, solved, sols.size());
-                rows.add(new String[] {label + " " + pe[0] + " " + pe[1], String.format("%.3f", steps), String.format("%.3f", ms),
-                    Long.toString(solved)});
+                out.printf("%-6s %-18s %-10s %11.2f %13.2f %5d/%d%n", label, pe.policy(), pe.effort(), steps, ms, solved, sols.size());
+                rows.add(new SolveRow(label, pe.policy(), pe.effort(), steps, ms, solved, sols.size()));
                 out.flush();
             }
         }
@@ -211,8 +222,8 @@ public final class BenchSummary {
     }
 
     /** The (policy, effort) pairs of the solve table: the plain policies, then the command line's default. */
-    private static final String[][] SOLVE_ROWS = {{"fixed", "plain"}, {"q-halt", "plain"}, {"verified", "plain"},
-        {"verified+q-halt", "plain"}, {"verified+q-halt", "adaptive"}};
+    private static final List<Setting> SOLVE_ROWS = List.of(new Setting("fixed", "plain"), new Setting("q-halt", "plain"),
+            new Setting("verified", "plain"), new Setting("verified+q-halt", "plain"), new Setting("verified+q-halt", "adaptive"));
 
     /** The preset whose batch-1 overhead the target is about. */
     private static final String OVERHEAD_PRESET = "sudoku-mlp";
@@ -297,17 +308,25 @@ public final class BenchSummary {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private static void write(Path dir, double ceiling, List<StepRow> rows, List<String[]> solves) throws IOException {
-        StringBuilder csv = new StringBuilder("kind,preset,batch,runtime_ms,djl_ms,djl_over_runtime,gflops,of_ceiling\n");
-        csv.append(String.format("ceiling,,,,,,%.3f,1%n", ceiling));
-        for (StepRow r : rows) {
-            csv.append(String.format("step,%s,%d,%.4f,%.4f,%.4f,%.3f,%.4f%n", r.preset(), r.batch(), r.runtimeMs(), r.djlMs(),
-                    r.ratio(), r.gflops(), r.ofCeiling()));
-        }
-        for (String[] s : solves) {
-            csv.append(String.format("solve,%s,,%s,,,mean_steps=%s,solved=%s%n", s[0], s[2], s[1], s[3]));
-        }
-        AtomicFile.write(dir.resolve("bench.csv"), o -> o.write(csv.toString().getBytes(StandardCharsets.UTF_8)));
+    /** The columns of bench.csv: one row per measurement, each kind filling its own columns. */
+    private static final String[] CSV_HEADER = {"kind", "preset_or_model", "batch", "runtime_ms", "djl_ms", "djl_over_runtime", "gflops",
+        "of_ceiling", "policy", "effort", "mean_steps", "ms_per_puzzle", "solved", "puzzles"};
+
+    private static void write(Path dir, double ceiling, List<StepRow> rows, List<SolveRow> solves) throws IOException {
+        AtomicFile.write(dir.resolve("bench.csv"), o -> {
+            Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
+            try (CSVPrinter csv = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(CSV_HEADER).get())) {
+                csv.printRecord("ceiling", "", "", "", "", "", ceiling, 1, "", "", "", "", "", "");
+                for (StepRow r : rows) {
+                    csv.printRecord("step", r.preset(), r.batch(), r.runtimeMs(), r.djlMs(), r.ratio(), r.gflops(), r.ofCeiling(),
+                            "", "", "", "", "", "");
+                }
+                for (SolveRow r : solves) {
+                    csv.printRecord("solve", r.model(), "", "", "", "", "", "", r.policy(), r.effort(), r.meanSteps(), r.msPerPuzzle(),
+                            r.solved(), r.puzzles());
+                }
+            }
+        });
         List<LearningCurve.Series> speed = new ArrayList<>();
         for (String preset : rows.stream().map(StepRow::preset).distinct().toList()) {
             LearningCurve.Series s = new LearningCurve.Series(preset + ": DJL time / runtime time");
