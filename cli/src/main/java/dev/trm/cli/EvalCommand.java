@@ -11,6 +11,7 @@ import dev.trm.model.TrmWeights;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.arc.ArcTask;
@@ -19,6 +20,7 @@ import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
 import dev.trm.train.LearningCurve;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.TrainingSets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -96,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Checkpoint c = Checkpoint.read(checkpoint);
         c.requireFinite();
-        List<PuzzleSamples.Sample> set = TrainingData.evaluationRows(c, data);
+        List<PuzzleSamples.Sample> set = TrainingSets.evaluationRows(c, data);
         if (limit > 0 && limit < set.size()) {
             set = set.subList(0, limit);
         }
@@ -177,19 +179,18 @@ final class EvalCommand implements Callable<Integer> {
             rows = rows.subList(0, limit);
         }
         try (TrmModel m = TrmModel.load(checkpoint, runtime.options())) {
-            List<String> questions = new ArrayList<>();
+            List<Question> questions = new ArrayList<>();
             for (PuzzleCsv.Row r : rows) {
                 try {
-                    m.task().encode(r.question());
+                    questions.add(m.task().parse(r.question()));
                 } catch (InvalidPuzzleException e) {
                     throw new IllegalArgumentException(data + ":" + r.line() + ": " + e.getMessage(), e);
                 }
-                questions.add(r.question());
             }
             out.printf("%s (%s %s, N_sup %d) on %s: %d puzzles, batch %d, %s%n", checkpoint, m.info().task(), m.info().variant(),
                     m.info().haltMaxSteps(), data, rows.size(), runtime.batch(), m.provider().name().toLowerCase());
             // one untimed batch first, so the first row's time does not include ONNX Runtime's and the JIT's warm-up
-            m.solveAll(questions.subList(0, Math.min(questions.size(), runtime.batch())), HaltPolicy.fixed(), Effort.plain(),
+            m.solveQuestions(questions.subList(0, Math.min(questions.size(), runtime.batch())), HaltPolicy.fixed(), Effort.plain(),
                     runtime.batch(), null);
             out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
                     "copies/pzl", "ms/puzzle", "puzzles/s");
@@ -213,7 +214,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** One row of the table; {@code rightByStep}, when not null, counts the exact answers after each step. */
-    private Row evaluate(TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName,
+    private Row evaluate(TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName,
                          int[] rightByStep) {
         HaltPolicy policy = HaltPolicy.parse(policyName);
         Effort effort = Effort.parse(effortName).withSeed(seed);
@@ -222,9 +223,9 @@ final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         int batch = runtime.batch();
         for (int start = 0; start < questions.size(); start += batch) {
-            List<String> part = questions.subList(start, Math.min(questions.size(), start + batch));
+            List<Question> part = questions.subList(start, Math.min(questions.size(), start + batch));
             int offset = start;
-            sols.addAll(m.solveAll(part, policy, effort, part.size(), rightByStep == null ? null : st -> {
+            sols.addAll(m.solveQuestions(part, policy, effort, part.size(), rightByStep == null ? null : st -> {
                 if (st.answer().equals(rows.get(offset + st.puzzleIndex()).answer())) {
                     rightByStep[st.step() - 1]++;
                 }
@@ -285,7 +286,7 @@ final class EvalCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private int sweep(PrintWriter out, TrmModel m, List<String> questions, List<PuzzleCsv.Row> rows) throws IOException {
+    private int sweep(PrintWriter out, TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows) throws IOException {
         String policy = policies.get(0);
         List<Row> results = new ArrayList<>();
         LearningCurve.Series[] byCopies = new LearningCurve.Series[SWEEP_COPIES.length];

@@ -14,6 +14,7 @@ import dev.trm.model.TrmParameters;
 import dev.trm.runtime.StepContract;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.TrainingSets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -177,7 +178,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--to: expected onnx or safetensors, got '" + to + "'");
         }
         List<PuzzleSamples.Sample> samples = verifyData == null ? null
-                : TrainingData.samples(config.task(), verifyData, false, 0, 0).originals();
+                : TrainingSets.originals(config.task(), verifyData);
         long t0 = System.nanoTime();
         Exporter.Result r;
         r = Exporter.export(config, values, provenance, samples, verify, out, encoding); // a failed check's message holds the table

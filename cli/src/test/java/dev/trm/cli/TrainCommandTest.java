@@ -16,6 +16,7 @@ import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.GeneratedSudoku;
 import dev.trm.train.Recipe;
+import dev.trm.train.RunInfo;
 import dev.trm.train.RunLock;
 import dev.trm.train.TrainConfig;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class TrainCommandTest {
         assertTrue(Files.size(out.resolve("curve.png")) > 1000);
         Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
         assertEquals(4, c.step());
-        assertTrue(c.info().get("data").endsWith("train.csv"));
+        assertTrue(c.info().data().endsWith("train.csv"));
         // best.ckpt holds the first evaluation with the highest exact accuracy
         ObjectMapper json = new ObjectMapper();
         long bestStep = -1;
@@ -89,7 +90,7 @@ class TrainCommandTest {
     void aRunIsNeverReplacedSilentlyAndResumesInItsOwnFolder() throws IOException {
         Path out = trainTwoTinySteps("gen");
         Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
-        assertEquals("30-40", c.info().get("generate"));
+        assertEquals("30-40", c.info().generate());
         TrmCommandTest.Run again = trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "2", "--batch", "2",
                 "-o", out.toString());
         assertEquals(1, again.code());
@@ -137,7 +138,7 @@ class TrainCommandTest {
         Checkpoint c = Checkpoint.read(longer.resolve("checkpoint.ckpt"));
         assertEquals(3, c.step());
         assertEquals(more, c.model().haltMaxSteps());
-        assertEquals("N_sup " + more + " from step 2", c.info().get("n_sup_changes"));
+        assertEquals("N_sup " + more + " from step 2", c.info().nSupChanges());
         assertEquals(trained, Checkpoint.read(out.resolve("checkpoint.ckpt")).model().haltMaxSteps(), "the original run is untouched");
     }
 
@@ -151,9 +152,9 @@ class TrainCommandTest {
         assertTrue(extend.out().contains("givens 30-40 -> 24-32 from step 2"), extend.out());
         Checkpoint c = Checkpoint.read(harder.resolve("checkpoint.ckpt"));
         assertEquals(3, c.step());
-        assertEquals("24-32", c.info().get("generate"));
-        assertEquals("givens 24-32 from step 2", c.info().get("generate_changes"));
-        assertEquals("30-40", Checkpoint.read(out.resolve("checkpoint.ckpt")).info().get("generate"), "the original run is untouched");
+        assertEquals("24-32", c.info().generate());
+        assertEquals("givens 24-32 from step 2", c.info().generateChanges());
+        assertEquals("30-40", Checkpoint.read(out.resolve("checkpoint.ckpt")).info().generate(), "the original run is untouched");
     }
 
     @Test
@@ -269,9 +270,9 @@ class TrainCommandTest {
         assertEquals(4, c.step());
         assertEquals(5, c.model().haltMaxSteps());
         assertEquals(2e-4f, c.train().lr());
-        assertEquals("N_sup 5 from step 3", c.info().get("n_sup_changes"));
+        assertEquals("N_sup 5 from step 3", c.info().nSupChanges());
         assertTrue(r.out().contains("givens 30-40 -> 24-32 from step 3"), r.out());
-        assertEquals("givens 24-32 from step 3", c.info().get("generate_changes"));
+        assertEquals("givens 24-32 from step 3", c.info().generateChanges());
         assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).stream().filter(l -> !l.contains("\"eval\"")).count(),
                 "one line per step of all three stages");
         TrmCommandTest.Run again = trm("train", "--resume", out.resolve("checkpoint.ckpt").toString());
@@ -284,11 +285,10 @@ class TrainCommandTest {
         // --steps sets the schedule: the run trains the recipe's first stage only and does not follow the stages
         assertEquals(0, trm("train", "--recipe", STAGED.name(), "--steps", "2", "-o", out.toString()).code());
         Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
-        assertEquals("false", c.info().get("recipe_stages"));
+        assertEquals(Boolean.FALSE, c.info().recipeStages());
         assertTrue(trm("train", "--resume", out.resolve("checkpoint.ckpt").toString()).out().contains("is complete at step 2 of 2"));
         // the same checkpoint of a run that follows its stages: as if it had stopped at the end of the first
-        Map<String, String> following = new LinkedHashMap<>(c.info());
-        following.put("recipe_stages", "true");
+        RunInfo following = c.info().toBuilder().recipe(c.info().recipe(), true).build();
         Path stopped = dir.resolve("stopped.ckpt");
         new Checkpoint(c.model(), c.train(), c.step(), c.dataPosition(), following, c.weights(), c.ema(), c.optimizer(), c.carry())
                 .write(stopped);
@@ -336,9 +336,9 @@ class TrainCommandTest {
                 "--steps", "2", "--batch", "2", "--eval-every", "2", "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
-        assertEquals("2", c.info().get("arc_variants"));
+        assertEquals(2, c.info().arcVariants());
         assertEquals(1 + 2 * 3, c.model().numPuzzleIds(), "the blank row, and each task with its 2 variants");
-        assertTrue(c.info().get("eval_data").endsWith("test pairs (2)"), c.info().toString());
+        assertTrue(c.info().evalData().endsWith("test pairs (2)"), c.info().toString());
         TrmCommandTest.Run eval = trm("eval", out.resolve("checkpoint.ckpt").toString(), tasks.toString());
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("2 puzzles"), eval.out());
@@ -352,7 +352,7 @@ class TrainCommandTest {
         TrmCommandTest.Run export = trm("export", out.resolve("checkpoint.ckpt").toString(), "-o", onnx.toString());
         assertEquals(0, export.code(), export.err());
         try (TrmModel m = TrmModel.load(onnx, RuntimeOptions.cpu())) {
-            assertEquals(c.info().get("puzzle_identifiers"), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
+            assertEquals(c.info().puzzleIdentifiers(), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
             assertEquals(3, m.task().augmentationCount("t1 56"), "t1 as given and its 2 variants");
         }
         TrmCommandTest.Run solve = trm("solve", "--model", onnx.toString(), "--task", "arc", tasks.toString(), "--id", "t2", "--json");
@@ -368,13 +368,13 @@ class TrainCommandTest {
         Path official = dir.resolve("arc.safetensors");
         assertEquals(0, trm("export", out.resolve("checkpoint.ckpt").toString(), "--to", "safetensors", "-o", official.toString()).code());
         Path ids = dir.resolve("identifiers.json");
-        new ObjectMapper().writeValue(ids.toFile(), List.of(c.info().get("puzzle_identifiers").split("\n")));
+        new ObjectMapper().writeValue(ids.toFile(), List.of(c.info().puzzleIdentifiers().split("\n")));
         Path imported = dir.resolve("imported.onnx");
         TrmCommandTest.Run fromOfficial = trm("export", "--preset", "arc-att-tiny", "--from-safetensors", official.toString(),
                 "--identifiers", ids.toString(), "--verify-data", tasks.toString(), "-o", imported.toString());
         assertEquals(0, fromOfficial.code(), fromOfficial.err());
         try (TrmModel m = TrmModel.load(imported, RuntimeOptions.cpu())) {
-            assertEquals(c.info().get("puzzle_identifiers"), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
+            assertEquals(c.info().puzzleIdentifiers(), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
             assertEquals(Integer.toString(c.model().numPuzzleIds()), m.info().metadata().get(StepContract.NUM_PUZZLE_IDS),
                     "the table's rows set the puzzle-id count");
         }

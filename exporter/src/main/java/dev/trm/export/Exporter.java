@@ -10,6 +10,7 @@ import dev.trm.runtime.StepContract;
 import dev.trm.task.sudoku.SudokuCodec;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.RunInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,24 +163,24 @@ public final class Exporter {
         return new long[][] {tokens, new long[DEFAULT_VERIFY_PUZZLES]};
     }
 
-    /** Provenance metadata from a checkpoint's info. */
-    public static Map<String, String> provenance(String source, long step, Map<String, String> info) {
+    /** Provenance metadata from a checkpoint's run information. */
+    public static Map<String, String> provenance(String source, long step, RunInfo info) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(StepContract.SOURCE_CHECKPOINT, source);
         p.put(StepContract.TRAINING_STEP, Long.toString(step));
-        if (info.containsKey("data")) {
-            p.put(StepContract.DATASET, info.get("data"));
+        if (info.data() != null) {
+            p.put(StepContract.DATASET, info.data());
         }
-        if (info.containsKey("recipe")) {
-            p.put(StepContract.RECIPE, info.get("recipe"));
+        if (info.recipe() != null) {
+            p.put(StepContract.RECIPE, info.recipe());
         }
-        if (info.containsKey("puzzle_identifiers")) {
-            p.put(StepContract.PUZZLE_IDENTIFIERS, info.get("puzzle_identifiers"));
+        if (info.puzzleIdentifiers() != null) {
+            p.put(StepContract.PUZZLE_IDENTIFIERS, info.puzzleIdentifiers());
         }
-        if (info.containsKey("eval_exact_accuracy")) {
-            p.put(StepContract.EVAL_ACCURACY, "exact " + info.get("eval_exact_accuracy") + ", blank cells "
-                    + info.getOrDefault("eval_blank_accuracy", "?") + " at step " + info.getOrDefault("eval_step", "?")
-                    + " on " + info.getOrDefault("eval_data", "?"));
+        if (info.evalExactAccuracy() != null) {
+            p.put(StepContract.EVAL_ACCURACY, String.format("exact %.4f, blank cells %s at step %s on %s", info.evalExactAccuracy(),
+                    info.evalBlankAccuracy() == null ? "?" : String.format("%.4f", info.evalBlankAccuracy()),
+                    info.evalStep() == null ? "?" : info.evalStep(), info.evalData() == null ? "?" : info.evalData()));
         }
         return p;
     }

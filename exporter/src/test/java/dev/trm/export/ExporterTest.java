@@ -1,5 +1,11 @@
 package dev.trm.export;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Device;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
@@ -16,6 +22,7 @@ import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.RunInfo;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
 import java.io.IOException;
@@ -31,11 +38,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExporterTest {
     @TempDir
@@ -79,7 +81,7 @@ class ExporterTest {
                 for (int i = 0; i < 60; i++) {
                     t.step();
                 }
-                t.snapshot(Map.of("data", "generated")).write(ckpt);
+                t.snapshot(new RunInfo.Builder().generated("40-45", 0, true).build()).write(ckpt);
             }
             Checkpoint cp = Checkpoint.read(ckpt);
             Exporter.Result r = Exporter.export(cp.model(), cp.evaluationValues(),

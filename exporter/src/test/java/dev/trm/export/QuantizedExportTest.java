@@ -16,6 +16,7 @@ import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.RunInfo;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class QuantizedExportTest {
             for (int i = 0; i < STEPS; i++) {
                 t.step();
             }
-            values = t.snapshot(Map.of()).evaluationValues();
+            values = t.snapshot(RunInfo.empty()).evaluationValues();
         }
     }
 

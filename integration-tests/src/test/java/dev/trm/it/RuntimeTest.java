@@ -32,6 +32,7 @@ import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
 import dev.trm.train.ProcessMemory;
 import dev.trm.train.PuzzleSamples;
+import dev.trm.train.RunInfo;
 import dev.trm.train.TrainConfig;
 import dev.trm.train.Trainer;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class RuntimeTest {
             for (int i = 0; i < tc.steps(); i++) {
                 t.step();
             }
-            t.snapshot(Map.of()).write(ckpt);
+            t.snapshot(RunInfo.empty()).write(ckpt);
         }
         checkpoint = Checkpoint.read(ckpt);
         onnx = dir.resolve("tiny.onnx");

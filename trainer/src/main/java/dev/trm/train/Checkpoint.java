@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -30,7 +29,7 @@ import java.util.zip.ZipOutputStream;
  * A training checkpoint: one ZIP file with
  * <ul>
  *   <li>{@code checkpoint.json}: {@code format}, {@code version}, the model and training configs,
- *       the step, the data-stream position, free-form {@code info} (data set, last evaluation);</li>
+ *       the step, the data-stream position, the run's {@link RunInfo} (data set, recipe, last evaluation);</li>
  *   <li>{@code weights.safetensors}: every model tensor by its official state-dict name;</li>
  *   <li>{@code ema.safetensors}: the EMA copies of the trainable tensors (when EMA is on);</li>
  *   <li>{@code optimizer.safetensors}: {@code m/NAME} and {@code v/NAME} moments;</li>
@@ -39,7 +38,7 @@ import java.util.zip.ZipOutputStream;
  * Entries are written in a fixed order with fixed timestamps, so equal state gives equal bytes.
  * Written to a temporary file and renamed.
  */
-public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dataPosition, Map<String, String> info,
+public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dataPosition, RunInfo info,
                          Map<String, SafeTensors.Tensor> weights, Map<String, SafeTensors.Tensor> ema,
                          Map<String, SafeTensors.Tensor> optimizer, Map<String, SafeTensors.Tensor> carry) {
     public static final String FORMAT = "trm-checkpoint";
@@ -117,7 +116,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
         meta.set("train", JSON.valueToTree(train));
         meta.put("step", step);
         meta.put("data_position", dataPosition);
-        meta.set("info", JSON.valueToTree(new TreeMap<>(info)));
+        meta.set("info", JSON.valueToTree(info));
         AtomicFile.write(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 entry(zip, META, JSON.writeValueAsBytes(meta));
@@ -185,8 +184,14 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException("checkpoint " + file + ": bad config: " + rootMessage(e), e);
         }
-        Map<String, String> info = new LinkedHashMap<>();
-        meta.path("info").properties().forEach(p -> info.put(p.getKey(), p.getValue().asText()));
+        RunInfo info;
+        try {
+            // every field of the run information is optional
+            info = meta.has("info") ? JSON.readerFor(RunInfo.class).without(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                    .readValue(meta.get("info")) : RunInfo.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("checkpoint " + file + ": bad run information: " + rootMessage(e), e);
+        }
         String where = "checkpoint " + file;
         Map<String, SafeTensors.Tensor> weights = SafeTensors.read(entries.get(WEIGHTS), where + " " + WEIGHTS).tensors();
         TensorCheck.requireExact(new TrmParameters(model), weights, where + " " + WEIGHTS);

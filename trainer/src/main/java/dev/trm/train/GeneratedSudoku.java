@@ -1,5 +1,6 @@
 package dev.trm.train;
 
+import dev.trm.task.SeedMix;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuTransform;
@@ -94,12 +95,12 @@ public final class GeneratedSudoku implements SampleSource {
 
     @Override
     public PuzzleSamples.Sample at(long position) {
-        SudokuGenerator generator = new SudokuGenerator(PuzzleSamples.mix(seed, position, PUZZLE_STREAM));
+        SudokuGenerator generator = new SudokuGenerator(SeedMix.mix(seed, position, PUZZLE_STREAM));
         SudokuGenerator.Puzzle p = generator.next(spec.at(position / batchSize));
         SudokuGrid question = p.question();
         SudokuGrid answer = p.answer();
         if (augment) {
-            SudokuTransform t = SudokuTransform.random(new Random(PuzzleSamples.mix(seed, position, AUGMENT_STREAM)));
+            SudokuTransform t = SudokuTransform.random(new Random(SeedMix.mix(seed, position, AUGMENT_STREAM)));
             question = t.apply(question);
             answer = t.apply(answer);
         }

@@ -4,6 +4,7 @@ import dev.trm.data.AugmentedSet;
 import dev.trm.data.Example;
 import dev.trm.task.Dihedral;
 import dev.trm.task.Permutations;
+import dev.trm.task.SeedMix;
 import dev.trm.task.arc.ArcAugmentation;
 import dev.trm.task.arc.ArcCodec;
 import dev.trm.task.arc.ArcPair;
@@ -222,18 +223,11 @@ public final class PuzzleSamples implements SampleSource {
         long epoch = position / samples.size();
         int index = (int) (position % samples.size());
         if (epoch != cachedEpoch) {
-            cachedOrder = Permutations.random(samples.size(), new Random(mix(seed, epoch, -1)));
+            cachedOrder = Permutations.random(samples.size(), new Random(SeedMix.mix(seed, epoch, -1)));
             cachedEpoch = epoch;
         }
         Sample s = samples.get(cachedOrder[index]);
-        return augmentation == null ? s : augmentation.apply(s, new Random(mix(seed, epoch, index)));
+        return augmentation == null ? s : augmentation.apply(s, new Random(SeedMix.mix(seed, epoch, index)));
     }
 
-    /** A well-spread seed from three numbers (SplitMix64 finaliser over their combination). */
-    static long mix(long a, long b, long c) {
-        long z = a * 0x9E3779B97F4A7C15L + b * 0xBF58476D1CE4E5B9L + c * 0x94D049BB133111EBL;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

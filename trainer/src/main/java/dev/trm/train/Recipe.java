@@ -160,4 +160,9 @@ public record Recipe(String name, String summary, TrmConfig model, TrainConfig t
         }
         return r;
     }
+
+    /** A rate as written in a recipe: 0.0007, not 7.00000e-04. */
+    public static String plain(float v) {
+        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
+    }
 }

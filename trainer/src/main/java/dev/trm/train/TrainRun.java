@@ -48,7 +48,7 @@ public final class TrainRun {
      * @param progress  where the redrawn progress line goes: a terminal (null: none)
      * @param messages  where evaluations and new best checkpoints are reported (null: nowhere)
      */
-    public record Options(Path outDir, List<PuzzleSamples.Sample> evalSet, int evalBatch, Map<String, String> info,
+    public record Options(Path outDir, List<PuzzleSamples.Sample> evalSet, int evalBatch, RunInfo info,
                           PrintStream progress, PrintStream messages) {
         /** Ends the progress line, so a message starts on a line of its own. */
         void message(String format, Object... args) {
@@ -76,7 +76,7 @@ public final class TrainRun {
         long lastPrint = 0;
         Evaluation last = null;
         double best = bestEvaluationSoFar(o.outDir(), history);
-        Map<String, String> info = new LinkedHashMap<>(o.info());
+        RunInfo info = o.info();
         try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             long skippedBefore = trainer.skippedSteps();
@@ -103,9 +103,7 @@ public final class TrainRun {
                         last = evaluate(trainer, o);
                         ObjectNode e = evaluationJson(m.step(), last);
                         writeLine(log, e, history);
-                        info.put("eval_step", Long.toString(m.step()));
-                        info.put("eval_exact_accuracy", String.format("%.4f", last.exact()));
-                        info.put("eval_blank_accuracy", String.format("%.4f", last.blankAccuracy()));
+                        info = info.toBuilder().lastEvaluation(m.step(), last.exact(), last.blankAccuracy()).build();
                         o.message("step %d eval: exact %.4f, cell %.4f, blank cells %.4f (after step 1: %.4f), q-halt accuracy %.3f%n",
                                 m.step(), last.exact(), last.cellAccuracy(), last.blankAccuracy(), last.blankByStep()[0],
                                 last.qHaltAccuracy());

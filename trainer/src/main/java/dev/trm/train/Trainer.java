@@ -16,6 +16,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
+import dev.trm.task.SeedMix;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -117,7 +118,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Everything needed to continue this run, on the host. */
-    public Checkpoint snapshot(Map<String, String> info) {
+    public Checkpoint snapshot(RunInfo info) {
         Map<String, SafeTensors.Tensor> w = new LinkedHashMap<>();
         weights.arrays().forEach((k, v) -> w.put(k, host(v)));
         Map<String, SafeTensors.Tensor> e = new LinkedHashMap<>();
@@ -194,7 +195,7 @@ public final class Trainer implements AutoCloseable {
             carry.replaceState(out.y(), out.z());
             float[] qHalt = out.qHalt().stopGradient().toFloatArray();
             carry.advanceAndHalt(qHalt, model.haltMaxSteps(), train.haltExplorationProb(),
-                    new Random(PuzzleSamples.mix(train.seed(), t, 1)));
+                    new Random(SeedMix.mix(train.seed(), t, 1)));
             return metrics(t, lr, loss, qHalt);
         }
     }

@@ -1,5 +1,12 @@
 package dev.trm.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +17,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
+import dev.trm.train.RunInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +27,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class TrainerTest {
     static final TrmConfig TINY = Presets.get("sudoku-mlp-tiny");
@@ -106,11 +108,11 @@ class TrainerTest {
         double[] resumed = new double[8];
         try (Trainer t = trainer(9)) {
             System.arraycopy(losses(t, 4), 0, resumed, 0, 4);
-            t.snapshot(Map.of("data", "generated")).write(file);
+            t.snapshot(new RunInfo.Builder().generated("40-45", 0, true).build()).write(file);
         }
         Checkpoint c = Checkpoint.read(file);
         assertEquals(4, c.step());
-        assertEquals("generated", c.info().get("data"));
+        assertEquals("40-45", c.info().generate());
         try (Trainer t = Trainer.resume(c, PuzzleSamples.sudoku(puzzles(12, 1), true, 9), Device.cpu())) {
             System.arraycopy(losses(t, 4), 0, resumed, 4, 4);
             assertArrayEquals(straightWeights, t.weights().get(TrmParameters.LM_HEAD).toFloatArray());
@@ -130,7 +132,7 @@ class TrainerTest {
         try (Trainer t = new Trainer(TINY, config(5).toBuilder().steps(4).build(), PuzzleSamples.sudoku(puzzles(12, 1), true, 5),
                 Device.cpu())) {
             System.arraycopy(losses(t, 4), 0, extended, 0, 4);
-            t.snapshot(Map.of()).write(file);
+            t.snapshot(RunInfo.empty()).write(file);
         }
         Checkpoint c = Checkpoint.read(file);
         try (Trainer t = Trainer.resume(c, c.train().withSteps(8, 0), PuzzleSamples.sudoku(puzzles(12, 1), true, 5), Device.cpu())) {
@@ -149,8 +151,8 @@ class TrainerTest {
         Path b = dir.resolve("b.ckpt");
         try (Trainer t = trainer(3)) {
             losses(t, 2);
-            t.snapshot(Map.of()).write(a);
-            t.snapshot(Map.of()).write(b);
+            t.snapshot(RunInfo.empty()).write(a);
+            t.snapshot(RunInfo.empty()).write(b);
         }
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     }
@@ -216,7 +218,7 @@ class TrainerTest {
         assertTrue(assertThrows(IOException.class, () -> Checkpoint.read(junk)).getMessage().contains("not a TRM checkpoint"));
         Path good = dir.resolve("good.ckpt");
         try (Trainer t = trainer(2)) {
-            t.snapshot(Map.of()).write(good);
+            t.snapshot(RunInfo.empty()).write(good);
         }
         byte[] all = Files.readAllBytes(good);
         Path truncated = dir.resolve("truncated.ckpt");
