@@ -5,6 +5,7 @@ import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.ModelInfo;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.task.TaskKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ public final class OnDeviceSolver implements AutoCloseable {
 
     /** Takes ownership of {@code model}; it must be a Sudoku model. */
     public OnDeviceSolver(TrmModel model) {
-        if (!"sudoku".equals(model.info().task())) {
+        if (!TaskKind.SUDOKU.is(model.info().task())) {
             model.close();
             throw new IllegalArgumentException("the model solves " + model.info().task() + " puzzles, not Sudoku");
         }

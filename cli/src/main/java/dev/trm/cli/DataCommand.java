@@ -6,10 +6,11 @@ import dev.trm.data.AugmentedSet;
 import dev.trm.data.Example;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
+import dev.trm.data.SudokuGenerator;
+import dev.trm.task.TaskKind;
 import dev.trm.task.arc.ArcPair;
 import dev.trm.task.arc.ArcTask;
 import dev.trm.task.maze.MazeGrid;
-import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
 import java.io.IOException;
@@ -31,12 +32,19 @@ import picocli.CommandLine.Spec;
         description = "Inspect, generate and augment puzzle data sets (HRM CSV layout, ARC JSON).",
         subcommands = {DataCommand.Check.class, DataCommand.Generate.class, DataCommand.Augment.class})
 final class DataCommand {
+    /** The --task value that reads the task off the file. */
+    private static final String AUTO = "auto";
+
     /** Task of a data file: from the option, else from its name and first row. */
-    static String task(String option, Path file) {
-        if (!"auto".equals(option)) {
-            return option;
+    static TaskKind task(String option, Path file) {
+        if (AUTO.equals(option)) {
+            return PuzzleSet.detectTask(file);
         }
-        return PuzzleSet.detectTask(file);
+        try {
+            return TaskKind.of(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--task: " + e.getMessage().replace(")", ", " + AUTO + ")"), e);
+        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -58,13 +66,11 @@ final class DataCommand {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            String kind = task(task, file);
             int status;
-            switch (kind) {
-                case "sudoku": status = checkSudoku(out); break;
-                case "maze": status = checkMaze(out); break;
-                case "arc": status = checkArc(out); break;
-                default: throw new IllegalArgumentException("--task: unknown task '" + kind + "' (sudoku, maze, arc, auto)");
+            switch (task(task, file)) {
+                case SUDOKU: status = checkSudoku(out); break;
+                case MAZE: status = checkMaze(out); break;
+                default: status = checkArc(out); break;
             }
             out.flush();
             return status;
@@ -215,10 +221,10 @@ final class DataCommand {
         @Override
         public Integer call() throws IOException {
             AtomicFile.requireWritableFolder(out, file);
-            String kind = task(task, file);
+            TaskKind kind = task(task, file);
             int written;
             switch (kind) {
-                case "sudoku": {
+                case SUDOKU: {
                     List<PuzzleCsv.Row> rows = new ArrayList<>();
                     for (Example<SudokuGrid> e : AugmentedSet.sudoku(PuzzleSet.readSudoku(file), copies, seed)) {
                         rows.add(PuzzleSet.sudokuRow(e.source(), e.question(), e.answer(), e.rating()));
@@ -227,7 +233,7 @@ final class DataCommand {
                     written = rows.size();
                     break;
                 }
-                case "maze": {
+                case MAZE: {
                     List<PuzzleCsv.Row> rows = new ArrayList<>();
                     for (Example<MazeGrid> e : AugmentedSet.maze(PuzzleSet.readMaze(file), copies, seed)) {
                         rows.add(PuzzleSet.mazeRow(e.source(), e.question(), e.answer(), e.rating()));
@@ -236,14 +242,12 @@ final class DataCommand {
                     written = rows.size();
                     break;
                 }
-                case "arc": {
+                default: {
                     Map<String, ArcTask> tasks = AugmentedSet.arc(ArcSet.read(file), copies, seed);
                     ArcSet.write(out, tasks);
                     written = tasks.size();
                     break;
                 }
-                default:
-                    throw new IllegalArgumentException("--task: unknown task '" + kind + "' (sudoku, maze, arc, auto)");
             }
             spec.commandLine().getOut().printf("wrote %d %s rows/tasks (%d copies each, seed %d) to %s%n",
                     written, kind, copies, seed, out);

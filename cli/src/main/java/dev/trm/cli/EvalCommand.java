@@ -14,6 +14,7 @@ import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.task.TaskKind;
 import dev.trm.task.arc.ArcTask;
 import dev.trm.task.maze.MazeGrid;
 import dev.trm.train.Checkpoint;
@@ -171,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private int evalOnnx() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (PuzzleSet.detectTask(data).equals("arc")) {
+        if (PuzzleSet.detectTask(data) == TaskKind.ARC) {
             return evalArc();
         }
         List<PuzzleCsv.Row> rows = PuzzleSet.readLabelled(data); // answers that do not solve their puzzles would score nothing

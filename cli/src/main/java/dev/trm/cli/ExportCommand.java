@@ -12,6 +12,7 @@ import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.runtime.StepContract;
+import dev.trm.task.TaskKind;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainingSets;
@@ -164,7 +165,7 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             throw new IllegalArgumentException("nothing to export: give a CHECKPOINT, or --preset with --from-safetensors or --random-weights");
         }
-        if ("arc".equals(config.task()) && !provenance.containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
+        if (TaskKind.ARC.is(config.task()) && !provenance.containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
             throw new IllegalArgumentException("an ARC model needs the names of its puzzle-embedding rows: export a checkpoint"
                     + " trained by trm train, or give --identifiers with --from-safetensors");
         }

@@ -13,6 +13,7 @@ import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.serve.SolutionJson;
 import dev.trm.task.PuzzleException;
+import dev.trm.task.TaskKind;
 import dev.trm.task.arc.ArcTask;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
@@ -81,7 +82,7 @@ final class SolveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --model or --exact, not both");
         }
         if (task != null) {
-            if (!task.equals("arc")) {
+            if (!TaskKind.ARC.is(task)) {
                 throw new IllegalArgumentException("--task: only arc takes task files (Sudoku and Maze puzzles are text), got '" + task + "'");
             }
             return arc();
@@ -156,7 +157,7 @@ final class SolveCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (TrmModel m = BundledModel.load(model, runtime.options())) {
-            if (!m.info().task().equals("arc")) {
+            if (!TaskKind.ARC.is(m.info().task())) {
                 throw new IllegalArgumentException(model + " is a " + m.info().task() + " model, not an ARC one");
             }
             for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed)) {

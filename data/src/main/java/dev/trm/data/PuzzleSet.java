@@ -1,10 +1,10 @@
 package dev.trm.data;
 
 import dev.trm.task.PuzzleException;
+import dev.trm.task.TaskKind;
 import dev.trm.task.maze.MazeChecker;
 import dev.trm.task.maze.MazeGrid;
 import dev.trm.task.sudoku.SudokuChecker;
-import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.task.sudoku.SudokuGrid;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,25 +24,27 @@ public final class PuzzleSet {
      * The task of a data file: ARC for JSON ({@code .json}, {@code .json.gz}); for a CSV set, from its
      * first row: 81-cell questions are Sudoku, 900-cell ones Maze.
      */
-    public static String detectTask(Path file) {
+    public static TaskKind detectTask(Path file) {
         String name = file.getFileName().toString();
         if (name.endsWith(".json") || name.endsWith(".json.gz")) {
-            return "arc";
+            return TaskKind.ARC;
         }
         List<PuzzleCsv.Row> rows = PuzzleCsv.read(file);
         if (rows.isEmpty()) {
             throw new DataFormatException(file, "", "no rows after the header");
         }
         int length = rows.get(0).question().length();
-        if (length == SudokuGrid.CELLS) {
-            return "sudoku";
-        }
-        if (length == MazeGrid.CELLS) {
-            return "maze";
+        for (TaskKind csvTask : CSV_TASKS) {
+            if (length == csvTask.sequenceLength()) {
+                return csvTask;
+            }
         }
         throw new DataFormatException(file, Long.toString(rows.get(0).line()), PuzzleCsv.QUESTION + ": "
                 + length + " characters is neither a Sudoku (" + SudokuGrid.CELLS + ") nor a maze (" + MazeGrid.CELLS + ")");
     }
+
+    /** The tasks whose sets are CSV files, one cell per token. */
+    private static final List<TaskKind> CSV_TASKS = List.of(TaskKind.SUDOKU, TaskKind.MAZE);
 
     /**
      * The rows of a labelled Sudoku or Maze set, each checked as {@link #readSudoku} and
@@ -50,13 +52,11 @@ public final class PuzzleSet {
      * answers against the labels.
      */
     public static List<PuzzleCsv.Row> readLabelled(Path file) {
-        String task = detectTask(file);
-        if (task.equals("sudoku")) {
-            readSudoku(file);
-        } else if (task.equals("maze")) {
-            readMaze(file);
-        } else {
-            throw new DataFormatException(file, "", "a " + task + " file is not a CSV of labelled puzzles");
+        TaskKind task = detectTask(file);
+        switch (task) {
+            case SUDOKU: readSudoku(file); break;
+            case MAZE: readMaze(file); break;
+            default: throw new DataFormatException(file, "", "a " + task + " file is not a CSV of labelled puzzles");
         }
         return PuzzleCsv.read(file);
     }

@@ -3,12 +3,13 @@ package dev.trm.export;
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtException;
 import dev.trm.data.AtomicFile;
+import dev.trm.data.SudokuGenerator;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.runtime.PuzzleTask;
 import dev.trm.runtime.StepContract;
+import dev.trm.task.TaskKind;
 import dev.trm.task.sudoku.SudokuCodec;
-import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.RunInfo;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class Exporter {
                 puzzles.add(task.decode(s.tokens()));
                 answers.add(task.decode(s.labels()));
             }
-        } else if ("sudoku".equals(c.task())) {
+        } else if (TaskKind.SUDOKU.is(c.task())) {
             SudokuGenerator gen = new SudokuGenerator(0);
             for (int i = 0; i < QUANTIZED_VERIFY_PUZZLES; i++) {
                 SudokuGenerator.Puzzle p = gen.next(SudokuGenerator.Difficulty.givens(EVERYDAY_MIN_GIVENS, EVERYDAY_MAX_GIVENS));
@@ -146,7 +147,7 @@ public final class Exporter {
             return new long[][] {tokens, ids};
         }
         long[] tokens = new long[DEFAULT_VERIFY_PUZZLES * s];
-        if ("sudoku".equals(c.task()) && s == SudokuCodec.INSTANCE.sequenceLength()) {
+        if (TaskKind.SUDOKU.is(c.task()) && s == SudokuCodec.INSTANCE.sequenceLength()) {
             SudokuGenerator gen = new SudokuGenerator(0);
             for (int i = 0; i < DEFAULT_VERIFY_PUZZLES; i++) {
                 int[] t = SudokuCodec.INSTANCE.encode(gen.next(SudokuGenerator.Difficulty.givens(25, 35)).question());

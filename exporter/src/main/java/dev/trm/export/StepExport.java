@@ -5,6 +5,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.runtime.StepContract;
+import dev.trm.task.TaskKind;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
@@ -100,20 +101,11 @@ public final class StepExport {
         md.put(StepContract.VOCAB, Integer.toString(c.vocabSize()));
         md.put(StepContract.PUZZLE_EMB_LEN, Integer.toString(c.puzzleEmbLen()));
         md.put(StepContract.NUM_PUZZLE_IDS, Integer.toString(c.numPuzzleIds()));
-        md.put(StepContract.CODEC, codec(c.task()));
+        md.put(StepContract.CODEC, TaskKind.of(c.task()).codec().layout());
         md.put(StepContract.Y_INIT, base64(values.get(TrmParameters.H_INIT)));
         md.put(StepContract.Z_INIT, base64(values.get(TrmParameters.L_INIT)));
         new TreeMap<>(provenance).forEach(md::put);
         return md;
-    }
-
-    private static String codec(String task) {
-        switch (task) {
-            case "sudoku": return "side=9;pad=0;blank_token=1;digit_offset=1";
-            case "maze": return "side=30;pad=0;charset=# SGo;char_offset=1";
-            case "arc": return "canvas=30;pad=0;eos=1;colour_offset=2";
-            default: return "";
-        }
     }
 
     static String base64(float[] v) {

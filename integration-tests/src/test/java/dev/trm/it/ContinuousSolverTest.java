@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
@@ -12,7 +13,6 @@ import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
-import dev.trm.task.sudoku.SudokuGenerator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package dev.trm.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.trm.task.sudoku.SudokuGenerator;
+import dev.trm.data.SudokuGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

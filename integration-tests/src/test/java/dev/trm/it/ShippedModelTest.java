@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.Candidate;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
@@ -11,7 +12,6 @@ import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
-import dev.trm.task.sudoku.SudokuGenerator;
 import dev.trm.train.Recipe;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.trm.runtime;
 
 import dev.trm.task.Dihedral;
 import dev.trm.task.PuzzleException;
+import dev.trm.task.TaskKind;
 import dev.trm.task.arc.ArcAugmentation;
 import dev.trm.task.arc.ArcCodec;
 import dev.trm.task.arc.ArcGrid;
@@ -78,7 +79,7 @@ final class ArcPuzzleTask extends PuzzleTask {
 
     @Override
     public String name() {
-        return "arc";
+        return TaskKind.ARC.id();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.trm.runtime;
 
 import dev.trm.task.Dihedral;
 import dev.trm.task.PuzzleException;
+import dev.trm.task.TaskKind;
 import dev.trm.task.maze.MazeChecker;
 import dev.trm.task.maze.MazeCodec;
 import dev.trm.task.maze.MazeGrid;
@@ -11,7 +12,7 @@ import dev.trm.task.maze.MazeSolver;
 final class MazePuzzleTask extends PuzzleTask {
     @Override
     public String name() {
-        return "maze";
+        return TaskKind.MAZE.id();
     }
 
     @Override

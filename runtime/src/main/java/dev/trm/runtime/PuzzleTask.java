@@ -1,6 +1,7 @@
 package dev.trm.runtime;
 
 import dev.trm.task.SeedMix;
+import dev.trm.task.TaskKind;
 import java.util.Arrays;
 import java.util.Collections;
 
@@ -8,17 +9,22 @@ import java.util.Collections;
 public abstract class PuzzleTask {
     /** A task by name, for tasks that need nothing from a model (Sudoku, Maze). */
     public static PuzzleTask forName(String task) {
-        switch (task) {
-            case "sudoku": return new SudokuPuzzleTask();
-            case "maze": return new MazePuzzleTask();
-            case "arc": throw new ModelLoadException("an ARC task comes from its model's puzzle identifiers, not a name");
-            default: throw new ModelLoadException("task '" + task + "' is not supported by this runtime (sudoku, maze, arc)");
+        TaskKind kind;
+        try {
+            kind = TaskKind.of(task);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage() + ": not supported by this runtime", e);
+        }
+        switch (kind) {
+            case SUDOKU: return new SudokuPuzzleTask();
+            case MAZE: return new MazePuzzleTask();
+            default: throw new ModelLoadException("an ARC task comes from its model's puzzle identifiers, not a name");
         }
     }
 
     /** The task of a loaded model (ARC reads the model's puzzle identifiers). */
     static PuzzleTask of(ModelInfo info) {
-        if ("arc".equals(info.task())) {
+        if (TaskKind.ARC.is(info.task())) {
             String ids = info.metadata().get(StepContract.PUZZLE_IDENTIFIERS);
             return new ArcPuzzleTask(ids == null ? Collections.emptyList() : Arrays.asList(ids.split("\n", -1)));
         }

@@ -1,6 +1,7 @@
 package dev.trm.runtime;
 
 import dev.trm.task.PuzzleException;
+import dev.trm.task.TaskKind;
 import dev.trm.task.sudoku.SudokuChecker;
 import dev.trm.task.sudoku.SudokuCodec;
 import dev.trm.task.sudoku.SudokuGrid;
@@ -12,7 +13,7 @@ import java.util.Random;
 final class SudokuPuzzleTask extends PuzzleTask {
     @Override
     public String name() {
-        return "sudoku";
+        return TaskKind.SUDOKU.id();
     }
 
     @Override

@@ -13,6 +13,9 @@ public interface TokenCodec<G> {
     /** Task name as written in exported model metadata: {@code sudoku}, {@code maze} or {@code arc}. */
     String task();
 
+    /** The token layout for people and tools, as the exported model's {@code trm.codec} metadata states it. */
+    String layout();
+
     /** Number of tokens in one encoded puzzle (S). */
     int sequenceLength();
 

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.SolveSpec;
 import dev.trm.runtime.TrmModel;
-import dev.trm.task.sudoku.SudokuGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

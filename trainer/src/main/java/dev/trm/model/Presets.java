@@ -1,5 +1,6 @@
 package dev.trm.model;
 
+import dev.trm.task.TaskKind;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,27 +21,28 @@ public final class Presets {
     private static final Map<String, TrmConfig> PRESETS = new LinkedHashMap<>();
 
     static {
-        TrmConfig sudokuMlp = reference("sudoku", Variant.MLP, 3, 6, 16, 11, 81);
+        TrmConfig sudokuMlp = reference(TaskKind.SUDOKU, Variant.MLP, 3, 6, 16);
         put("sudoku-mlp", sudokuMlp);
-        put("sudoku-att", reference("sudoku", Variant.ATTENTION, 3, 6, 16, 11, 81));
-        put("maze-att", reference("maze", Variant.ATTENTION, 3, 4, 16, 6, 900));
-        put("arc-att", reference("arc", Variant.ATTENTION, 3, 4, 16, 12, 900));
+        put("sudoku-att", reference(TaskKind.SUDOKU, Variant.ATTENTION, 3, 6, 16));
+        put("maze-att", reference(TaskKind.MAZE, Variant.ATTENTION, 3, 4, 16));
+        put("arc-att", reference(TaskKind.ARC, Variant.ATTENTION, 3, 4, 16));
         // CPU scale: the hidden size and cycles shrink, every other detail stays the reference's
         put("sudoku-mlp-small", sudokuMlp.withHiddenSize(128, 4).withCycles(2, 2, 6));
-        put("sudoku-att-small", reference("sudoku", Variant.ATTENTION, 2, 2, 6, 11, 81).withHiddenSize(128, 4));
+        put("sudoku-att-small", reference(TaskKind.SUDOKU, Variant.ATTENTION, 2, 2, 6).withHiddenSize(128, 4));
         // test scale
         put("sudoku-mlp-tiny", sudokuMlp.withHiddenSize(32, 2).withCycles(2, 2, 3));
-        put("sudoku-att-tiny", reference("sudoku", Variant.ATTENTION, 2, 2, 3, 11, 81).withHiddenSize(32, 2));
-        put("maze-att-tiny", reference("maze", Variant.ATTENTION, 2, 2, 3, 6, 900).withHiddenSize(32, 2));
-        put("arc-att-tiny", reference("arc", Variant.ATTENTION, 2, 2, 3, 12, 900).withHiddenSize(32, 2));
+        put("sudoku-att-tiny", reference(TaskKind.SUDOKU, Variant.ATTENTION, 2, 2, 3).withHiddenSize(32, 2));
+        put("maze-att-tiny", reference(TaskKind.MAZE, Variant.ATTENTION, 2, 2, 3).withHiddenSize(32, 2));
+        put("arc-att-tiny", reference(TaskKind.ARC, Variant.ATTENTION, 2, 2, 3).withHiddenSize(32, 2));
     }
 
     private Presets() {
     }
 
-    private static TrmConfig reference(String task, Variant v, int t, int n, int nSup, int vocab, int seq) {
-        return new TrmConfig(task, v, REFERENCE_HIDDEN, REFERENCE_HEADS, REFERENCE_EXPANSION, REFERENCE_LAYERS, t, n, nSup,
-                vocab, seq, REFERENCE_PUZZLE_EMB_LEN, 1, ROPE_THETA, NORM_EPS);
+    /** The reference's block for a task (T cycles of n latent updates, N_sup supervision steps); V and S from the task. */
+    private static TrmConfig reference(TaskKind task, Variant v, int t, int n, int nSup) {
+        return new TrmConfig(task.id(), v, REFERENCE_HIDDEN, REFERENCE_HEADS, REFERENCE_EXPANSION, REFERENCE_LAYERS, t, n, nSup,
+                task.vocabularySize(), task.sequenceLength(), REFERENCE_PUZZLE_EMB_LEN, 1, ROPE_THETA, NORM_EPS);
     }
 
     private static void put(String name, TrmConfig c) {

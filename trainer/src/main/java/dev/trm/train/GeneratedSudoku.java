@@ -1,7 +1,8 @@
 package dev.trm.train;
 
+import dev.trm.data.SudokuGenerator;
 import dev.trm.task.SeedMix;
-import dev.trm.task.sudoku.SudokuGenerator;
+import dev.trm.task.TaskKind;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuTransform;
 import java.util.Random;
@@ -85,7 +86,7 @@ public final class GeneratedSudoku implements SampleSource {
 
     @Override
     public String task() {
-        return "sudoku";
+        return TaskKind.SUDOKU.id();
     }
 
     @Override

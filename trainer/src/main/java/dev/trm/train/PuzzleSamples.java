@@ -5,6 +5,7 @@ import dev.trm.data.Example;
 import dev.trm.task.Dihedral;
 import dev.trm.task.Permutations;
 import dev.trm.task.SeedMix;
+import dev.trm.task.TaskKind;
 import dev.trm.task.arc.ArcAugmentation;
 import dev.trm.task.arc.ArcCodec;
 import dev.trm.task.arc.ArcPair;
@@ -81,7 +82,7 @@ public final class PuzzleSamples implements SampleSource {
             SudokuGrid a = SudokuCodec.INSTANCE.decode(s.labels());
             return sudokuSample(t.apply(q), t.apply(a));
         } : null;
-        return new PuzzleSamples("sudoku", out, aug, seed);
+        return new PuzzleSamples(TaskKind.SUDOKU.id(), out, aug, seed);
     }
 
     static Sample sudokuSample(SudokuGrid q, SudokuGrid a) {
@@ -103,7 +104,7 @@ public final class PuzzleSamples implements SampleSource {
             MazeGrid a = MazeCodec.INSTANCE.decode(s.labels()).transform(t);
             return mazeSample(q, a);
         } : null;
-        return new PuzzleSamples("maze", out, aug, seed);
+        return new PuzzleSamples(TaskKind.MAZE.id(), out, aug, seed);
     }
 
     private static Sample mazeSample(MazeGrid q, MazeGrid a) {
@@ -168,7 +169,7 @@ public final class PuzzleSamples implements SampleSource {
             int[] at = ArcAugmentation.randomOffset(p, rng);
             return arcSample(p, s.puzzleId(), at[0], at[1]);
         } : null;
-        return new PuzzleSamples("arc", train, aug, seed, heldOut, names);
+        return new PuzzleSamples(TaskKind.ARC.id(), train, aug, seed, heldOut, names);
     }
 
     private static Sample arcSample(ArcPair p, int puzzleId, int row, int col) {
@@ -187,7 +188,7 @@ public final class PuzzleSamples implements SampleSource {
 
     @Override
     public String describe() {
-        return samples.size() + " " + task + (task.equals("arc") ? " demonstration pairs" : " puzzles")
+        return samples.size() + " " + task + (TaskKind.ARC.is(task) ? " demonstration pairs" : " puzzles")
                 + (augmentation != null ? ", augmented on the fly" : "");
     }
 

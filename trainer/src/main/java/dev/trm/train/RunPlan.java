@@ -3,8 +3,9 @@ package dev.trm.train;
 import ai.djl.Device;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
+import dev.trm.data.SudokuGenerator;
 import dev.trm.model.TrmConfig;
-import dev.trm.task.sudoku.SudokuGenerator;
+import dev.trm.task.TaskKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -69,12 +70,12 @@ public final class RunPlan implements AutoCloseable {
         refuseToReplaceAnotherRun(outDir);
         RunInfo.Builder info = new RunInfo.Builder();
         SampleSource samples = source(model, train, data, info);
-        if (model.task().equals("arc")) {
+        if (TaskKind.ARC.is(model.task())) {
             model = model.withPuzzleIds(samples.numPuzzleIds());
             info.arc(data.arc().variants(), data.arc().trainOnTest(), data.arc().tasks());
         }
         Path evalFile = evalData;
-        if (evalFile == null && recipe != null && model.task().equals("sudoku")) {
+        if (evalFile == null && recipe != null && TaskKind.SUDOKU.is(model.task())) {
             evalFile = writeHeldOut(outDir, recipe.heldOut());
         }
         if (recipe != null) {
@@ -89,7 +90,7 @@ public final class RunPlan implements AutoCloseable {
             throw new IllegalArgumentException("give --data or --generate, not both");
         }
         if (data.generate() != null) {
-            if (!model.task().equals("sudoku")) {
+            if (!TaskKind.SUDOKU.is(model.task())) {
                 throw new IllegalArgumentException("--generate makes Sudoku puzzles, but the model is for " + model.task());
             }
             info.generated(data.generate().toString(), data.generate().curriculumSteps(), data.augment());
@@ -227,7 +228,7 @@ public final class RunPlan implements AutoCloseable {
         Trainer t = run.trainer();
         RunInfo.Builder info = run.info().toBuilder();
         List<PuzzleSamples.Sample> rows = null;
-        if (t.modelConfig().task().equals("arc")) {
+        if (TaskKind.ARC.is(t.modelConfig().task())) {
             if (run.evalFile() != null) {
                 throw new IllegalArgumentException("--eval-data does not apply to ARC: a task's puzzle ids are learned, so "
                         + "evaluation runs on the held-out test pairs of --data");

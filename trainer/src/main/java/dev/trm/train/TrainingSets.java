@@ -2,6 +2,7 @@ package dev.trm.train;
 
 import dev.trm.data.ArcSet;
 import dev.trm.data.PuzzleSet;
+import dev.trm.task.TaskKind;
 import dev.trm.task.arc.ArcTask;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -48,15 +49,14 @@ public final class TrainingSets {
 
     /** A training set of {@code task} from {@code file}; for ARC, {@code arc} and {@code seed} decide the puzzle ids. */
     public static PuzzleSamples samples(String task, Path file, boolean augment, long seed, ArcChoice arc) {
-        String found = PuzzleSet.detectTask(file);
-        if (!found.equals(task)) {
+        TaskKind found = PuzzleSet.detectTask(file);
+        if (!found.is(task)) {
             throw new IllegalArgumentException(file + " holds " + found + " puzzles but the model is for " + task);
         }
-        switch (task) {
-            case "sudoku": return PuzzleSamples.sudoku(PuzzleSet.readSudoku(file), augment, seed);
-            case "maze": return PuzzleSamples.maze(PuzzleSet.readMaze(file), augment, seed);
-            case "arc": return PuzzleSamples.arc(arc.select(ArcSet.read(file), file), arc.variants(), augment, seed, arc.trainOnTest());
-            default: throw new IllegalArgumentException("training on task '" + task + "' is not supported (sudoku, maze, arc)");
+        switch (found) {
+            case SUDOKU: return PuzzleSamples.sudoku(PuzzleSet.readSudoku(file), augment, seed);
+            case MAZE: return PuzzleSamples.maze(PuzzleSet.readMaze(file), augment, seed);
+            default: return PuzzleSamples.arc(arc.select(ArcSet.read(file), file), arc.variants(), augment, seed, arc.trainOnTest());
         }
     }
 
@@ -67,8 +67,8 @@ public final class TrainingSets {
 
     /** The rows to evaluate a checkpoint on: the puzzles of {@code file}, or for ARC its held-out test pairs. */
     public static List<PuzzleSamples.Sample> evaluationRows(Checkpoint c, Path file) {
-        if (c.model().task().equals("arc")) {
-            return samples("arc", file, false, c.train().seed(), ArcChoice.of(c.info())).heldOut();
+        if (TaskKind.ARC.is(c.model().task())) {
+            return samples(TaskKind.ARC.id(), file, false, c.train().seed(), ArcChoice.of(c.info())).heldOut();
         }
         return originals(c.model().task(), file);
     }

@@ -23,6 +23,11 @@ public final class ArcCodec implements TokenCodec<ArcGrid> {
     }
 
     @Override
+    public String layout() {
+        return "canvas=" + CANVAS + ";pad=" + PAD + ";eos=" + EOS + ";colour_offset=" + COLOUR_OFFSET;
+    }
+
+    @Override
     public int sequenceLength() {
         return CANVAS * CANVAS;
     }

@@ -15,6 +15,11 @@ public final class MazeCodec implements TokenCodec<MazeGrid> {
     }
 
     @Override
+    public String layout() {
+        return "side=" + MazeGrid.SIDE + ";pad=" + PAD + ";charset=" + MazeGrid.CHARSET + ";char_offset=1";
+    }
+
+    @Override
     public int sequenceLength() {
         return MazeGrid.CELLS;
     }

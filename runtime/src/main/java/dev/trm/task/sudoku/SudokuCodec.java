@@ -19,6 +19,11 @@ public final class SudokuCodec implements TokenCodec<SudokuGrid> {
     }
 
     @Override
+    public String layout() {
+        return "side=" + SudokuGrid.SIDE + ";pad=" + PAD + ";blank_token=" + BLANK_TOKEN + ";digit_offset=" + DIGIT_OFFSET;
+    }
+
+    @Override
     public int sequenceLength() {
         return SudokuGrid.CELLS;
     }

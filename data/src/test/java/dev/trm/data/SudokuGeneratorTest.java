@@ -1,9 +1,11 @@
-package dev.trm.task.sudoku;
+package dev.trm.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.task.sudoku.SudokuGrid;
+import dev.trm.task.sudoku.SudokuSolver;
 import org.junit.jupiter.api.Test;
 
 class SudokuGeneratorTest {

@@ -1,6 +1,8 @@
-package dev.trm.task.sudoku;
+package dev.trm.data;
 
 import dev.trm.task.Permutations;
+import dev.trm.task.sudoku.SudokuGrid;
+import dev.trm.task.sudoku.SudokuSolver;
 import java.util.Random;
 
 /**
