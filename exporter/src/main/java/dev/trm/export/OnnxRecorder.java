@@ -39,20 +39,11 @@ public final class OnnxRecorder implements TensorOps<String> {
     /** Weights stored in fp16 whose float value is a Cast node's output. */
     private final Set<String> castWeights = new HashSet<>();
 
-    /** Rows whose largest magnitude is below this (all zeros) are divided by it instead, not by zero. */
-    private static final float ROW_MAGNITUDE_FLOOR = 1e-12f;
-
-    /** Activations already quantized by row for an integer product, by name: the gate and up halves share them. */
-    private final Map<String, String[]> rowQuantized = new HashMap<>();
-
-    /** Activations already quantized with one scale per tensor, by name: the gate and up halves share them. */
-    private final Map<String, String[]> tensorQuantized = new HashMap<>();
-
-    /** h^T of the mixer's inputs, by name: its gate and up halves share one transpose. */
-    private final Map<String, String> sequenceMajor = new HashMap<>();
+    /** The integer products of the block matmuls, when the encoding is int8. */
+    private final Int8Products int8;
 
     /** A constant's values and shape. */
-    private record Constant(float[] data, long[] shape) {
+    record Constant(float[] data, long[] shape) {
     }
 
     /**
@@ -67,6 +58,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         this.values = values;
         this.shapes = shapes;
         this.encoding = encoding;
+        this.int8 = new Int8Products(this, encoding);
     }
 
     public List<OnnxMl.NodeProto> nodes() {
@@ -86,9 +78,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         for (String in : inputs) {
             materialize(in);
         }
-        String base = scopePrefix() + (label != null ? label : opType);
-        int k = counters.merge(base, 1, Integer::sum);
-        String name = k == 1 ? base : base + "_" + k;
+        String name = uniqueName(label != null ? label : opType);
         OnnxMl.NodeProto.Builder b = OnnxMl.NodeProto.newBuilder().setOpType(opType).addOutput(name);
         for (String in : inputs) {
             b.addInput(in);
@@ -108,7 +98,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         return name;
     }
 
-    private String scopePrefix() {
+    String scopePrefix() {
         if (scopes.isEmpty()) {
             return "";
         }
@@ -150,7 +140,7 @@ public final class OnnxRecorder implements TensorOps<String> {
         return name;
     }
 
-    private String scalar(float v) {
+    String scalar(float v) {
         String name = "const.scalar." + Float.toString(v).replace('-', 'm');
         if (!initializers.containsKey(name)) {
             initializers.put(name, floatTensor(name, new float[] {v}));
@@ -182,6 +172,23 @@ public final class OnnxRecorder implements TensorOps<String> {
         return name;
     }
 
+    /** Adds an initializer once (a later call with the same name keeps the first); returns whether it was new. */
+    boolean addInitializer(OnnxMl.TensorProto t) {
+        return initializers.putIfAbsent(t.getName(), t) == null;
+    }
+
+    /** The next free output name for {@code base} under the current scope (base, base_2, ...). */
+    String uniqueName(String base) {
+        String scoped = scopePrefix() + base;
+        int k = counters.merge(scoped, 1, Integer::sum);
+        return k == 1 ? scoped : scoped + "_" + k;
+    }
+
+    /** Appends a node built elsewhere (one with several outputs). */
+    void addNode(OnnxMl.NodeProto n) {
+        nodes.add(n);
+    }
+
     /** A float weight as an initializer, stored in fp16 behind a Cast when the encoding asks for it. */
     private void addWeight(String name, float[] v, long[] shape) {
         if (encoding.fp16() && v.length > 1) {
@@ -196,7 +203,7 @@ public final class OnnxRecorder implements TensorOps<String> {
     }
 
     /** Adds a held-back weight as a float initializer, when an op other than a quantized matmul reads it. */
-    private void materialize(String name) {
+    void materialize(String name) {
         Constant c = pending.remove(name);
         if (c != null) {
             addWeight(name, c.data(), c.shape());
@@ -221,7 +228,7 @@ public final class OnnxRecorder implements TensorOps<String> {
     public String linear(String x, String weight) {
         Constant w = pending.get(weight);
         if (w != null) {
-            return quantizedLinear(x, weight, w);
+            return int8.linear(x, weight, w);
         }
         String wt = transposed.get(weight);
         if (wt == null) {
@@ -230,114 +237,25 @@ public final class OnnxRecorder implements TensorOps<String> {
                     .addAttribute(intsAttr("perm", 1, 0)).build());
             transposed.put(weight, wt);
         }
-        String label = weight.replaceFirst("^L_level\\.layers\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
-        return node("MatMul", label, List.of(), x, wt);
+        return node("MatMul", label(weight), List.of(), x, wt);
+    }
+
+    /** A weight's name without its layer prefix and suffix, for node names: {@code mlp.down_proj}. */
+    static String label(String weight) {
+        return weight.replaceFirst("^L_level\\.layers\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
+    }
+
+    static OnnxMl.AttributeProto castToFloat() {
+        return intAttr("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber());
     }
 
     @Override
     public String matMul(String a, String b) {
         Constant w = pending.get(a);
         if (w != null && w.shape().length == 2) {
-            return quantizedLeftMatMul(w, a, b);
+            return int8.leftMatMul(w, a, b);
         }
         return node("MatMul", a, b);
-    }
-
-    /**
-     * x W^T with W int8 per output channel: DynamicQuantizeLinear(x) -> MatMulInteger -> Cast, times
-     * x's scale and W's per-channel scales.
-     */
-    private String quantizedLinear(String x, String name, Constant w) {
-        int out = (int) w.shape()[0];
-        int in = (int) w.shape()[1];
-        WeightEncoding.Int8 q = encoding.quantizeRows(w.data(), out, in);
-        String label = name.replaceFirst("^L_level\\.layers\\.\\d+\\.", "").replaceFirst("\\.weight$", "");
-        String wq = name + ".int8.T";
-        if (!initializers.containsKey(wq)) {
-            initializers.put(wq, WeightEncoding.int8Tensor(wq, WeightEncoding.transpose(q.values(), out, in), in, out));
-            initializers.put(name + ".scale", floatTensor(name + ".scale", q.scales(), out));
-        }
-        return encoding.activations().perRow(name) ? integerProduct(x, wq, name + ".scale", label)
-                : tensorScaledProduct(x, wq, name + ".scale", label);
-    }
-
-    /**
-     * x times an int8 weight wq, in float, x quantized with one scale for the whole tensor:
-     * DynamicQuantizeLinear -> MatMulInteger -> Cast, times x's and the weight's scales. ONNX Runtime
-     * fuses the four into one kernel. For inputs whose rows are alike in magnitude (normalized states).
-     */
-    private String tensorScaledProduct(String x, String wq, String weightScale, String label) {
-        String[] xq = tensorQuantized.computeIfAbsent(x, k -> dynamicQuantize(k, label));
-        String product = node("MatMulInteger", label + ".int", List.of(), xq[0], wq, xq[2]);
-        String scale = node("Mul", label + ".scale", List.of(), xq[1], weightScale);
-        return node("Mul", label, List.of(), node("Cast", label + ".float", List.of(castToFloat()), product), scale);
-    }
-
-    /**
-     * x times an int8 weight wq, in float. Each row of x (one token's features, or one channel's
-     * sequence in the mixer) is first divided by its largest magnitude, so the uint8 grid that
-     * DynamicQuantizeLinear lays over the whole tensor serves every row alike: a row of small values
-     * keeps its resolution next to a row of large ones. The integer product is scaled back by the
-     * tensor's and the weight's scales and by the row's magnitude. One scale for the whole tensor
-     * instead changed a quarter of the default model's answers (README, int8).
-     */
-    private String integerProduct(String x, String wq, String weightScale, String label) {
-        materialize(x);
-        String[] xq = rowQuantized.computeIfAbsent(x, k -> quantizeUnitRows(k, label));
-        String product = node("MatMulInteger", label + ".int", List.of(), xq[0], wq, xq[2]);
-        String scale = node("Mul", label + ".scale", List.of(), xq[1], weightScale);
-        String unitRows = node("Mul", label + ".unit", List.of(), node("Cast", label + ".float", List.of(castToFloat()), product), scale);
-        return node("Mul", label, List.of(), unitRows, xq[3]);
-    }
-
-    /**
-     * x's rows divided by their largest magnitude, then DynamicQuantizeLinear: uint8 values, scale,
-     * zero point, and the rows' magnitudes.
-     */
-    private String[] quantizeUnitRows(String x, String label) {
-        String magnitude = node("Max", label + ".row_max", List.of(), node("ReduceMax", label + ".row_abs_max",
-                List.of(intsAttr("axes", -1), intAttr("keepdims", 1)), node("Abs", label + ".abs", List.of(), x)),
-                scalar(ROW_MAGNITUDE_FLOOR));
-        String[] xq = dynamicQuantize(node("Div", label + ".unit_rows", List.of(), x, magnitude), label);
-        return new String[] {xq[0], xq[1], xq[2], magnitude};
-    }
-
-    /**
-     * W h along the sequence axis, W [I, L] int8 per row: as (h^T W^T)^T, so the activations are the
-     * uint8 left operand and the weights the int8 right one, the pair ONNX Runtime's integer kernels
-     * (and their fusion with the float rescale) take. ONNX Runtime's transpose optimizer cancels the
-     * transposes between consecutive calls.
-     */
-    private String quantizedLeftMatMul(Constant w, String name, String h) {
-        int rows = (int) w.shape()[0];
-        int cols = (int) w.shape()[1];
-        WeightEncoding.Int8 q = encoding.quantizeRows(w.data(), rows, cols);
-        String wq = name + ".int8.T";
-        if (!initializers.containsKey(wq)) {
-            initializers.put(wq, WeightEncoding.int8Tensor(wq, WeightEncoding.transpose(q.values(), rows, cols), cols, rows));
-            initializers.put(name + ".scale", floatTensor(name + ".scale", q.scales(), rows));
-        }
-        String label = "mix";
-        String hT = sequenceMajor.computeIfAbsent(h, k -> node("Transpose", label + ".in", List.of(intsAttr("perm", 0, 2, 1)), k));
-        String out = encoding.activations().perRow(name) ? integerProduct(hT, wq, name + ".scale", label)
-                : tensorScaledProduct(hT, wq, name + ".scale", label);
-        return node("Transpose", label + ".out", List.of(intsAttr("perm", 0, 2, 1)), out);
-    }
-
-    /** DynamicQuantizeLinear's three outputs: uint8 values, scale, zero point. */
-    private String[] dynamicQuantize(String x, String label) {
-        materialize(x);
-        String base = scopePrefix() + label + ".q";
-        int k = counters.merge(base, 1, Integer::sum);
-        String name = k == 1 ? base : base + "_" + k;
-        String[] outs = {name, name + ".scale", name + ".zero_point"};
-        nodes.add(OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").addInput(x)
-                .addOutput(outs[0]).addOutput(outs[1]).addOutput(outs[2]).build());
-        return outs;
-    }
-
-    private static OnnxMl.AttributeProto castToFloat() {
-        return intAttr("to", OnnxMl.TensorProto.DataType.FLOAT.getNumber());
     }
 
     @Override
