@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code trm} command as a separate process: what it leaves on the machine, and how it ends when its reader goes. */
 class TrmProcessTest {
     private static final Path MODEL = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
-    /** Where ONNX Runtime keeps its telemetry queue, under the home folder. */
+    /** Where ONNX Runtime keeps its telemetry queue, under the cache folder ($XDG_CACHE_HOME, else $HOME/.cache). */
     private static final Path TELEMETRY_DB = Path.of(".cache", "Microsoft", "DeveloperTools", ".onnxruntime", "onnxruntime.db");
     private static final long PROCESS_TIMEOUT_SECONDS = 120;
 
@@ -40,6 +40,8 @@ class TrmProcessTest {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("HOME", home.toString());
+        // ONNX Runtime keeps its queue under $XDG_CACHE_HOME when that is set: point it into the same home
+        pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         pb.redirectError(dir.resolve("err-" + home.getFileName() + ".txt").toFile());
         return pb;
     }
