@@ -16,13 +16,13 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
+import dev.trm.plot.LinePlot;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
-import dev.trm.train.LearningCurve;
 import dev.trm.train.ProcessMemory;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -327,19 +327,19 @@ public final class BenchSummary {
                 }
             }
         });
-        List<LearningCurve.Series> speed = new ArrayList<>();
+        List<LinePlot.Series> speed = new ArrayList<>();
         for (String preset : rows.stream().map(StepRow::preset).distinct().toList()) {
-            LearningCurve.Series s = new LearningCurve.Series(preset + ": DJL time / runtime time");
+            LinePlot.Series s = new LinePlot.Series(preset + ": DJL time / runtime time");
             rows.stream().filter(r -> r.preset().equals(preset)).forEach(r -> s.add(r.batch(), r.ratio()));
             speed.add(s);
         }
-        List<LearningCurve.Series> eff = new ArrayList<>();
+        List<LinePlot.Series> eff = new ArrayList<>();
         for (String preset : rows.stream().map(StepRow::preset).distinct().toList()) {
-            LearningCurve.Series s = new LearningCurve.Series(preset + ": runtime fraction of ceiling");
+            LinePlot.Series s = new LinePlot.Series(preset + ": runtime fraction of ceiling");
             rows.stream().filter(r -> r.preset().equals(preset)).forEach(r -> s.add(r.batch(), r.ofCeiling()));
             eff.add(s);
         }
-        LearningCurve.write(dir.resolve("bench.png"), "TRM step: runtime (ONNX Runtime) vs DJL eager, by batch", "batch",
+        LinePlot.write(dir.resolve("bench.png"), "TRM step: runtime (ONNX Runtime) vs DJL eager, by batch", "batch",
                 speed, "speed-up over DJL", eff, "fraction of the fp32 matmul ceiling");
     }
 }

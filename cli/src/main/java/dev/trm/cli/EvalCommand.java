@@ -8,6 +8,7 @@ import dev.trm.data.PuzzleSet;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmWeights;
+import dev.trm.plot.LinePlot;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
@@ -19,7 +20,6 @@ import dev.trm.task.arc.ArcTask;
 import dev.trm.task.maze.MazeGrid;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
-import dev.trm.train.LearningCurve;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainingSets;
 import java.io.IOException;
@@ -290,11 +290,11 @@ final class EvalCommand implements Callable<Integer> {
     private int sweep(PrintWriter out, TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows) throws IOException {
         String policy = policies.get(0);
         List<Row> results = new ArrayList<>();
-        LearningCurve.Series[] byCopies = new LearningCurve.Series[SWEEP_COPIES.length];
-        LearningCurve.Series[] byCopiesMs = new LearningCurve.Series[SWEEP_COPIES.length];
+        LinePlot.Series[] byCopies = new LinePlot.Series[SWEEP_COPIES.length];
+        LinePlot.Series[] byCopiesMs = new LinePlot.Series[SWEEP_COPIES.length];
         for (int c = 0; c < SWEEP_COPIES.length; c++) {
-            byCopies[c] = new LearningCurve.Series(SWEEP_COPIES[c] + (SWEEP_COPIES[c] == 1 ? " copy" : " copies"));
-            byCopiesMs[c] = new LearningCurve.Series(byCopies[c].name());
+            byCopies[c] = new LinePlot.Series(SWEEP_COPIES[c] + (SWEEP_COPIES[c] == 1 ? " copy" : " copies"));
+            byCopiesMs[c] = new LinePlot.Series(byCopies[c].name());
             for (int k : SWEEP_NSUP) {
                 Row r = evaluate(m, questions, rows, policy, SWEEP_COPIES[c] + "x" + k + "N", null);
                 print(out, r);
@@ -305,15 +305,15 @@ final class EvalCommand implements Callable<Integer> {
         }
         Row adaptive = evaluate(m, questions, rows, policy, "adaptive", null);
         print(out, adaptive);
-        LearningCurve.Series a = new LearningCurve.Series("adaptive (1xN, 4x2N, 8x4N)");
+        LinePlot.Series a = new LinePlot.Series("adaptive (1xN, 4x2N, 8x4N)");
         a.add(adaptive.meanSteps(), adaptive.accuracy());
-        LearningCurve.Series aMs = new LearningCurve.Series(a.name());
+        LinePlot.Series aMs = new LinePlot.Series(a.name());
         aMs.add(adaptive.msPerPuzzle(), adaptive.accuracy());
-        List<LearningCurve.Series> left = new ArrayList<>(List.of(byCopies));
+        List<LinePlot.Series> left = new ArrayList<>(List.of(byCopies));
         left.add(a);
-        List<LearningCurve.Series> right = new ArrayList<>(List.of(byCopiesMs));
+        List<LinePlot.Series> right = new ArrayList<>(List.of(byCopiesMs));
         right.add(aMs);
-        LearningCurve.write(sweep, "exact accuracy against test-time compute (" + policy + ", " + questions.size() + " puzzles of "
+        LinePlot.write(sweep, "exact accuracy against test-time compute (" + policy + ", " + questions.size() + " puzzles of "
                 + data.getFileName() + ")", "mean steps per puzzle, all copies (left); ms per puzzle (right)", left, "exact accuracy", right,
                 "exact accuracy");
         out.printf("wrote %s%n", sweep);

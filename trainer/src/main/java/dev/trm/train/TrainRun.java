@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.data.AtomicFile;
+import dev.trm.plot.LinePlot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -74,9 +75,7 @@ public final class TrainRun {
         long startStep = trainer.stepCount();
         long t0 = System.nanoTime();
         long lastPrint = 0;
-        Evaluation last = null;
-        double best = bestEvaluationSoFar(o.outDir(), history);
-        RunInfo info = o.info();
+        RunSoFar run = new RunSoFar(o.info(), bestEvaluationSoFar(o.outDir(), history));
         try (Writer log = Files.newBufferedWriter(metrics, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             long skippedBefore = trainer.skippedSteps();
@@ -90,40 +89,55 @@ public final class TrainRun {
                     throw new DivergedException("training diverged: " + skippedInARow + " steps in a row up to step " + m.step()
                             + " had a non-finite loss or gradient; the last checkpoint in " + o.outDir() + " is untouched");
                 }
-                ObjectNode line = JSON.valueToTree(m);
-                writeLine(log, line, history);
+                writeLine(log, JSON.valueToTree(m), history);
                 long now = System.nanoTime();
                 if (o.progress() != null && (now - lastPrint > PROGRESS_EVERY_NANOS || m.step() == total)) {
                     printProgress(o.progress(), m, startStep, total, now - t0, tc.batchSize());
                     lastPrint = now;
                 }
-                boolean evalNow = m.step() == total || (tc.evalInterval() > 0 && m.step() % tc.evalInterval() == 0);
-                if (evalNow) {
-                    if (o.evalSet() != null) {
-                        last = evaluate(trainer, o);
-                        ObjectNode e = evaluationJson(m.step(), last);
-                        writeLine(log, e, history);
-                        info = info.toBuilder().lastEvaluation(m.step(), last.exact(), last.blankAccuracy()).build();
-                        o.message("step %d eval: exact %.4f, cell %.4f, blank cells %.4f (after step 1: %.4f), q-halt accuracy %.3f%n",
-                                m.step(), last.exact(), last.cellAccuracy(), last.blankAccuracy(), last.blankByStep()[0],
-                                last.qHaltAccuracy());
-                    }
-                    log.flush();
-                    Checkpoint snapshot = trainer.snapshot(info);
-                    snapshot.write(o.outDir().resolve(CHECKPOINT));
-                    if (last != null && last.exact() > best) {
-                        best = last.exact();
-                        snapshot.write(o.outDir().resolve(BEST));
-                        o.message("best evaluation so far: wrote %s%n", BEST);
-                    }
-                    plot(o.outDir().resolve(CURVE), history, trainer);
+                if (m.step() == total || (tc.evalInterval() > 0 && m.step() % tc.evalInterval() == 0)) {
+                    evaluateAndSave(trainer, o, m.step(), log, history, run);
                 }
             }
         }
         if (o.progress() != null) {
             o.progress().println();
         }
-        return last;
+        return run.last;
+    }
+
+    /** What a run carries from one evaluation to the next: its information, its best and its last evaluation. */
+    private static final class RunSoFar {
+        RunInfo info;
+        double best;
+        Evaluation last;
+
+        RunSoFar(RunInfo info, double best) {
+            this.info = info;
+            this.best = best;
+        }
+    }
+
+    /** Evaluates on the held-out set (if any), writes the checkpoint (and best.ckpt on a new best) and the plot. */
+    private static void evaluateAndSave(Trainer trainer, Options o, long step, Writer log, List<JsonNode> history, RunSoFar run)
+            throws IOException {
+        if (o.evalSet() != null) {
+            Evaluation e = evaluate(trainer, o);
+            run.last = e;
+            writeLine(log, evaluationJson(step, e), history);
+            run.info = run.info.toBuilder().lastEvaluation(step, e.exact(), e.blankAccuracy()).build();
+            o.message("step %d eval: exact %.4f, cell %.4f, blank cells %.4f (after step 1: %.4f), q-halt accuracy %.3f%n",
+                    step, e.exact(), e.cellAccuracy(), e.blankAccuracy(), e.blankByStep()[0], e.qHaltAccuracy());
+        }
+        log.flush();
+        Checkpoint snapshot = trainer.snapshot(run.info);
+        snapshot.write(o.outDir().resolve(CHECKPOINT));
+        if (run.last != null && run.last.exact() > run.best) {
+            run.best = run.last.exact();
+            snapshot.write(o.outDir().resolve(BEST));
+            o.message("best evaluation so far: wrote %s%n", BEST);
+        }
+        plot(o.outDir().resolve(CURVE), history, trainer);
     }
 
     /**
@@ -223,10 +237,10 @@ public final class TrainRun {
     }
 
     private static void plot(Path file, List<JsonNode> history, Trainer trainer) throws IOException {
-        LearningCurve.Series loss = new LearningCurve.Series("train loss (mean of " + PLOT_WINDOW + " steps)");
-        LearningCurve.Series blank = new LearningCurve.Series("eval: blank-cell accuracy");
-        LearningCurve.Series exact = new LearningCurve.Series("eval: exact accuracy");
-        LearningCurve.Series first = new LearningCurve.Series("eval: blank-cell accuracy after step 1");
+        LinePlot.Series loss = new LinePlot.Series("train loss (mean of " + PLOT_WINDOW + " steps)");
+        LinePlot.Series blank = new LinePlot.Series("eval: blank-cell accuracy");
+        LinePlot.Series exact = new LinePlot.Series("eval: exact accuracy");
+        LinePlot.Series first = new LinePlot.Series("eval: blank-cell accuracy after step 1");
         double sum = 0;
         int n = 0;
         for (JsonNode j : history) {
@@ -247,6 +261,6 @@ public final class TrainRun {
                 + " D=" + trainer.modelConfig().hiddenSize() + " T=" + trainer.modelConfig().hCycles()
                 + " n=" + trainer.modelConfig().lCycles() + " N_sup=" + trainer.modelConfig().haltMaxSteps()
                 + ", batch " + trainer.trainConfig().batchSize() + ", lr " + trainer.trainConfig().lr();
-        LearningCurve.write(file, title, List.of(loss), "training loss", List.of(blank, exact, first), "held-out accuracy (EMA weights)");
+        LinePlot.write(file, title, List.of(loss), "training loss", List.of(blank, exact, first), "held-out accuracy (EMA weights)");
     }
 }
