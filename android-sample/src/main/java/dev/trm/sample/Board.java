@@ -17,36 +17,16 @@ public final class Board {
     private final int[] digits = new int[CELLS];
 
     /**
-     * Reads a pasted puzzle: digits 1-9 are givens, {@code .}, {@code 0}, {@code _} or {@code *} are
-     * blanks; spaces, line breaks and the frame characters {@code | - +} are ignored, so both the
-     * one-line form and a drawn grid paste.
+     * Reads a pasted puzzle with the runtime's parser ({@link SudokuGrid#parseDrawn}): digits 1-9
+     * are givens, {@code .}, {@code 0}, {@code _} or {@code *} are blanks; spaces, line breaks and the
+     * frame characters {@code | - +} are ignored, so both the one-line form and a drawn grid paste.
      *
      * @throws IllegalArgumentException naming the first bad character, or the cell count
      */
     public static Board parse(String text) {
         Board b = new Board();
-        int cell = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isWhitespace(c) || c == '|' || c == '-' || c == '+') {
-                continue;
-            }
-            int digit;
-            if (c >= '1' && c <= '9') {
-                digit = c - '0';
-            } else if (c == '.' || c == '0' || c == '_' || c == '*') {
-                digit = 0;
-            } else {
-                throw new IllegalArgumentException("character " + (i + 1) + " is '" + c + "': a cell is 1-9 or . 0 _ * for blank");
-            }
-            if (cell == CELLS) {
-                throw new IllegalArgumentException("more than " + CELLS + " cells (character " + (i + 1) + ")");
-            }
-            b.digits[cell++] = digit;
-        }
-        if (cell != CELLS) {
-            throw new IllegalArgumentException("a Sudoku has " + CELLS + " cells, the text has " + cell);
-        }
+        int[] values = SudokuGrid.parseDrawn(text).values();
+        System.arraycopy(values, 0, b.digits, 0, CELLS);
         return b;
     }
 

@@ -32,9 +32,11 @@ class BoardTest {
     void badTextSaysWhatAndWhere() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Board.parse("12x" + EASY.substring(3)));
         assertTrue(e.getMessage().contains("character 3 is 'x'"), e.getMessage());
+        IllegalArgumentException framed = assertThrows(IllegalArgumentException.class, () -> Board.parse("| 1 2 x" + EASY.substring(3)));
+        assertTrue(framed.getMessage().contains("character 7 is 'x'"), "the place in the text as pasted: " + framed.getMessage());
         assertTrue(Board.parse(EASY).puzzle().length() == 81);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Board.parse(EASY.substring(1))).getMessage().contains("has 80"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Board.parse(EASY + "1")).getMessage().contains("more than 81"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Board.parse(EASY.substring(1))).getMessage().contains("got 80"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Board.parse(EASY + "1")).getMessage().contains("got 82"));
         assertThrows(IllegalArgumentException.class, () -> new Board().set(81, 1));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Board().set(3, 10)).getMessage().contains("r1c4"));
     }

@@ -42,6 +42,31 @@ public final class SudokuGrid {
         return new SudokuGrid(cells);
     }
 
+    /** Characters that draw a grid's frame, skipped by {@link #parseDrawn}. */
+    private static final String FRAME = "|-+";
+
+    /**
+     * A puzzle as people paste it: the one-line form or a drawn grid. Whitespace and the frame
+     * characters {@code | - +} are skipped and {@code _} or {@code *} are blanks; the rest is read by
+     * {@link #parse}. A bad character is named by its place in the text as given.
+     */
+    public static SudokuGrid parseDrawn(String text) {
+        StringBuilder cells = new StringBuilder(CELLS);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || FRAME.indexOf(c) >= 0) {
+                continue;
+            }
+            if (c == '_' || c == '*') {
+                c = '.';
+            } else if (c != '.' && (c < '0' || c > '9')) {
+                throw new PuzzleException("character " + (i + 1) + " is '" + c + "': a cell is 1-9, or . 0 _ * for a blank");
+            }
+            cells.append(c);
+        }
+        return parse(cells.toString());
+    }
+
     /** A grid from 81 values in 0..9. */
     public static SudokuGrid of(int[] values) {
         if (values.length != CELLS) {
