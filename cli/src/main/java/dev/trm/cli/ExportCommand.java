@@ -101,6 +101,44 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The weights to export, their architecture and where they came from (the model's provenance metadata). */
+    private record Source(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance) {
+    }
+
+    /** Reads what to export: a checkpoint, official weights with a preset, or seeded random weights. */
+    private Source source() throws IOException {
+        Map<String, String> provenance = new LinkedHashMap<>();
+        Source s;
+        if (checkpoint != null) {
+            if (other != null) {
+                throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
+            }
+            Checkpoint c = Checkpoint.read(checkpoint);
+            c.requireFinite();
+            provenance.putAll(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
+            provenance.put(StepContract.WEIGHTS, checkpointWeights.describe());
+            s = new Source(c.model(), checkpointWeights.values(c), provenance);
+        } else if (other != null && other.safetensors != null) {
+            OfficialWeights.Weights w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
+            provenance.put(StepContract.SOURCE_CHECKPOINT, other.safetensors.getFileName().toString());
+            if (other.identifiers != null) {
+                provenance.put(StepContract.PUZZLE_IDENTIFIERS, identifiers(other.identifiers, w.config().numPuzzleIds()));
+            }
+            s = new Source(w.config(), w.values(), provenance);
+        } else if (other != null && other.random) {
+            TrmConfig config = Presets.get(other.preset);
+            provenance.put(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed);
+            s = new Source(config, new TrmParameters(config).initialise(other.seed), provenance);
+        } else {
+            throw new IllegalArgumentException("nothing to export: give a CHECKPOINT, or --preset with --from-safetensors or --random-weights");
+        }
+        if (TaskKind.ARC.is(s.config().task()) && !provenance.containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
+            throw new IllegalArgumentException("an ARC model needs the names of its puzzle-embedding rows: export a checkpoint"
+                    + " trained by trm train, or give --identifiers with --from-safetensors");
+        }
+        return s;
+    }
+
     /** The reference identifiers.json (a JSON list of names, index = puzzle id) as metadata: one name per line. */
     static String identifiers(Path file, int rows) throws IOException {
         JsonNode list;
@@ -137,38 +175,10 @@ final class ExportCommand implements Callable<Integer> {
         AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, other != null ? other.identifiers : null,
                 verifyData);
         WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);
-        TrmConfig config;
-        Map<String, float[]> values;
-        Map<String, String> provenance = new LinkedHashMap<>();
-        if (checkpoint != null) {
-            if (other != null) {
-                throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
-            }
-            Checkpoint c = Checkpoint.read(checkpoint);
-            c.requireFinite();
-            config = c.model();
-            values = checkpointWeights.values(c);
-            provenance.putAll(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
-            provenance.put(StepContract.WEIGHTS, checkpointWeights.describe());
-        } else if (other != null && other.safetensors != null) {
-            Map.Entry<TrmConfig, Map<String, float[]>> w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
-            config = w.getKey();
-            values = w.getValue();
-            provenance.put(StepContract.SOURCE_CHECKPOINT, other.safetensors.getFileName().toString());
-            if (other.identifiers != null) {
-                provenance.put(StepContract.PUZZLE_IDENTIFIERS, identifiers(other.identifiers, config.numPuzzleIds()));
-            }
-        } else if (other != null && other.random) {
-            config = Presets.get(other.preset);
-            values = new TrmParameters(config).initialise(other.seed);
-            provenance.put(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed);
-        } else {
-            throw new IllegalArgumentException("nothing to export: give a CHECKPOINT, or --preset with --from-safetensors or --random-weights");
-        }
-        if (TaskKind.ARC.is(config.task()) && !provenance.containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
-            throw new IllegalArgumentException("an ARC model needs the names of its puzzle-embedding rows: export a checkpoint"
-                    + " trained by trm train, or give --identifiers with --from-safetensors");
-        }
+        Source source = source();
+        TrmConfig config = source.config();
+        Map<String, float[]> values = source.values();
+        Map<String, String> provenance = source.provenance();
         if ("safetensors".equals(to)) {
             OfficialWeights.write(out, config, values, Map.of("format", "pt"));
             stdout.printf("wrote %s (%,d bytes, official state-dict names)%n", out, Files.size(out));

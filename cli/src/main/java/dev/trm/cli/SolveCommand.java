@@ -136,6 +136,27 @@ final class SolveCommand implements Callable<Integer> {
         if (model == null) {
             throw new IllegalArgumentException("--task arc needs --model (an ARC model exported by trm-export)");
         }
+        Map<String, ArcTask> tasks = arcTasks();
+        PrintWriter out = spec.commandLine().getOut();
+        try (TrmModel m = BundledModel.load(model, runtime.options())) {
+            if (!TaskKind.ARC.is(m.info().task())) {
+                throw new IllegalArgumentException(model + " is a " + m.info().task() + " model, not an ARC one");
+            }
+            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed)) {
+                List<Candidate> top = r.ranked().subList(0, Math.min(ArcVote.ATTEMPTS, r.ranked().size()));
+                if (json) {
+                    out.println(arcJson(r, top));
+                } else {
+                    printArc(out, m, r, top);
+                }
+                ClosedOutputException.check(out);
+            }
+        }
+        return 0;
+    }
+
+    /** The tasks of the files given (arguments, then --file), or only --id's. */
+    private Map<String, ArcTask> arcTasks() {
         List<Path> files = new ArrayList<>();
         puzzles.forEach(p -> files.add(Path.of(p)));
         if (file != null) {
@@ -155,40 +176,33 @@ final class SolveCommand implements Callable<Integer> {
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("no task " + (taskId != null ? "'" + taskId + "' " : "") + "in " + files);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (TrmModel m = BundledModel.load(model, runtime.options())) {
-            if (!TaskKind.ARC.is(m.info().task())) {
-                throw new IllegalArgumentException(model + " is a " + m.info().task() + " model, not an ARC one");
-            }
-            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed)) {
-                List<Candidate> top = r.ranked().subList(0, Math.min(ArcVote.ATTEMPTS, r.ranked().size()));
-                if (json) {
-                    ObjectNode o = JSON.createObjectNode();
-                    o.put("task", r.task());
-                    o.put("test", r.index());
-                    o.put("copies", r.copies());
-                    ArrayNode answers = o.putArray("answers");
-                    for (Candidate c : top) {
-                        answers.addObject().put("grid", c.answer()).put("votes", c.votes()).put("mean_halt_probability", c.meanHaltProbability());
-                    }
-                    if (r.expected() != null) {
-                        o.put("right_rank", r.rightRank());
-                    }
-                    out.println(o);
-                } else {
-                    out.printf("%s test %d: %d variants voted%s%n", r.task(), r.index(), r.copies(), r.expected() == null ? ""
-                            : r.passAt(ArcVote.ATTEMPTS) ? "; the true output is answer " + r.rightRank() : "; the true output is not in the top "
-                            + ArcVote.ATTEMPTS);
-                    for (int k = 0; k < top.size(); k++) {
-                        out.printf("answer %d (%d votes, mean halt probability %.3f):%n%s", k + 1, top.get(k).votes(),
-                                top.get(k).meanHaltProbability(), m.task().render(top.get(k).answer()));
-                    }
-                    out.println();
-                }
-                ClosedOutputException.check(out);
-            }
+        return tasks;
+    }
+
+    private static ObjectNode arcJson(ArcVote.TestResult r, List<Candidate> top) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("task", r.task());
+        o.put("test", r.index());
+        o.put("copies", r.copies());
+        ArrayNode answers = o.putArray("answers");
+        for (Candidate c : top) {
+            answers.addObject().put("grid", c.answer()).put("votes", c.votes()).put("mean_halt_probability", c.meanHaltProbability());
         }
-        return 0;
+        if (r.expected() != null) {
+            o.put("right_rank", r.rightRank());
+        }
+        return o;
+    }
+
+    private static void printArc(PrintWriter out, TrmModel m, ArcVote.TestResult r, List<Candidate> top) {
+        out.printf("%s test %d: %d variants voted%s%n", r.task(), r.index(), r.copies(), r.expected() == null ? ""
+                : r.passAt(ArcVote.ATTEMPTS) ? "; the true output is answer " + r.rightRank() : "; the true output is not in the top "
+                + ArcVote.ATTEMPTS);
+        for (int k = 0; k < top.size(); k++) {
+            out.printf("answer %d (%d votes, mean halt probability %.3f):%n%s", k + 1, top.get(k).votes(),
+                    top.get(k).meanHaltProbability(), m.task().render(top.get(k).answer()));
+        }
+        out.println();
     }
 
     /** The puzzle as the model's task parsed it; an error names where the puzzle came from. */

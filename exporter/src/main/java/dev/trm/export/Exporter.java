@@ -74,8 +74,8 @@ public final class Exporter {
         byte[] fp32 = StepExport.build(config, values, provenance).toByteArray();
         StepVerifier.Report report = null;
         if (verify) {
-            long[][] batch = verificationBatch(config, verifySamples);
-            report = StepVerifier.verify(config, values, fp32, batch[0], batch[1]);
+            Batch batch = verificationBatch(config, verifySamples);
+            report = StepVerifier.verify(config, values, fp32, batch.tokens(), batch.puzzleIds());
             if (!report.passed()) {
                 throw new VerificationException(report.table(), String.format("the ONNX step differs from the trainer's step (max"
                         + " relative error %.2e >= %s)", report.maxOneStepError(), report.tolerance()));
@@ -84,8 +84,8 @@ public final class Exporter {
         byte[] bytes = encoding.isFp32() ? fp32 : StepExport.build(config, values, provenance, encoding).toByteArray();
         QuantizedVerifier.Report quantized = null;
         if (verify && !encoding.isFp32()) {
-            List<String>[] set = answeredPuzzles(config, verifySamples);
-            quantized = QuantizedVerifier.verify(fp32, bytes, set[0], set[1]);
+            Answered set = answeredPuzzles(config, verifySamples);
+            quantized = QuantizedVerifier.verify(fp32, bytes, set.puzzles(), set.answers());
             if (!quantized.passed()) {
                 throw new VerificationException(quantized.table(), quantized.canJudge()
                         ? "the " + encoding.describe() + " step's answers differ from the fp32 step's beyond the bound"
@@ -98,9 +98,16 @@ public final class Exporter {
         return new Result(bytes, report, quantized);
     }
 
+    /** Puzzles and their answers as text, in the same order. */
+    record Answered(List<String> puzzles, List<String> answers) {
+    }
+
+    /** Tokens [B*S] and puzzle ids [B] of a verification batch. */
+    record Batch(long[] tokens, long[] puzzleIds) {
+    }
+
     /** Puzzles with answers, as text: the verification set's, or generated everyday Sudoku puzzles. */
-    @SuppressWarnings("unchecked")
-    static List<String>[] answeredPuzzles(TrmConfig c, List<PuzzleSamples.Sample> samples) {
+    static Answered answeredPuzzles(TrmConfig c, List<PuzzleSamples.Sample> samples) {
         List<String> puzzles = new ArrayList<>();
         List<String> answers = new ArrayList<>();
         PuzzleTask task = PuzzleTask.forName(c.task());
@@ -119,7 +126,7 @@ public final class Exporter {
         } else {
             throw new IllegalArgumentException("checking a " + c.task() + " model's quantized answers needs --verify-data");
         }
-        return new List[] {puzzles, answers};
+        return new Answered(puzzles, answers);
     }
 
     /** Thrown when a verification fails: the message says which, and holds the report's table. */
@@ -131,8 +138,8 @@ public final class Exporter {
         }
     }
 
-    /** {tokens [B*S], ids [B]} for verification. */
-    static long[][] verificationBatch(TrmConfig c, List<PuzzleSamples.Sample> samples) {
+    /** The batch the step is verified on. */
+    static Batch verificationBatch(TrmConfig c, List<PuzzleSamples.Sample> samples) {
         int s = c.seqLen();
         if (samples != null && !samples.isEmpty()) {
             int b = Math.min(samples.size(), DEFAULT_VERIFY_PUZZLES);
@@ -144,7 +151,7 @@ public final class Exporter {
                 }
                 ids[i] = samples.get(i).puzzleId();
             }
-            return new long[][] {tokens, ids};
+            return new Batch(tokens, ids);
         }
         long[] tokens = new long[DEFAULT_VERIFY_PUZZLES * s];
         if (TaskKind.SUDOKU.is(c.task()) && s == SudokuCodec.INSTANCE.sequenceLength()) {
@@ -161,7 +168,7 @@ public final class Exporter {
                 tokens[i] = 1 + rng.nextInt(c.vocabSize() - 1);
             }
         }
-        return new long[][] {tokens, new long[DEFAULT_VERIFY_PUZZLES]};
+        return new Batch(tokens, new long[DEFAULT_VERIFY_PUZZLES]);
     }
 
     /** Provenance metadata from a checkpoint's run information. */

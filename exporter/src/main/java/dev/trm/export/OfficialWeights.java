@@ -23,13 +23,17 @@ public final class OfficialWeights {
     private OfficialWeights() {
     }
 
+    /** Weights read from a file, and the architecture they fit (its puzzle-id count from the table). */
+    public record Weights(TrmConfig config, Map<String, float[]> values) {
+    }
+
     /**
      * Reads weights for an architecture. The puzzle-embedding table may have any number of rows;
      * the returned config takes that number.
      *
      * @throws IOException naming every missing, unexpected or mis-shaped tensor
      */
-    public static Map.Entry<TrmConfig, Map<String, float[]>> read(Path file, TrmConfig config) throws IOException {
+    public static Weights read(Path file, TrmConfig config) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -60,7 +64,7 @@ public final class OfficialWeights {
         for (TrmParameters.Spec s : new TrmParameters(c).specs()) {
             values.put(s.name(), stripped.get(s.name()).floats());
         }
-        return Map.entry(c, values);
+        return new Weights(c, values);
     }
 
     /** Writes fp32 weights under the official keys (with the compiled-model prefix), atomically. */

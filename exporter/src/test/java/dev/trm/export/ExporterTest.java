@@ -131,16 +131,16 @@ class ExporterTest {
         TrmConfig c = Presets.get("sudoku-mlp-tiny");
         Map<String, float[]> values = new TrmParameters(c).initialise(5);
         byte[] onnx = Exporter.export(c, values, Map.of(), null, false, null).onnx();
-        long[][] batch = Exporter.verificationBatch(c, PuzzleSamples.sudoku(puzzles(7), false, 0).originals());
+        Exporter.Batch batch = Exporter.verificationBatch(c, PuzzleSamples.sudoku(puzzles(7), false, 0).originals());
         OrtEnvironment env = TrmModel.environment();
         int seq = c.seqLen();
         int state = c.workingLength() * c.hiddenSize();
         try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions())) {
             float[] y = StepVerifier.broadcast(values.get(TrmParameters.H_INIT), 7 * c.workingLength());
             float[] z = StepVerifier.broadcast(values.get(TrmParameters.L_INIT), 7 * c.workingLength());
-            float[][] all = StepVerifier.run(env, s, c, batch[0], batch[1], y, z);
+            float[][] all = StepVerifier.run(env, s, c, batch.tokens(), batch.puzzleIds(), y, z);
             for (int i = 0; i < 7; i++) {
-                long[] tok = Arrays.copyOfRange(batch[0], i * seq, (i + 1) * seq);
+                long[] tok = Arrays.copyOfRange(batch.tokens(), i * seq, (i + 1) * seq);
                 float[][] one = StepVerifier.run(env, s, c, tok, new long[] {0}, Arrays.copyOfRange(y, i * state, (i + 1) * state),
                         Arrays.copyOfRange(z, i * state, (i + 1) * state));
                 float[] rowLogits = Arrays.copyOfRange(all[2], i * seq * c.vocabSize(), (i + 1) * seq * c.vocabSize());
@@ -170,10 +170,10 @@ class ExporterTest {
         Map<String, float[]> values = new TrmParameters(c).initialise(4);
         Path st = dir.resolve("w.safetensors");
         OfficialWeights.write(st, c, values, Map.of());
-        Map.Entry<TrmConfig, Map<String, float[]>> back = OfficialWeights.read(st, c);
-        assertEquals(c, back.getKey());
+        OfficialWeights.Weights back = OfficialWeights.read(st, c);
+        assertEquals(c, back.config());
         byte[] direct = Exporter.export(c, values, Map.of(), null, false, null).onnx();
-        byte[] viaFile = Exporter.export(back.getKey(), back.getValue(), Map.of(), null, false, null).onnx();
+        byte[] viaFile = Exporter.export(back.config(), back.values(), Map.of(), null, false, null).onnx();
         assertArrayEquals(direct, viaFile);
     }
 
@@ -208,8 +208,8 @@ class ExporterTest {
         byte[] onnx = Exporter.export(c, values, Map.of(), null, false, null).onnx();
         // verify the file of one set of weights against different weights: must fail
         Map<String, float[]> other = new TrmParameters(c).initialise(5);
-        long[][] batch = Exporter.verificationBatch(c, null);
-        StepVerifier.Report r = StepVerifier.verify(c, other, onnx, batch[0], batch[1]);
+        Exporter.Batch batch = Exporter.verificationBatch(c, null);
+        StepVerifier.Report r = StepVerifier.verify(c, other, onnx, batch.tokens(), batch.puzzleIds());
         assertFalse(r.passed());
         Path out = dir.resolve("x.onnx");
         assertFalse(Files.exists(out));

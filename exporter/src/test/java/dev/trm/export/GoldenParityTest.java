@@ -55,9 +55,9 @@ class GoldenParityTest {
         assertEquals(spec.path("n").asInt(), preset0.lCycles());
         assertEquals(spec.path("N_sup").asInt(), preset0.haltMaxSteps());
         assertEquals(spec.path("mlp_t").asBoolean(), preset0.variant() == Variant.MLP);
-        Map.Entry<TrmConfig, Map<String, float[]>> w = OfficialWeights.read(golden().resolve(preset + ".weights.safetensors"), preset0);
-        TrmConfig c = w.getKey();
-        Map<String, float[]> values = w.getValue();
+        OfficialWeights.Weights w = OfficialWeights.read(golden().resolve(preset + ".weights.safetensors"), preset0);
+        TrmConfig c = w.config();
+        Map<String, float[]> values = w.values();
         Path expectedFile = golden().resolve(preset + ".expected.safetensors");
         Map<String, SafeTensors.Tensor> expected = SafeTensors.read(Files.readAllBytes(expectedFile), expectedFile.toString()).tensors();
 

@@ -162,7 +162,11 @@ public final class SafeTensors {
                     + dtype + " " + Arrays.toString(shape) + " or runs past the end of the file (truncated?)");
         }
         ByteBuffer b = ByteBuffer.wrap(data, (int) (base + begin), (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        int n32 = (int) count;
+        return decode(dtype, shape, b, (int) count);
+    }
+
+    /** The values of a checked tensor: floats widen or narrow to float32, integers to int64. */
+    private static Tensor decode(String dtype, long[] shape, ByteBuffer b, int n32) {
         switch (dtype) {
             case "F32": {
                 float[] f = new float[n32];

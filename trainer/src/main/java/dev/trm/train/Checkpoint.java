@@ -143,26 +143,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
      *                     foreign ZIP, a missing entry, an invalid config, missing or mis-shaped tensors
      */
     public static Checkpoint read(Path file) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                zip.transferTo(buf);
-                entries.put(e.getName(), buf.toByteArray());
-            }
-        } catch (NoSuchFileException e) {
-            throw new IOException("checkpoint " + file + ": no such file", e);
-        } catch (ZipException | EOFException e) {
-            throw new IOException("checkpoint " + file + ": not a TRM checkpoint or truncated (" + e.getMessage() + ")", e);
-        }
-        if (entries.isEmpty()) {
-            throw new IOException("checkpoint " + file + ": not a TRM checkpoint (not a ZIP archive, or empty)");
-        }
-        for (String required : new String[] {META, WEIGHTS, EMA, OPTIMIZER, CARRY}) {
-            if (!entries.containsKey(required)) {
-                throw new IOException("checkpoint " + file + ": not a TRM checkpoint or truncated (no entry '" + required + "')");
-            }
-        }
+        Map<String, byte[]> entries = entries(file);
         JsonNode meta;
         try {
             meta = JSON.readTree(entries.get(META));
@@ -199,6 +180,31 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
                 SafeTensors.read(entries.get(EMA), where + " " + EMA).tensors(),
                 SafeTensors.read(entries.get(OPTIMIZER), where + " " + OPTIMIZER).tensors(),
                 SafeTensors.read(entries.get(CARRY), where + " " + CARRY).tensors());
+    }
+
+    /** The checkpoint's ZIP entries by name, each of the five there. */
+    private static Map<String, byte[]> entries(Path file) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                zip.transferTo(buf);
+                entries.put(e.getName(), buf.toByteArray());
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException("checkpoint " + file + ": no such file", e);
+        } catch (ZipException | EOFException e) {
+            throw new IOException("checkpoint " + file + ": not a TRM checkpoint or truncated (" + e.getMessage() + ")", e);
+        }
+        if (entries.isEmpty()) {
+            throw new IOException("checkpoint " + file + ": not a TRM checkpoint (not a ZIP archive, or empty)");
+        }
+        for (String required : new String[] {META, WEIGHTS, EMA, OPTIMIZER, CARRY}) {
+            if (!entries.containsKey(required)) {
+                throw new IOException("checkpoint " + file + ": not a TRM checkpoint or truncated (no entry '" + required + "')");
+            }
+        }
+        return entries;
     }
 
     /** Fields added to the training config after version 1 was written, with the value older runs trained with. */
