@@ -185,17 +185,27 @@ class TrainCommandTest {
                 "-o", out.toString()).code(), "free again once the first run ends");
     }
 
-    @Test
-    void aCheckpointOfNonFiniteWeightsIsRefused() throws IOException {
-        Path out = dir.resolve("nan");
+    /** The checkpoint of a one-step tiny run written into {@code name}. */
+    private Checkpoint oneStepCheckpoint(String name) throws IOException {
+        Path out = dir.resolve(name);
         assertEquals(0, trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
                 "-o", out.toString()).code());
-        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
-        Map<String, SafeTensors.Tensor> weights = new LinkedHashMap<>(c.weights());
-        SafeTensors.Tensor head = weights.get(TrmParameters.LM_HEAD);
-        float[] nan = head.floats().clone();
-        nan[0] = Float.NaN;
-        weights.put(TrmParameters.LM_HEAD, SafeTensors.Tensor.of(nan, head.shape()));
+        return Checkpoint.read(out.resolve("checkpoint.ckpt"));
+    }
+
+    /** A copy of {@code tensors} whose tensor {@code name} holds NaN at {@code index}. */
+    private static Map<String, SafeTensors.Tensor> withNaN(Map<String, SafeTensors.Tensor> tensors, String name, int index) {
+        Map<String, SafeTensors.Tensor> copy = new LinkedHashMap<>(tensors);
+        float[] values = copy.get(name).floats().clone();
+        values[index] = Float.NaN;
+        copy.put(name, SafeTensors.Tensor.of(values, copy.get(name).shape()));
+        return copy;
+    }
+
+    @Test
+    void aCheckpointOfNonFiniteWeightsIsRefused() throws IOException {
+        Checkpoint c = oneStepCheckpoint("nan");
+        Map<String, SafeTensors.Tensor> weights = withNaN(c.weights(), TrmParameters.LM_HEAD, 0);
         Path bad = dir.resolve("nan.ckpt");
         new Checkpoint(c.model(), c.train(), c.step(), c.dataPosition(), c.info(), weights, c.ema(), c.optimizer(), c.carry()).write(bad);
         Path test = dir.resolve("test.csv");
@@ -210,15 +220,9 @@ class TrainCommandTest {
 
     @Test
     void oneNaNInTheOptimizerStateIsRefusedOnResumeAndNothingIsWritten() throws IOException {
-        Path out = dir.resolve("adam");
-        assertEquals(0, trm("train", "--preset", "sudoku-mlp-tiny", "--generate", "30-40", "--steps", "1", "--batch", "2",
-                "-o", out.toString()).code());
-        Checkpoint c = Checkpoint.read(out.resolve("checkpoint.ckpt"));
-        Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>(c.optimizer());
-        String name = moments.keySet().iterator().next();
-        float[] nan = moments.get(name).floats().clone();
-        nan[nan.length - 1] = Float.NaN;
-        moments.put(name, SafeTensors.Tensor.of(nan, moments.get(name).shape()));
+        Checkpoint c = oneStepCheckpoint("adam");
+        String name = c.optimizer().keySet().iterator().next();
+        Map<String, SafeTensors.Tensor> moments = withNaN(c.optimizer(), name, c.optimizer().get(name).floats().length - 1);
         Path bad = dir.resolve("adam-nan.ckpt");
         new Checkpoint(c.model(), c.train(), c.step(), c.dataPosition(), c.info(), c.weights(), c.ema(), moments, c.carry()).write(bad);
         Path into = dir.resolve("resumed");

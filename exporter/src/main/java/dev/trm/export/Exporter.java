@@ -142,16 +142,8 @@ public final class Exporter {
     static Batch verificationBatch(TrmConfig c, List<PuzzleSamples.Sample> samples) {
         int s = c.seqLen();
         if (samples != null && !samples.isEmpty()) {
-            int b = Math.min(samples.size(), DEFAULT_VERIFY_PUZZLES);
-            long[] tokens = new long[b * s];
-            long[] ids = new long[b];
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < s; k++) {
-                    tokens[i * s + k] = samples.get(i).tokens()[k];
-                }
-                ids[i] = samples.get(i).puzzleId();
-            }
-            return new Batch(tokens, ids);
+            List<PuzzleSamples.Sample> part = samples.subList(0, Math.min(samples.size(), DEFAULT_VERIFY_PUZZLES));
+            return new Batch(PuzzleSamples.tokens(part), PuzzleSamples.puzzleIds(part));
         }
         long[] tokens = new long[DEFAULT_VERIFY_PUZZLES * s];
         if (TaskKind.SUDOKU.is(c.task()) && s == SudokuCodec.INSTANCE.sequenceLength()) {

@@ -63,15 +63,9 @@ public record Evaluation(int puzzles, double[] exactByStep, double[] cellByStep,
                                  List<PuzzleSamples.Sample> part, Tally tally, NDManager sm) {
         int b = part.size();
         int seq = config.seqLen();
-        long[] tokens = new long[b * seq];
-        long[] ids = new long[b];
-        for (int i = 0; i < b; i++) {
-            for (int k = 0; k < seq; k++) {
-                tokens[i * seq + k] = part.get(i).tokens()[k];
-            }
-            ids[i] = part.get(i).puzzleId();
-            tally.countBlanks(part.get(i));
-        }
+        long[] tokens = PuzzleSamples.tokens(part);
+        long[] ids = PuzzleSamples.puzzleIds(part);
+        part.forEach(tally::countBlanks);
         DjlOps ops = new DjlOps(tensors, constants, sm);
         NDArray tok = TorchOwned.of(sm, tokens, new Shape(b, seq));
         NDArray rows = step.puzzleRows(ops, TorchOwned.of(sm, ids, new Shape(b)));

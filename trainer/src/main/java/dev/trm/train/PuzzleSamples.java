@@ -35,6 +35,24 @@ public final class PuzzleSamples implements SampleSource {
     public record Sample(int[] tokens, int[] labels, int puzzleId, boolean[] blank) {
     }
 
+    /** The input tokens of {@code part}, one row after another: a [part.size(), seqLen] batch flattened. */
+    public static long[] tokens(List<Sample> part) {
+        int seq = part.isEmpty() ? 0 : part.get(0).tokens().length;
+        long[] out = new long[part.size() * seq];
+        for (int i = 0; i < part.size(); i++) {
+            int[] t = part.get(i).tokens();
+            for (int k = 0; k < seq; k++) {
+                out[i * seq + k] = t[k];
+            }
+        }
+        return out;
+    }
+
+    /** The puzzle ids of {@code part}, in order. */
+    public static long[] puzzleIds(List<Sample> part) {
+        return part.stream().mapToLong(Sample::puzzleId).toArray();
+    }
+
     /** The name of puzzle id 0, the blank row the reference never trains. */
     public static final String BLANK_IDENTIFIER = "<blank>";
 
