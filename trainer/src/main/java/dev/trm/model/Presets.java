@@ -41,8 +41,10 @@ public final class Presets {
 
     /** The reference's block for a task (T cycles of n latent updates, N_sup supervision steps); V and S from the task. */
     private static TrmConfig reference(TaskKind task, Variant v, int t, int n, int nSup) {
-        return new TrmConfig(task.id(), v, REFERENCE_HIDDEN, REFERENCE_HEADS, REFERENCE_EXPANSION, REFERENCE_LAYERS, t, n, nSup,
-                task.vocabularySize(), task.sequenceLength(), REFERENCE_PUZZLE_EMB_LEN, 1, ROPE_THETA, NORM_EPS);
+        return new TrmConfig.Builder().task(task.id()).variant(v).hiddenSize(REFERENCE_HIDDEN).heads(REFERENCE_HEADS)
+                .expansion(REFERENCE_EXPANSION).layers(REFERENCE_LAYERS).hCycles(t).lCycles(n).haltMaxSteps(nSup)
+                .vocabSize(task.vocabularySize()).seqLen(task.sequenceLength()).puzzleEmbLen(REFERENCE_PUZZLE_EMB_LEN)
+                .ropeTheta(ROPE_THETA).normEps(NORM_EPS).build();
     }
 
     private static void put(String name, TrmConfig c) {

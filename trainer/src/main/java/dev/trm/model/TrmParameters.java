@@ -20,6 +20,8 @@ public final class TrmParameters {
     public static final String H_INIT = "H_init";
     public static final String L_INIT = "L_init";
     public static final String LM_HEAD = "lm_head.weight";
+    /** The learned position table [L, D] (pos_encodings learned only). */
+    public static final String EMBED_POS = "embed_pos.embedding_weight";
     public static final String Q_HEAD_W = "q_head.weight";
     public static final String Q_HEAD_B = "q_head.bias";
     /** The Q head starts at "almost never halt": weight 0, bias -5. */
@@ -60,36 +62,53 @@ public final class TrmParameters {
         this.specs = Collections.unmodifiableList(build(config));
     }
 
+    /** The name prefix of a layer of the L network: TRM's one network, or HRM's z updater. */
     public static String block(int layer) {
         return "L_level.layers." + layer + ".";
     }
 
+    /** The name prefix of a layer of HRM's H network, which updates y. */
+    public static String hBlock(int layer) {
+        return "H_level.layers." + layer + ".";
+    }
+
     private static List<Spec> build(TrmConfig c) {
         int d = c.hiddenSize();
-        int len = c.workingLength();
-        int inter = c.swigluInter(d);
         List<Spec> s = new ArrayList<>();
         s.add(normal(EMBED_TOKENS, 1 / Math.sqrt(d), c.vocabSize(), d));
         s.add(new Spec(PUZZLE_EMB, new long[] {c.numPuzzleIds(), d}, Role.PUZZLE_EMBEDDING, Init.ZEROS, 0));
         s.add(new Spec(H_INIT, new long[] {d}, Role.BUFFER, Init.TRUNCATED_NORMAL, 1f));
         s.add(new Spec(L_INIT, new long[] {d}, Role.BUFFER, Init.TRUNCATED_NORMAL, 1f));
+        if (c.posEncoding() == PosEncoding.LEARNED) {
+            s.add(normal(EMBED_POS, 1 / Math.sqrt(d), c.workingLength(), d));
+        }
+        for (int i = 0; i < c.hLayers(); i++) {
+            blockSpecs(c, hBlock(i), s);
+        }
         for (int i = 0; i < c.layers(); i++) {
-            String b = block(i);
-            if (c.variant() == Variant.ATTENTION) {
-                s.add(lecun(b + "self_attn.qkv_proj.weight", 3L * d, d));
-                s.add(lecun(b + "self_attn.o_proj.weight", d, d));
-            } else {
-                int interL = c.swigluInter(len);
-                s.add(lecun(b + "mlp_t.gate_up_proj.weight", 2L * interL, len));
-                s.add(lecun(b + "mlp_t.down_proj.weight", len, interL));
-            }
-            s.add(lecun(b + "mlp.gate_up_proj.weight", 2L * inter, d));
-            s.add(lecun(b + "mlp.down_proj.weight", d, inter));
+            blockSpecs(c, block(i), s);
         }
         s.add(lecun(LM_HEAD, c.vocabSize(), d));
         s.add(new Spec(Q_HEAD_W, new long[] {2, d}, Role.TRAINABLE, Init.ZEROS, 0));
         s.add(new Spec(Q_HEAD_B, new long[] {2}, Role.TRAINABLE, Init.CONSTANT, Q_HEAD_BIAS_INIT));
         return s;
+    }
+
+    /** One block's weights: the sequence mixer's, then the channel SwiGLU's. */
+    private static void blockSpecs(TrmConfig c, String b, List<Spec> s) {
+        int d = c.hiddenSize();
+        if (c.variant() == Variant.ATTENTION) {
+            s.add(lecun(b + "self_attn.qkv_proj.weight", 3L * d, d));
+            s.add(lecun(b + "self_attn.o_proj.weight", d, d));
+        } else {
+            int len = c.workingLength();
+            int interL = c.swigluInter(len);
+            s.add(lecun(b + "mlp_t.gate_up_proj.weight", 2L * interL, len));
+            s.add(lecun(b + "mlp_t.down_proj.weight", len, interL));
+        }
+        int inter = c.swigluInter(d);
+        s.add(lecun(b + "mlp.gate_up_proj.weight", 2L * inter, d));
+        s.add(lecun(b + "mlp.down_proj.weight", d, inter));
     }
 
     private static Spec normal(String name, double std, long... shape) {

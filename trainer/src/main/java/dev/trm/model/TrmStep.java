@@ -1,6 +1,7 @@
 package dev.trm.model;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * One supervision step of TRM, {@code (x, y, z) -> (y', z', logits, q_halt, q_continue)}, written
@@ -18,12 +19,20 @@ import java.util.Arrays;
  * where {@code net} is the one network: {@code layers} post-norm blocks, each a sequence mixer
  * (attention with RoPE, or a token-mixing SwiGLU normalised over the sequence axis) followed by a
  * channel SwiGLU; RMSNorm without weight; no biases but the Q head's.
+ *
+ * <p>HRM ({@code hrm.py}) is the same loop with a second network: z is updated by the L network, y by
+ * the H network, and only the last z update and the y update carry gradient.
  */
 public final class TrmStep {
     /** The hidden axis of [B, L, D]: attention and channel SwiGLU normalise over it. */
     private static final int LAST_AXIS = -1;
     /** The sequence axis of [B, L, D]: the MLP-mixer's token SwiGLU normalises over it. */
     private static final int SEQUENCE_AXIS = 1;
+    /** The reference scales (tokens + learned positions) by this literal, 1/sqrt(2) to 9 digits. */
+    private static final float LEARNED_POSITION_SCALE = 0.707106781f;
+
+    /** The two networks of HRM; TRM has only L, which updates y too. */
+    private enum Level { L, H }
 
     /** The step's results. {@code y}, {@code z} are detached; q are [B] logits. */
     public record Outputs<T>(T y, T z, T logits, T qHalt, T qContinue) {
@@ -107,7 +116,11 @@ public final class TrmStep {
             T tokenRows = ops.embedding(ops.param(TrmParameters.EMBED_TOKENS), tokens);
             T mask = ops.constant("prefix_mask", prefixMask, 1, config.puzzleEmbLen(), 1);
             T prefix = ops.mul(ops.reshape(puzzleRows, -1, 1, d), mask);
-            return ops.scale(ops.concat(Arrays.asList(prefix, tokenRows), 1), (float) Math.sqrt(d));
+            T x = ops.concat(Arrays.asList(prefix, tokenRows), 1);
+            if (config.posEncoding() == PosEncoding.LEARNED) {
+                x = ops.scale(ops.add(x, ops.param(TrmParameters.EMBED_POS)), LEARNED_POSITION_SCALE);
+            }
+            return ops.scale(x, (float) Math.sqrt(d));
         }
     }
 
@@ -115,24 +128,33 @@ public final class TrmStep {
     private record State<T>(T y, T z) {
     }
 
-    /** One round: n updates of z from (y + x), then one of y from z. */
+    /**
+     * One round: n updates of z from (y + x), then one of y from z. In HRM's last round the z updates
+     * before the last run without gradient (the one-step gradient); in TRM's the whole round has it.
+     */
     private <T> State<T> round(TensorOps<T> ops, State<T> state, T x, int t) {
         T y = state.y();
         T z = state.z();
+        boolean oneStepGradient = config.architecture() == Architecture.HRM && t == config.hCycles() - 1;
         for (int i = 0; i < config.lCycles(); i++) {
             final T zIn = z;
-            z = ops.scoped("h" + t + ".z" + i, () -> net(ops, zIn, ops.add(y, x)));
+            final String scope = "h" + t + ".z" + i;
+            Supplier<T> update = () -> ops.scoped(scope, () -> net(ops, zIn, ops.add(y, x), Level.L));
+            z = oneStepGradient && i < config.lCycles() - 1 ? ops.withoutGradient(update) : update.get();
         }
         final T zNow = z;
-        return new State<>(ops.scoped("h" + t + ".y", () -> net(ops, y, zNow)), z);
+        Level yNet = config.architecture() == Architecture.HRM ? Level.H : Level.L;
+        return new State<>(ops.scoped("h" + t + ".y", () -> net(ops, y, zNow, yNet)), z);
     }
 
-    /** The one network: f(hidden, injection) = blocks(hidden + injection). */
-    private <T> T net(TensorOps<T> ops, T hidden, T injection) {
+    /** A network: f(hidden, injection) = blocks(hidden + injection). */
+    private <T> T net(TensorOps<T> ops, T hidden, T injection, Level level) {
         T h = ops.add(hidden, injection);
-        for (int layer = 0; layer < config.layers(); layer++) {
-            try (TensorOps.Scope s = ops.scope("block" + layer)) {
-                h = block(ops, h, TrmParameters.block(layer));
+        int layers = level == Level.H ? config.hLayers() : config.layers();
+        for (int layer = 0; layer < layers; layer++) {
+            // HRM's H blocks are scoped apart so that the recorded graph's node names stay unique
+            try (TensorOps.Scope s = ops.scope(level == Level.H ? "hblock" + layer : "block" + layer)) {
+                h = block(ops, h, level == Level.H ? TrmParameters.hBlock(layer) : TrmParameters.block(layer));
             }
         }
         return h;
@@ -187,8 +209,12 @@ public final class TrmStep {
         int hd = config.headSize();
         T qkv = ops.linear(h, ops.param(p + "self_attn.qkv_proj.weight"));
         qkv = ops.permute(ops.reshape(qkv, -1, len, 3L * heads, hd), 0, 2, 1, 3); // [B, 3H, L, hd]
-        T q = rope(ops, ops.slice(qkv, 1, 0, heads));
-        T k = rope(ops, ops.slice(qkv, 1, heads, 2L * heads));
+        T q = ops.slice(qkv, 1, 0, heads);
+        T k = ops.slice(qkv, 1, heads, 2L * heads);
+        if (config.posEncoding() == PosEncoding.ROPE) {
+            q = rope(ops, q);
+            k = rope(ops, k);
+        }
         T v = ops.slice(qkv, 1, 2L * heads, 3L * heads);
         T scores = ops.scale(ops.matMul(q, ops.permute(k, 0, 1, 3, 2)), (float) (1 / Math.sqrt(hd)));
         T out = ops.matMul(ops.softmaxLastAxis(scores), v); // [B, H, L, hd]
