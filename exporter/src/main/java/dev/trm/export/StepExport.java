@@ -1,6 +1,7 @@
 package dev.trm.export;
 
 import ai.onnx.proto.OnnxMl;
+import dev.trm.model.Architecture;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
@@ -92,6 +93,9 @@ public final class StepExport {
         md.put(StepContract.PRODUCER, PRODUCER + " " + PRODUCER_VERSION);
         md.put(StepContract.TASK, c.task());
         md.put(StepContract.VARIANT, c.variant().name().toLowerCase());
+        if (c.architecture() == Architecture.HRM) {
+            md.put(StepContract.ARCHITECTURE, StepContract.ARCHITECTURE_HRM);
+        }
         md.put(StepContract.H_CYCLES, Integer.toString(c.hCycles()));
         md.put(StepContract.L_CYCLES, Integer.toString(c.lCycles()));
         md.put(StepContract.HALT_MAX_STEPS, Integer.toString(c.haltMaxSteps()));

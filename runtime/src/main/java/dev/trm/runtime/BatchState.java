@@ -35,7 +35,10 @@ final class BatchState implements AutoCloseable {
         void hold(float[] y, float[] z);
     }
 
-    /** What one step returned: logits [B, S, V] and q_halt [B] as floats, and the run that owns y and z. */
+    /**
+     * What one step returned: logits [B, S, V] and the halting logit [B] as floats (q_halt, or for HRM
+     * q_halt - q_continue), and the run that owns y and z.
+     */
     record Output(float[] logits, float[] qHalt, OrtSession.Result result) {
     }
 
@@ -106,11 +109,22 @@ final class BatchState implements AutoCloseable {
         inputs.put(StepContract.IN_Z, z);
         OrtSession.Result result = session.run(inputs);
         try {
-            return new Output(floats(result, StepContract.OUT_LOGITS), floats(result, StepContract.OUT_Q_HALT), result);
+            return new Output(floats(result, StepContract.OUT_LOGITS), haltLogits(result), result);
         } catch (OrtException | RuntimeException e) {
             result.close();
             throw e;
         }
+    }
+
+    private float[] haltLogits(OrtSession.Result result) throws OrtException {
+        float[] halt = floats(result, StepContract.OUT_Q_HALT);
+        if (info.haltsOnContinue()) {
+            float[] cont = floats(result, StepContract.OUT_Q_CONTINUE);
+            for (int i = 0; i < halt.length; i++) {
+                halt[i] -= cont[i];
+            }
+        }
+        return halt;
     }
 
     /** The same rows run again: the step's y and z become the next step's inputs, in place. */

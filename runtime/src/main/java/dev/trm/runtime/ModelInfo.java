@@ -21,6 +21,7 @@ public final class ModelInfo {
     private final int workingLength;
     private final int seqLen;
     private final int vocab;
+    private final boolean haltsOnContinue;
     private final float[] yInit;
     private final float[] zInit;
     private final Map<String, String> metadata;
@@ -47,6 +48,15 @@ public final class ModelInfo {
         this.vocab = number(md, StepContract.VOCAB, source);
         this.yInit = vector(md, StepContract.Y_INIT, source);
         this.zInit = vector(md, StepContract.Z_INIT, source);
+        this.haltsOnContinue = StepContract.ARCHITECTURE_HRM.equals(md.get(StepContract.ARCHITECTURE));
+    }
+
+    /**
+     * Whether the halting logit is q_halt - q_continue (HRM: halt when q_halt > q_continue) rather than
+     * q_halt alone (TRM: halt when q_halt > 0).
+     */
+    public boolean haltsOnContinue() {
+        return haltsOnContinue;
     }
 
     static ModelInfo of(Map<String, String> metadata, String source) {

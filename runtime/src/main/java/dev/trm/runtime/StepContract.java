@@ -62,6 +62,12 @@ public final class StepContract {
      * ARC tasks and their variants as the reference names them ({@code TASK}, {@code TASK|||t<k>|||<colours>}).
      */
     public static final String PUZZLE_IDENTIFIERS = PREFIX + "puzzle_identifiers";
+    /**
+     * The recursion that was exported: {@code trm} (absent in older files) or {@code hrm}. It sets the
+     * halting rule: TRM halts when q_halt > 0, HRM when q_halt > q_continue.
+     */
+    public static final String ARCHITECTURE = PREFIX + "architecture";
+    public static final String ARCHITECTURE_HRM = "hrm";
     /** The training recipe the model came from. */
     public static final String RECIPE = PREFIX + "recipe";
 

@@ -1,0 +1,132 @@
+package dev.trm.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.trm.io.SafeTensors;
+import dev.trm.task.TaskKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A run folder of the official PyTorch code ({@code pretrain.py}): {@code all_config.yaml} (the whole
+ * config, the architecture under {@code arch:}, the data under {@code data_paths}) beside the
+ * {@code step_N} checkpoints it saved. Reads the newest step, or the one named, with the config of its
+ * folder; a folder without {@code all_config.yaml} takes the arch fields as options.
+ */
+public final class OfficialRun {
+    public static final String CONFIG = "all_config.yaml";
+    private static final Pattern STEP = Pattern.compile("step_(\\d+)");
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private OfficialRun() {
+    }
+
+    /** What to read: the arch fields as options (empty: from all_config.yaml), and the task when the config does not say. */
+    public record Request(Map<String, String> archFields, TaskKind task) {
+        public Request {
+            archFields = Map.copyOf(archFields);
+        }
+    }
+
+    /** A run read: its checkpoint file, its architecture fields and the weights fitted to them. */
+    public record Loaded(Path checkpoint, OfficialArch arch, OfficialWeights.Weights weights) {
+    }
+
+    /** Whether a path looks like an official run (a folder, or a file that is not one of this toolkit's checkpoints). */
+    public static boolean isRun(Path path) {
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        return Files.isDirectory(path) || STEP.matcher(name).matches() || name.endsWith(".pt") || name.endsWith(".pth");
+    }
+
+    /**
+     * Reads a run folder (its newest {@code step_N}) or one checkpoint file.
+     *
+     * @throws IOException naming the file and field that is missing, malformed or disagrees with the weights
+     */
+    public static Loaded read(Path runOrFile, Request request) throws IOException {
+        Path checkpoint = Files.isDirectory(runOrFile) ? newestStep(runOrFile) : runOrFile;
+        Path folder = checkpoint.toAbsolutePath().getParent();
+        Path configFile = folder.resolve(CONFIG);
+        OfficialArch arch;
+        TaskKind task = request.task();
+        if (!request.archFields().isEmpty()) {
+            arch = OfficialArch.parse(OfficialArch.fromOptions(request.archFields()), "the --arch options");
+        } else if (Files.isRegularFile(configFile)) {
+            JsonNode root = readYaml(configFile);
+            JsonNode archNode = root.get("arch");
+            if (archNode == null || !archNode.isObject()) {
+                throw new IOException(configFile + ": no arch: section (the model's architecture)");
+            }
+            arch = OfficialArch.parse(archNode, configFile.toString());
+            if (task == null) {
+                task = taskOfData(root.path("data_paths"), configFile);
+            }
+        } else {
+            throw new IOException(folder + ": no " + CONFIG + " beside " + checkpoint.getFileName()
+                    + "; give the architecture as --arch FIELD=VALUE options (hidden_size, num_heads, ...) and --task");
+        }
+        if (task == null) {
+            throw new IOException(checkpoint + ": which task the model solves is not known: give --task ("
+                    + TaskKind.names() + ")");
+        }
+        Map<String, SafeTensors.Tensor> tensors = OfficialWeights.tensors(checkpoint);
+        OfficialWeights.Weights w = OfficialWeights.fit(tensors, arch.toConfig(tensors, task, checkpoint.toString()),
+                checkpoint.toString());
+        return new Loaded(checkpoint, arch, w);
+    }
+
+    /** The step_N with the largest N in a folder. */
+    static Path newestStep(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            Optional<Path> newest = files.filter(p -> STEP.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
+                    .max(Comparator.comparingLong(OfficialRun::stepOf));
+            return newest.orElseThrow(() -> new IOException(folder + ": no step_N checkpoint in this folder"));
+        }
+    }
+
+    /** N of a step_N file. */
+    public static long stepOf(Path checkpoint) {
+        Matcher m = STEP.matcher(checkpoint.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static JsonNode readYaml(Path file) throws IOException {
+        try {
+            JsonNode root = YAML.readTree(file.toFile());
+            if (root == null || !root.isObject()) {
+                throw new IOException(file + ": not a YAML mapping");
+            }
+            return root;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + ": not valid YAML at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The task a data path names ({@code data/sudoku-extreme-1k-aug-1000} is Sudoku), or null when none does. */
+    static TaskKind taskOfData(JsonNode dataPaths, Path configFile) throws IOException {
+        if (!dataPaths.isArray() || dataPaths.isEmpty()) {
+            return null;
+        }
+        String path = dataPaths.get(0).asText().toLowerCase(Locale.ROOT);
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        TaskKind found = null;
+        for (TaskKind k : TaskKind.values()) {
+            if (name.contains(k.id())) {
+                if (found != null) {
+                    throw new IOException(configFile + ": data_paths[0] '" + path + "' names both " + found + " and " + k
+                            + "; give --task");
+                }
+                found = k;
+            }
+        }
+        return found;
+    }
+}

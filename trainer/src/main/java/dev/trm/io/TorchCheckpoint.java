@@ -1,0 +1,207 @@
+package dev.trm.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.Unpickler;
+
+/**
+ * A state dict saved by {@code torch.save} (PyTorch 1.6 and later): a zip holding {@code PREFIX/data.pkl},
+ * a pickle whose tensors point by key at the raw little-endian storages {@code PREFIX/data/KEY}. The
+ * pickle is read by Pyrolite ({@code net.razorvine:pickle}); the few torch functions it names are
+ * stood in for here: {@code _rebuild_tensor_v2} and {@code _rebuild_parameter} give a
+ * {@link SafeTensors.Tensor}, the storage classes say the element type. Float storages (fp32, fp64,
+ * bf16, fp16) read as float32, integer ones (int64, int32) as int64.
+ */
+public final class TorchCheckpoint {
+    private static final String PICKLE = "data.pkl";
+    private static final String BYTE_ORDER = "byteorder";
+
+    /** The storage classes torch names in a checkpoint, as safetensors dtypes. */
+    private static final Map<String, String> STORAGE_DTYPES = Map.of(
+            "FloatStorage", "F32", "DoubleStorage", "F64", "BFloat16Storage", "BF16", "HalfStorage", "F16",
+            "LongStorage", "I64", "IntStorage", "I32");
+
+    static {
+        for (Map.Entry<String, String> e : STORAGE_DTYPES.entrySet()) {
+            Unpickler.registerConstructor("torch", e.getKey(), new StorageType(e.getValue()));
+        }
+        Unpickler.registerConstructor("torch._utils", "_rebuild_tensor_v2", TorchCheckpoint::rebuildTensor);
+        Unpickler.registerConstructor("torch._utils", "_rebuild_parameter", args -> args[0]);
+        Unpickler.registerConstructor("collections", "OrderedDict", args -> new StateDict());
+    }
+
+    private TorchCheckpoint() {
+    }
+
+    /** The element type of a storage, as pickled: a global naming its class. */
+    private record StorageType(String dtype) implements IObjectConstructor {
+        @Override
+        public Object construct(Object[] args) {
+            throw new PickleException("a torch storage class was called; it only names an element type");
+        }
+    }
+
+    /** A storage a tensor points at: its type and its key in the zip. */
+    private record Storage(String dtype, String key, long elements) {
+    }
+
+    /** A tensor as pickled: a view (offset, shape, strides) on a storage, read once all storages are known. */
+    private record View(Storage storage, long offset, long[] shape, long[] stride) {
+    }
+
+    /** Python's OrderedDict, which torch pickles with its {@code _metadata} as state (dropped here). */
+    public static final class StateDict extends LinkedHashMap<Object, Object> {
+        private static final long serialVersionUID = 1L;
+
+        /** Called by name by the unpickler's BUILD; the state-dict metadata (module versions) is not needed. */
+        public void __setstate__(HashMap<?, ?> state) {
+        }
+    }
+
+    /**
+     * Every tensor of a torch state-dict file, by its key, in file order.
+     *
+     * @throws IOException naming the file and what is wrong: not a torch zip (or the pre-1.6 format),
+     *                     truncated, a storage missing or too short, a value that is not a tensor
+     */
+    public static Map<String, SafeTensors.Tensor> read(Path file) throws IOException {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (ZipException e) {
+            throw new IOException(file + ": not a torch checkpoint (torch.save of PyTorch 1.6 or later writes a zip; this"
+                    + " file is not one, or it is truncated): " + e.getMessage(), e);
+        }
+        try (zip) {
+            String prefix = archivePrefix(zip, file);
+            requireLittleEndian(zip, prefix, file);
+            Object root;
+            try (InputStream in = zip.getInputStream(zip.getEntry(prefix + PICKLE))) {
+                root = new TorchUnpickler().load(in);
+            } catch (PickleException | ClassCastException e) {
+                throw new IOException(file + ": " + PICKLE + " could not be read: " + e.getMessage(), e);
+            }
+            if (!(root instanceof Map<?, ?> dict)) {
+                throw new IOException(file + ": holds " + typeName(root) + ", not a state dict (a map of names to tensors)");
+            }
+            Map<String, SafeTensors.Tensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : dict.entrySet()) {
+                if (!(e.getValue() instanceof View v)) {
+                    throw new IOException(file + ": entry '" + e.getKey() + "' is " + typeName(e.getValue()) + ", not a tensor");
+                }
+                tensors.put(String.valueOf(e.getKey()), materialize(zip, prefix, v, String.valueOf(e.getKey()), file));
+            }
+            return tensors;
+        } catch (ZipException e) {
+            throw new IOException(file + ": truncated or damaged torch checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** The folder every entry sits in: torch names it after the file (older) or {@code archive} (newer). */
+    private static String archivePrefix(ZipFile zip, Path file) throws IOException {
+        return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith("/" + PICKLE) && n.indexOf('/') == n.lastIndexOf('/'))
+                .findFirst().map(n -> n.substring(0, n.length() - PICKLE.length()))
+                .orElseThrow(() -> new IOException(file + ": a zip, but not a torch checkpoint (no */" + PICKLE + ")"));
+    }
+
+    private static void requireLittleEndian(ZipFile zip, String prefix, Path file) throws IOException {
+        ZipEntry order = zip.getEntry(prefix + BYTE_ORDER);
+        if (order != null) {
+            try (InputStream in = zip.getInputStream(order)) {
+                String o = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+                if (!o.equals("little")) {
+                    throw new IOException(file + ": storages are " + o + "-endian; only little-endian checkpoints are read");
+                }
+            }
+        }
+    }
+
+    /** Reads a view's elements from its storage; the view must be dense (row-major strides). */
+    private static SafeTensors.Tensor materialize(ZipFile zip, String prefix, View v, String key, Path file) throws IOException {
+        long count = 1;
+        long expected = 1;
+        for (int i = v.shape().length - 1; i >= 0; i--) {
+            if (v.shape()[i] != 1 && v.stride()[i] != expected) {
+                throw new IOException(file + ": tensor '" + key + "' is a strided view; save it contiguous (tensor.contiguous())");
+            }
+            expected *= v.shape()[i];
+            count *= v.shape()[i];
+        }
+        Storage s = v.storage();
+        if (v.offset() + count > s.elements()) {
+            throw new IOException(file + ": tensor '" + key + "' reaches past its storage (" + (v.offset() + count) + " > "
+                    + s.elements() + " elements)");
+        }
+        ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
+        if (entry == null) {
+            throw new IOException(file + ": tensor '" + key + "' points at storage " + s.key() + ", which the file does not hold");
+        }
+        int width = SafeTensors.width(s.dtype());
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readAllBytes();
+        }
+        if (bytes.length < s.elements() * width) {
+            throw new IOException(file + ": storage " + s.key() + " of tensor '" + key + "' holds " + bytes.length + " bytes, "
+                    + s.elements() * width + " expected (truncated?)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, Math.toIntExact(v.offset() * width), Math.toIntExact(count * width))
+                .slice().order(ByteOrder.LITTLE_ENDIAN);
+        return SafeTensors.decode(s.dtype(), v.shape(), b, Math.toIntExact(count));
+    }
+
+    /** {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks, ...)}. */
+    private static Object rebuildTensor(Object[] args) {
+        if (args.length < 4 || !(args[0] instanceof Storage storage)) {
+            throw new PickleException("_rebuild_tensor_v2 without a storage");
+        }
+        return new View(storage, number(args[1]), longs(args[2]), longs(args[3]));
+    }
+
+    private static long number(Object o) {
+        return ((Number) o).longValue();
+    }
+
+    private static long[] longs(Object tuple) {
+        Object[] t = (Object[]) tuple;
+        long[] out = new long[t.length];
+        for (int i = 0; i < t.length; i++) {
+            out[i] = number(t[i]);
+        }
+        return out;
+    }
+
+    private static String typeName(Object o) {
+        return o == null ? "None" : o.getClass().getSimpleName();
+    }
+
+    /** The unpickler with torch's persistent ids: {@code ('storage', StorageClass, key, location, elements)}. */
+    private static final class TorchUnpickler extends Unpickler {
+        @Override
+        protected Object persistentLoad(Object pid) {
+            if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType type)) {
+                throw new PickleException("unknown persistent id " + describe(pid) + " (only torch storages of "
+                        + STORAGE_DTYPES.keySet() + " are read)");
+            }
+            return new Storage(type.dtype(), String.valueOf(t[2]), number(t[4]));
+        }
+
+        private static String describe(Object pid) {
+            return pid instanceof Object[] t ? java.util.Arrays.deepToString(t) : String.valueOf(pid);
+        }
+    }
+}
