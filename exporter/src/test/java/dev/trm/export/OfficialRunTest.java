@@ -1,0 +1,218 @@
+package dev.trm.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OrtSession;
+import dev.trm.io.SafeTensors;
+import dev.trm.model.Architecture;
+import dev.trm.model.DjlOps;
+import dev.trm.model.PosEncoding;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
+import dev.trm.model.TrmStep;
+import dev.trm.model.TrmWeights;
+import dev.trm.model.Variant;
+import dev.trm.runtime.TrmModel;
+import dev.trm.task.TaskKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Official run folders in: {@code src/test/resources/official} holds four runs saved by the official
+ * PyTorch code itself (tools/official-fixtures/make_fixtures.py: its trm.py and hrm.py unchanged, on
+ * configs none of the presets has) with the outputs of its forward for three supervision steps. Each
+ * run folder is read as it is, and the trainer's step (DJL) and the exported step (ONNX Runtime) must
+ * give the official outputs step by step.
+ */
+class OfficialRunTest {
+    static final double BOUND = 1e-4;
+    static final int STEPS = 3;
+    static final String[] OUTPUTS = {"y", "z", "logits", "q_halt", "q_continue"};
+    static final OfficialRun.Request FROM_CONFIG = new OfficialRun.Request(Map.of(), null);
+
+    static Path fixture(String name) {
+        return Path.of("src/test/resources/official", name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trm-att", "trm-mlp", "trm-learned", "hrm"})
+    void anOfficialRunFolderExportsToAStepThatGivesTheOfficialOutputsStepByStep(String name) throws Exception {
+        OfficialRun.Loaded run = OfficialRun.read(fixture(name).resolve("run"), FROM_CONFIG);
+        assertEquals("step_1234", run.checkpoint().getFileName().toString());
+        TrmConfig c = run.weights().config();
+        Map<String, float[]> values = run.weights().values();
+        Path expectedFile = fixture(name).resolve("steps.safetensors");
+        Map<String, SafeTensors.Tensor> expected = SafeTensors.read(Files.readAllBytes(expectedFile), expectedFile.toString()).tensors();
+        long[] tokens = expected.get("tokens").longs();
+        long[] ids = expected.get("puzzle_ids").longs();
+        int batch = ids.length;
+        int rows = batch * c.workingLength();
+        byte[] onnx = StepExport.build(c, values, Map.of()).toByteArray();
+        TrmStep step = new TrmStep(c);
+        boolean gradMode = DjlOps.setGradMode(false);
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+             OrtSession session = TrmModel.environment().createSession(onnx, opts);
+             NDManager m = NDManager.newBaseManager(Device.cpu());
+             TrmWeights weights = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
+            NDArray tok = m.create(tokens, new Shape(batch, c.seqLen()));
+            NDArray idArray = m.create(ids, new Shape(batch));
+            Shape state = new Shape(batch, c.workingLength(), c.hiddenSize());
+            for (int k = 1; k <= STEPS; k++) {
+                float[] y = k == 1 ? StepVerifier.broadcast(values.get(TrmParameters.H_INIT), rows) : expected.get("step" + (k - 1) + ".y").floats();
+                float[] z = k == 1 ? StepVerifier.broadcast(values.get(TrmParameters.L_INIT), rows) : expected.get("step" + (k - 1) + ".z").floats();
+                float[][] trainer;
+                try (NDManager sm = m.newSubManager()) {
+                    TrmStep.Outputs<NDArray> out = step.forward(weights.ops(sm), tok, step.puzzleRows(weights.ops(sm), idArray),
+                            sm.create(y, state), sm.create(z, state));
+                    trainer = new float[][] {out.y().toFloatArray(), out.z().toFloatArray(), out.logits().toFloatArray(),
+                        out.qHalt().toFloatArray(), out.qContinue().toFloatArray()};
+                }
+                float[][] exported = StepVerifier.run(TrmModel.environment(), session, c, tokens, ids, y, z);
+                for (int o = 0; o < OUTPUTS.length; o++) {
+                    float[] want = expected.get("step" + k + "." + OUTPUTS[o]).floats();
+                    String what = name + " step " + k + " " + OUTPUTS[o];
+                    assertTrue(StepVerifier.relativeError(trainer[o], want) < BOUND, what + ": trainer relative error "
+                            + StepVerifier.relativeError(trainer[o], want));
+                    assertTrue(StepVerifier.relativeError(exported[o], want) < BOUND, what + ": exported relative error "
+                            + StepVerifier.relativeError(exported[o], want));
+                }
+                float[] wantLogits = expected.get("step" + k + ".logits").floats();
+                assertEquals(0, argmaxDifferences(exported[2], wantLogits, c.vocabSize()), name + " step " + k + ": answers differ");
+            }
+        } finally {
+            DjlOps.setGradMode(gradMode);
+        }
+    }
+
+    private static int argmaxDifferences(float[] a, float[] b, int vocab) {
+        int differ = 0;
+        for (int cell = 0; cell < a.length / vocab; cell++) {
+            if (argmax(a, cell * vocab, vocab) != argmax(b, cell * vocab, vocab)) {
+                differ++;
+            }
+        }
+        return differ;
+    }
+
+    private static int argmax(float[] v, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[from + i] > v[from + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void theConfigOfEachRunBecomesTheArchitectureItDescribes() throws IOException {
+        TrmConfig att = OfficialRun.read(fixture("trm-att").resolve("run"), FROM_CONFIG).weights().config();
+        assertEquals(Variant.ATTENTION, att.variant());
+        assertEquals(PosEncoding.ROPE, att.posEncoding());
+        assertEquals(4, att.puzzleEmbLen());
+        assertEquals(3, att.numPuzzleIds(), "from the table's shape");
+        assertEquals(TaskKind.SUDOKU.id(), att.task(), "from data_paths");
+        TrmConfig mlp = OfficialRun.read(fixture("trm-mlp").resolve("run"), FROM_CONFIG).weights().config();
+        assertEquals(Variant.MLP, mlp.variant());
+        assertEquals(PosEncoding.NONE, mlp.posEncoding());
+        assertEquals(1, mlp.layers());
+        TrmConfig learned = OfficialRun.read(fixture("trm-learned").resolve("run"), FROM_CONFIG).weights().config();
+        assertEquals(PosEncoding.LEARNED, learned.posEncoding());
+        assertEquals(1, learned.puzzleEmbLen(), "puzzle_emb_len 0 is ceil(ndim / hidden)");
+        TrmConfig hrm = OfficialRun.read(fixture("hrm").resolve("run"), FROM_CONFIG).weights().config();
+        assertEquals(Architecture.HRM, hrm.architecture());
+        assertEquals(2, hrm.hLayers());
+        assertEquals(1, hrm.layers());
+    }
+
+    /** A copy of a fixture's run folder whose config has {@code from} replaced by {@code to}. */
+    private Path runWith(String name, String from, String to) throws IOException {
+        Path run = Files.createDirectories(dir.resolve(name + "-" + Math.abs((from + to).hashCode())));
+        Path original = fixture(name).resolve("run");
+        Files.copy(original.resolve("step_1234"), run.resolve("step_1234"));
+        String config = Files.readString(original.resolve(OfficialRun.CONFIG));
+        assertTrue(config.contains(from), from);
+        Files.writeString(run.resolve(OfficialRun.CONFIG), config.replace(from, to));
+        return run;
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTruncatedCheckpointIsAClearError() throws IOException {
+        Path run = runWith("trm-att", "hidden_size: 32", "hidden_size: 32");
+        byte[] whole = Files.readAllBytes(run.resolve("step_1234"));
+        Files.write(run.resolve("step_1234"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        IOException e = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
+        assertTrue(e.getMessage().contains("step_1234") && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void aConfigThatDisagreesWithTheShapesNamesTheFieldAndBothValues() throws IOException {
+        IOException hidden = assertThrows(IOException.class,
+                () -> OfficialRun.read(runWith("trm-att", "hidden_size: 32", "hidden_size: 64"), FROM_CONFIG));
+        assertTrue(hidden.getMessage().contains("hidden_size is 64") && hidden.getMessage().contains("says 32"), hidden.getMessage());
+        IOException layers = assertThrows(IOException.class,
+                () -> OfficialRun.read(runWith("trm-att", "L_layers: 2", "L_layers: 3"), FROM_CONFIG));
+        assertTrue(layers.getMessage().contains("L_layers is 3") && layers.getMessage().contains("says 2"), layers.getMessage());
+        IOException mixer = assertThrows(IOException.class,
+                () -> OfficialRun.read(runWith("trm-att", "mlp_t: false", "mlp_t: true"), FROM_CONFIG));
+        assertTrue(mixer.getMessage().contains("mlp_t is true"), mixer.getMessage());
+        IOException prefix = assertThrows(IOException.class,
+                () -> OfficialRun.read(runWith("trm-mlp", "puzzle_emb_len: 2", "puzzle_emb_len: 16"), FROM_CONFIG));
+        assertTrue(prefix.getMessage().contains("puzzle_emb_len") && prefix.getMessage().contains("97")
+                && prefix.getMessage().contains("says 83"), prefix.getMessage());
+    }
+
+    @Test
+    void anUnknownArchitectureIsRefusedByName() throws IOException {
+        Path run = runWith("trm-att", "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1",
+                "recursive_reasoning.trm_singlez@TinyRecursiveReasoningModel_ACTV1_SingleZ");
+        IOException e = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
+        assertTrue(e.getMessage().contains("arch.name 'recursive_reasoning.trm_singlez@"), e.getMessage());
+    }
+
+    @Test
+    void aRunWhoseDataDoesNotNameTheTaskAsksForIt() throws IOException {
+        Path run = runWith("trm-att", "data/sudoku-extreme-1k-aug-1000", "data/my-puzzles");
+        IOException e = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
+        assertTrue(e.getMessage().contains("give --task"), e.getMessage());
+        assertEquals(TaskKind.SUDOKU.id(), OfficialRun.read(run, new OfficialRun.Request(Map.of(), TaskKind.SUDOKU))
+                .weights().config().task());
+    }
+
+    @Test
+    void aFolderWithoutAConfigTakesTheArchitectureAsOptions() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("bare"));
+        Files.copy(fixture("trm-att").resolve("run/step_1234"), run.resolve("step_1234"));
+        IOException none = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
+        assertTrue(none.getMessage().contains("no all_config.yaml") && none.getMessage().contains("--arch"), none.getMessage());
+        Map<String, String> fields = Map.ofEntries(Map.entry("name", "trm"), Map.entry("hidden_size", "32"),
+                Map.entry("num_heads", "2"), Map.entry("expansion", "2"), Map.entry("H_cycles", "2"), Map.entry("L_cycles", "2"),
+                Map.entry("L_layers", "2"), Map.entry("puzzle_emb_ndim", "32"), Map.entry("puzzle_emb_len", "4"),
+                Map.entry("pos_encodings", "rope"), Map.entry("halt_max_steps", "4"));
+        TrmConfig fromOptions = OfficialRun.read(run, new OfficialRun.Request(fields, TaskKind.SUDOKU)).weights().config();
+        assertEquals(OfficialRun.read(fixture("trm-att").resolve("run"), FROM_CONFIG).weights().config(), fromOptions);
+    }
+
+    @Test
+    void theNewestStepOfAFolderIsRead() throws IOException {
+        Path run = runWith("trm-att", "hidden_size: 32", "hidden_size: 32");
+        Files.copy(run.resolve("step_1234"), run.resolve("step_99999"));
+        Files.copy(run.resolve("step_1234"), run.resolve("step_5"));
+        assertEquals("step_99999", OfficialRun.read(run, FROM_CONFIG).checkpoint().getFileName().toString());
+    }
+}
