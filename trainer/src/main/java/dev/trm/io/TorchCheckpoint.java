@@ -6,14 +6,23 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.CRC32;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import dev.trm.data.AtomicFile;
 import net.razorvine.pickle.IObjectConstructor;
+import net.razorvine.pickle.IObjectDeconstructor;
+import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.Pickler;
 import net.razorvine.pickle.Unpickler;
 
 /**
@@ -43,6 +52,158 @@ public final class TorchCheckpoint {
     }
 
     private TorchCheckpoint() {
+    }
+
+    /** The format version torch.save records (PyTorch 1.6 and later read it). */
+    private static final String FORMAT_VERSION = "3\n";
+    private static final String STORAGE_LOCATION = "cpu";
+
+    /** A float32 tensor to write, and the key of its storage in the zip. */
+    private record Written(String key, long[] shape) {
+    }
+
+    /** A storage to write, pickled as a persistent id. */
+    private record WrittenStorage(String key, long elements) {
+    }
+
+    /** The storage class a written storage names: pickled as a bare global, {@code torch.FloatStorage}. */
+    private record FloatStorageClass() {
+    }
+
+    /** Python's {@code collections.OrderedDict()}: the empty backward-hooks argument of a rebuilt tensor. */
+    private record EmptyOrderedDict() {
+    }
+
+    static {
+        Pickler.registerCustomDeconstructor(Written.class, new IObjectDeconstructor() {
+            @Override
+            public String getModule() {
+                return "torch._utils";
+            }
+
+            @Override
+            public String getName() {
+                return "_rebuild_tensor_v2";
+            }
+
+            @Override
+            public Object[] deconstruct(Object o) {
+                Written w = (Written) o;
+                return new Object[] {new WrittenStorage(w.key(), elements(w.shape())), 0, boxed(w.shape()),
+                    boxed(rowMajorStrides(w.shape())), false, new EmptyOrderedDict()};
+            }
+        });
+        Pickler.registerCustomDeconstructor(EmptyOrderedDict.class, new IObjectDeconstructor() {
+            @Override
+            public String getModule() {
+                return "collections";
+            }
+
+            @Override
+            public String getName() {
+                return "OrderedDict";
+            }
+
+            @Override
+            public Object[] deconstruct(Object o) {
+                return new Object[0];
+            }
+        });
+        Pickler.registerCustomPickler(FloatStorageClass.class, (o, out, pickler) -> {
+            out.write(Opcodes.GLOBAL);
+            out.write("torch\nFloatStorage\n".getBytes(StandardCharsets.US_ASCII));
+        });
+    }
+
+    /**
+     * Writes float32 tensors as {@code torch.save} writes a state dict: a zip named after the file holding
+     * the pickle, one storage per tensor and the format version, so that {@code torch.load} reads it (no
+     * torch classes beyond the storage type and {@code _rebuild_tensor_v2}, which {@code weights_only}
+     * loading allows). Written to a temporary file and renamed.
+     */
+    public static void write(Path file, Map<String, SafeTensors.Tensor> tensors) throws IOException {
+        String prefix = file.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "/";
+        Map<String, Object> dict = new LinkedHashMap<>();
+        List<byte[]> storages = new ArrayList<>();
+        for (Map.Entry<String, SafeTensors.Tensor> e : tensors.entrySet()) {
+            float[] v = e.getValue().floats();
+            if (v == null) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' is not float; only float32 tensors are written");
+            }
+            ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(v);
+            dict.put(e.getKey(), new Written(Integer.toString(storages.size()), e.getValue().shape()));
+            storages.add(b.array());
+        }
+        StoragePickler pickler = new StoragePickler();
+        byte[] pickle = pickler.dumps(dict);
+        pickler.close();
+        AtomicFile.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            stored(zip, prefix + PICKLE, pickle);
+            stored(zip, prefix + BYTE_ORDER, "little".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < storages.size(); i++) {
+                stored(zip, prefix + "data/" + i, storages.get(i));
+            }
+            stored(zip, prefix + "version", FORMAT_VERSION.getBytes(StandardCharsets.US_ASCII));
+            zip.finish();
+        });
+    }
+
+    /** An uncompressed entry, as torch writes its records. */
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        e.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        e.setTime(0);
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    private static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static long[] rowMajorStrides(long[] shape) {
+        long[] stride = new long[shape.length];
+        long s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            stride[i] = s;
+            s *= shape[i];
+        }
+        return stride;
+    }
+
+    private static Object[] boxed(long[] values) {
+        Object[] out = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** The pickler with torch's persistent ids for the storages. */
+    private static final class StoragePickler extends Pickler {
+        StoragePickler() {
+            super(false);
+        }
+
+        @Override
+        protected Object persistentId(Object o) {
+            if (o instanceof WrittenStorage s) {
+                return new Object[] {"storage", new FloatStorageClass(), s.key(), STORAGE_LOCATION, s.elements()};
+            }
+            return null;
+        }
     }
 
     /** The element type of a storage, as pickled: a global naming its class. */

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.data.AtomicFile;
 import dev.trm.io.SafeTensors;
+import dev.trm.model.Architecture;
+import dev.trm.model.PosEncoding;
 import dev.trm.model.TrmConfig;
+import dev.trm.model.Variant;
 import dev.trm.model.TrmParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -160,7 +163,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
         TrmConfig model;
         TrainConfig train;
         try {
-            model = JSON.treeToValue(meta.get("model"), TrmConfig.class);
+            model = JSON.treeToValue(modelWithFormerDefaults(meta.get("model")), TrmConfig.class);
             train = JSON.treeToValue(withFormerDefaults(meta.get("train")), TrainConfig.class);
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException("checkpoint " + file + ": bad config: " + rootMessage(e), e);
@@ -215,6 +218,22 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
             return copy;
         }
         return train;
+    }
+
+    /**
+     * A model config written before positions, architecture and H layers were fields: the positions its
+     * variant implied (RoPE for attention, none for the mixer), TRM, no H network.
+     */
+    private static JsonNode modelWithFormerDefaults(JsonNode model) {
+        if (model instanceof ObjectNode && !model.has("architecture")) {
+            ObjectNode copy = ((ObjectNode) model).deepCopy();
+            boolean attention = Variant.ATTENTION.name().equals(model.path("variant").asText());
+            copy.put("posEncoding", (attention ? PosEncoding.ROPE : PosEncoding.NONE).name());
+            copy.put("architecture", Architecture.TRM.name());
+            copy.put("hLayers", 0);
+            return copy;
+        }
+        return model;
     }
 
     private static String rootMessage(Throwable e) {
