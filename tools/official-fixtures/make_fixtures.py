@@ -16,27 +16,22 @@ them). H_init and L_init are stored in bfloat16 where the config's forward_dtype
 official code stores them; the outputs are computed in float32 (the precision the toolkit exports) from
 exactly the weights in step_N.
 
-Python 1.13 lacks a few things the official code uses; small shims below stand in for them
-(nn.Buffer, F.scaled_dot_product_attention, torch.optim.optimizer.ParamsT, @torch.no_grad without
-parentheses, and einops.rearrange for the two patterns layers.py uses). The model files are not edited.
+torch 1.13 lacks a few things the official code uses; torch13_shims.py stands in for them (nn.Buffer,
+F.scaled_dot_product_attention, torch.optim.optimizer.ParamsT, @torch.no_grad without parentheses,
+and einops.rearrange for the two patterns layers.py uses). The model files are not edited.
 
 Run (Debian: apt-get install python3-torch python3-pydantic python3-yaml):
   git clone https://github.com/SamsungSAILMontreal/TinyRecursiveModels /tmp/trm-official
   /usr/bin/python3 tools/official-fixtures/make_fixtures.py /tmp/trm-official \
       exporter/src/test/resources/official
 """
-import importlib
 import json
-import math
 import os
 import struct
 import sys
-import types
 
 import torch
-import torch.nn.functional as F
 import yaml
-from torch import nn
 
 SEED = 20251203
 STEPS = 3
@@ -44,67 +39,7 @@ BATCH = 2
 SUDOKU_PATH = "data/sudoku-extreme-1k-aug-1000"  # the README's data path: the task is read from it
 
 
-# ---- shims for torch 1.13 (the official code targets torch 2.x) ----------------------------------
-class Buffer:
-    """nn.Buffer(tensor, persistent=...): assigning one to a module attribute registers a buffer."""
-
-    def __init__(self, data, persistent=True):
-        self.data = data
-        self.persistent = persistent
-
-
-_module_setattr = nn.Module.__setattr__
-
-
-def _setattr(self, name, value):
-    if isinstance(value, Buffer):
-        self.register_buffer(name, value.data, persistent=value.persistent)
-    else:
-        _module_setattr(self, name, value)
-
-
-nn.Buffer = Buffer
-nn.Module.__setattr__ = _setattr
-
-
-def _sdpa(query, key, value, is_causal=False):
-    assert not is_causal
-    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])
-    out = torch.softmax(scores, dim=-1) @ value
-    # torch 2.x's kernels return [B, H, S, D] laid out as [B, S, H, D], which layers.py's .view relies on
-    return out.transpose(1, 2).contiguous().transpose(1, 2)
-
-
-F.scaled_dot_product_attention = _sdpa
-importlib.import_module("torch.optim.optimizer").ParamsT = object
-
-_no_grad = torch.no_grad
-
-
-class _NoGrad(_no_grad):
-    """torch.no_grad usable as @torch.no_grad (torch 2.x) as well as @torch.no_grad()."""
-
-    def __new__(cls, fn=None):
-        if callable(fn):
-            return _no_grad()(fn)
-        return super().__new__(cls)
-
-    def __init__(self, fn=None):
-        super().__init__()
-
-
-torch.no_grad = _NoGrad
-
-einops = types.ModuleType("einops")
-
-
-def _rearrange(t, pattern):
-    src, dst = [side.split() for side in pattern.split("->")]
-    return t.permute(*[src.index(axis) for axis in dst])
-
-
-einops.rearrange = _rearrange
-sys.modules["einops"] = einops
+import torch13_shims  # noqa: F401,E402  (must come before the official model files)
 
 
 # ---- the four configs ------------------------------------------------------------------------------

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.data.AtomicFile;
 import dev.trm.export.Exporter;
+import dev.trm.export.OfficialArch;
+import dev.trm.export.OfficialRun;
 import dev.trm.export.OfficialWeights;
 import dev.trm.export.WeightEncoding;
+import dev.trm.model.Architecture;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
@@ -40,8 +43,24 @@ import picocli.CommandLine.Spec;
         description = "Trace one TRM supervision step into an ONNX file (x, y, z) -> (y', z', logits, q_halt, q_continue),"
                 + " verify it against the trainer's step, and write it atomically. Or write the weights as safetensors.")
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "CHECKPOINT", description = "a trainer checkpoint (.ckpt)")
+    @Parameters(arity = "0..1", paramLabel = "CHECKPOINT",
+            description = "a trainer checkpoint (.ckpt); or an official TRM/HRM run: its folder (the newest step_N and"
+                    + " all_config.yaml), one step_N, or a .pt/.pth/.safetensors state dict beside an all_config.yaml")
     Path checkpoint;
+
+    @Option(names = "--task", description = "an official run's task (sudoku, maze, arc) when its data_paths do not name it")
+    String task;
+
+    @Option(names = "--arch", paramLabel = "FIELD=VALUE",
+            description = "an official run's architecture when its folder has no all_config.yaml: the arch fields by their"
+                    + " names there (name=trm|hrm, hidden_size, num_heads, expansion, H_cycles, L_cycles, H_layers, L_layers,"
+                    + " mlp_t, puzzle_emb_ndim, puzzle_emb_len, pos_encodings, rms_norm_eps, rope_theta, halt_max_steps)")
+    Map<String, String> arch = new LinkedHashMap<>();
+
+    @Option(names = "--identifiers", paramLabel = "IDENTIFIERS.json",
+            description = "with official weights: the reference dataset's identifiers.json (a JSON list, index = puzzle id),"
+                    + " which names each puzzle-embedding row (ARC: the tasks and their variants)")
+    Path identifiers;
 
     @ArgGroup(exclusive = false, heading = "Other sources:%n")
     OtherSource other;
@@ -56,16 +75,13 @@ final class ExportCommand implements Callable<Integer> {
         @Option(names = "--random-weights", description = "freshly initialised weights (seeded), for size and parity checks")
         boolean random;
 
-        @Option(names = "--identifiers", paramLabel = "IDENTIFIERS.json",
-                description = "with --from-safetensors: the reference dataset's identifiers.json (a JSON list, index = puzzle id),"
-                        + " which names each puzzle-embedding row (ARC: the tasks and their variants)")
-        Path identifiers;
-
         @Option(names = "--seed", defaultValue = "0", description = "seed of --random-weights")
         long seed;
     }
 
-    @Option(names = "--to", defaultValue = "onnx", description = "onnx (default) or safetensors")
+    @Option(names = "--to", defaultValue = "onnx",
+            description = "onnx (default); official: a run folder the official PyTorch code loads (-o names the folder:"
+                    + " all_config.yaml and step_N); or safetensors (official state-dict names)")
     String to;
 
     @Option(names = {"-o", "--out"}, required = true, description = "output file")
@@ -105,38 +121,66 @@ final class ExportCommand implements Callable<Integer> {
     private record Source(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance) {
     }
 
-    /** Reads what to export: a checkpoint, official weights with a preset, or seeded random weights. */
+    /** Reads what to export: a checkpoint, an official run, official weights with a preset, or seeded random weights. */
     private Source source() throws IOException {
-        Map<String, String> provenance = new LinkedHashMap<>();
+        if (checkpoint != null && other != null) {
+            throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
+        }
         Source s;
-        if (checkpoint != null) {
-            if (other != null) {
-                throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
-            }
-            Checkpoint c = Checkpoint.read(checkpoint);
-            c.requireFinite();
-            provenance.putAll(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
-            provenance.put(StepContract.WEIGHTS, checkpointWeights.describe());
-            s = new Source(c.model(), checkpointWeights.values(c), provenance);
+        if (checkpoint != null && isOfficial(checkpoint)) {
+            s = officialRun();
+        } else if (checkpoint != null) {
+            s = trainerCheckpoint();
         } else if (other != null && other.safetensors != null) {
             OfficialWeights.Weights w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
-            provenance.put(StepContract.SOURCE_CHECKPOINT, other.safetensors.getFileName().toString());
-            if (other.identifiers != null) {
-                provenance.put(StepContract.PUZZLE_IDENTIFIERS, identifiers(other.identifiers, w.config().numPuzzleIds()));
-            }
-            s = new Source(w.config(), w.values(), provenance);
+            s = official(w, other.safetensors.getFileName().toString());
         } else if (other != null && other.random) {
             TrmConfig config = Presets.get(other.preset);
-            provenance.put(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed);
-            s = new Source(config, new TrmParameters(config).initialise(other.seed), provenance);
+            s = new Source(config, new TrmParameters(config).initialise(other.seed),
+                    Map.of(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed));
         } else {
-            throw new IllegalArgumentException("nothing to export: give a CHECKPOINT, or --preset with --from-safetensors or --random-weights");
+            throw new IllegalArgumentException("nothing to export: give a CHECKPOINT or run folder, or --preset with"
+                    + " --from-safetensors or --random-weights");
         }
-        if (TaskKind.ARC.is(s.config().task()) && !provenance.containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
+        if (TaskKind.ARC.is(s.config().task()) && !s.provenance().containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
             throw new IllegalArgumentException("an ARC model needs the names of its puzzle-embedding rows: export a checkpoint"
-                    + " trained by trm train, or give --identifiers with --from-safetensors");
+                    + " trained by trm train, or give --identifiers with official weights");
         }
         return s;
+    }
+
+    /** Whether the positional source is an official run rather than one of this toolkit's checkpoints. */
+    private static boolean isOfficial(Path source) {
+        return OfficialRun.isRun(source) || source.getFileName().toString().endsWith(".safetensors");
+    }
+
+    private Source trainerCheckpoint() throws IOException {
+        Checkpoint c = Checkpoint.read(checkpoint);
+        c.requireFinite();
+        Map<String, String> provenance = new LinkedHashMap<>(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
+        provenance.put(StepContract.WEIGHTS, checkpointWeights.describe());
+        return new Source(c.model(), checkpointWeights.values(c), provenance);
+    }
+
+    private Source officialRun() throws IOException {
+        OfficialRun.Loaded run = OfficialRun.read(checkpoint, new OfficialRun.Request(arch, task == null ? null : TaskKind.of(task)));
+        Path folder = run.checkpoint().toAbsolutePath().getParent();
+        Source s = official(run.weights(), folder.getFileName() + "/" + run.checkpoint().getFileName());
+        long step = OfficialRun.stepOf(run.checkpoint());
+        if (step >= 0) {
+            s.provenance().put(StepContract.TRAINING_STEP, Long.toString(step));
+        }
+        return s;
+    }
+
+    /** Official weights and their provenance (and the ARC puzzle names of --identifiers). */
+    private Source official(OfficialWeights.Weights w, String from) throws IOException {
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(StepContract.SOURCE_CHECKPOINT, from);
+        if (identifiers != null) {
+            provenance.put(StepContract.PUZZLE_IDENTIFIERS, identifiers(identifiers, w.config().numPuzzleIds()));
+        }
+        return new Source(w.config(), w.values(), provenance);
     }
 
     /** The reference identifiers.json (a JSON list of names, index = puzzle id) as metadata: one name per line. */
@@ -172,8 +216,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, other != null ? other.identifiers : null,
-                verifyData);
+        AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, identifiers, verifyData);
         WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);
         Source source = source();
         TrmConfig config = source.config();
@@ -185,8 +228,16 @@ final class ExportCommand implements Callable<Integer> {
             stdout.flush();
             return 0;
         }
+        if ("official".equals(to)) {
+            long step = Long.parseLong(provenance.getOrDefault(StepContract.TRAINING_STEP, "0"));
+            Path written = OfficialRun.write(out, config, values, step);
+            stdout.printf("wrote %s and %s: a run folder of the official code (%s)%n", written, out.resolve(OfficialRun.CONFIG),
+                    OfficialArch.fieldsOf(config).get(OfficialArch.NAME));
+            stdout.flush();
+            return 0;
+        }
         if (!"onnx".equals(to)) {
-            throw new IllegalArgumentException("--to: expected onnx or safetensors, got '" + to + "'");
+            throw new IllegalArgumentException("--to: expected onnx, official or safetensors, got '" + to + "'");
         }
         List<PuzzleSamples.Sample> samples = verifyData == null ? null
                 : TrainingSets.originals(config.task(), verifyData);
@@ -203,7 +254,7 @@ final class ExportCommand implements Callable<Integer> {
         stdout.printf("wrote %s: %,d bytes (%s; %.2f bytes per parameter, %,d parameters), %s %s, T=%d n=%d N_sup=%d, in %.1f s%s%n",
                 out, r.onnx().length, encoding.describe(), (double) r.onnx().length / Exporter.floats(config), Exporter.floats(config),
                 config.task(),
-                config.variant().name().toLowerCase(), config.hCycles(), config.lCycles(), config.haltMaxSteps(), seconds,
+                (config.architecture() == Architecture.HRM ? "hrm " : "") + config.variant().name().toLowerCase(), config.hCycles(), config.lCycles(), config.haltMaxSteps(), seconds,
                 verify ? " (export + verification)" : " (not verified)");
         stdout.flush();
         return 0;

@@ -38,6 +38,41 @@ class ExportCommandTest {
         checkpoint = dir.resolve("run/checkpoint.ckpt");
     }
 
+    /** A run folder the official PyTorch code saved (exporter's test fixtures: tools/official-fixtures). */
+    static final Path OFFICIAL_HRM = Path.of("../exporter/src/test/resources/official/hrm/run");
+
+    @Test
+    void anOfficialRunFolderExportsAsItIsAndACheckpointGoesBackAsOne() throws IOException {
+        Path hrm = dir.resolve("hrm.onnx");
+        TrmCommandTest.Run r = trm("export", OFFICIAL_HRM.toString(), "-o", hrm.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("PASS") && r.out().contains("sudoku hrm attention"), r.out());
+        try (TrmModel m = TrmModel.load(hrm, RuntimeOptions.cpu())) {
+            assertEquals("step_1234", m.info().metadata().get(StepContract.SOURCE_CHECKPOINT).replaceFirst(".*/", ""));
+            assertEquals("1234", m.info().metadata().get(StepContract.TRAINING_STEP));
+            assertTrue(m.info().haltsOnContinue());
+        }
+        Path run = dir.resolve("official");
+        TrmCommandTest.Run out = trm("export", checkpoint.toString(), "--to", "official", "-o", run.toString());
+        assertEquals(0, out.code(), out.err());
+        assertTrue(Files.isRegularFile(run.resolve("all_config.yaml")) && Files.isRegularFile(run.resolve("step_2")), out.out());
+        TrmCommandTest.Run back = trm("export", run.toString(), "-o", dir.resolve("back.onnx").toString());
+        assertEquals(0, back.code(), back.err());
+    }
+
+    @Test
+    void anOfficialRunWithoutATaskIsAClearError() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("no-task"));
+        Files.copy(OFFICIAL_HRM.resolve("step_1234"), run.resolve("step_1234"));
+        Files.writeString(run.resolve("all_config.yaml"), Files.readString(OFFICIAL_HRM.resolve("all_config.yaml"))
+                .replace("data/sudoku-extreme-1k-aug-1000", "data/mine"));
+        TrmCommandTest.Run r = trm("export", run.toString(), "-o", dir.resolve("x.onnx").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("give --task"), r.err());
+        assertFalse(Files.exists(dir.resolve("x.onnx")), "nothing written");
+        assertEquals(0, trm("export", run.toString(), "--task", "sudoku", "-o", dir.resolve("x.onnx").toString()).code());
+    }
+
     @Test
     void exportVerifiesAndWrites() throws IOException {
         Path onnx = dir.resolve("m.onnx");

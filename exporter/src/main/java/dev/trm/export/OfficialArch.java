@@ -47,6 +47,8 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
     static final float DEFAULT_RMS_NORM_EPS = 1e-5f;
     static final float DEFAULT_ROPE_THETA = 10000f;
     static final int DEFAULT_PUZZLE_EMB_LEN = 16;
+    /** The official configs' halt_exploration_prob (training only). */
+    static final double OFFICIAL_HALT_EXPLORATION = 0.1;
 
     /** The model classes this reads: the official TRM, and HRM (in the TRM repository or its own). */
     private static final Map<String, Architecture> CLASSES = Map.of(
@@ -95,6 +97,43 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
         throw new IOException(source + ": arch.name '" + name + "' is not a model this toolkit reads (TRM: "
                 + "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1, HRM: ...@HierarchicalReasoningModel_ACTV1;"
                 + " the ablations trm_singlez, trm_hier6 and transformers_baseline are not supported)");
+    }
+
+    /** The official model class of an architecture, as {@code arch.name} names it. */
+    static String className(Architecture a) {
+        return a == Architecture.HRM ? "recursive_reasoning.hrm@HierarchicalReasoningModel_ACTV1"
+                : "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1";
+    }
+
+    /**
+     * The {@code arch:} section for one of this toolkit's configs, as the official code reads it. The
+     * forward runs in float32 (the precision the toolkit trains and exports in); the loss head and the
+     * halting settings are the official ones.
+     */
+    public static Map<String, Object> fieldsOf(TrmConfig c) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put(NAME, className(c.architecture()));
+        f.put("loss", Map.of(NAME, "losses@ACTLossHead", "loss_type", "stablemax_cross_entropy"));
+        f.put(HIDDEN_SIZE, c.hiddenSize());
+        f.put(NUM_HEADS, c.heads());
+        f.put(EXPANSION, c.expansion());
+        f.put(H_CYCLES, c.hCycles());
+        f.put(L_CYCLES, c.lCycles());
+        f.put(H_LAYERS, c.hLayers());
+        f.put(L_LAYERS, c.layers());
+        f.put(MLP_T, c.variant() == Variant.MLP);
+        f.put(PUZZLE_EMB_NDIM, c.hiddenSize());
+        f.put(PUZZLE_EMB_LEN, c.puzzleEmbLen());
+        f.put(POS_ENCODINGS, c.posEncoding().id());
+        f.put(RMS_NORM_EPS, c.normEps());
+        f.put(ROPE_THETA, c.ropeTheta());
+        f.put(HALT_MAX_STEPS, c.haltMaxSteps());
+        f.put("halt_exploration_prob", OFFICIAL_HALT_EXPLORATION);
+        f.put("forward_dtype", "float32");
+        if (c.architecture() == Architecture.TRM) {
+            f.put("no_ACT_continue", true);
+        }
+        return f;
     }
 
     /** The prefix rows: HRM and a TRM puzzle_emb_len of 0 take ceil(ndim / hidden). */

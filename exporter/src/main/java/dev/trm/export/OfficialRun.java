@@ -2,12 +2,18 @@ package dev.trm.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.trm.data.AtomicFile;
 import dev.trm.io.SafeTensors;
+import dev.trm.io.TorchCheckpoint;
+import dev.trm.model.TrmConfig;
+import dev.trm.model.TrmParameters;
 import dev.trm.task.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +31,15 @@ public final class OfficialRun {
     public static final String CONFIG = "all_config.yaml";
     private static final Pattern STEP = Pattern.compile("step_(\\d+)");
     private static final YAMLMapper YAML = new YAMLMapper();
+    /** cfg_pretrain.yaml's training settings, written into an exported run's config. */
+    private static final int OFFICIAL_BATCH = 768;
+    private static final int OFFICIAL_EPOCHS = 100000;
+    private static final double OFFICIAL_LR = 1e-4;
+    private static final int OFFICIAL_WARMUP = 2000;
+    private static final double OFFICIAL_WEIGHT_DECAY = 0.1;
+    private static final double OFFICIAL_BETA1 = 0.9;
+    private static final double OFFICIAL_BETA2 = 0.95;
+    private static final double OFFICIAL_PUZZLE_EMB_LR = 1e-2;
 
     private OfficialRun() {
     }
@@ -81,6 +96,52 @@ public final class OfficialRun {
         OfficialWeights.Weights w = OfficialWeights.fit(tensors, arch.toConfig(tensors, task, checkpoint.toString()),
                 checkpoint.toString());
         return new Loaded(checkpoint, arch, w);
+    }
+
+    /**
+     * Writes a run folder the official code loads as its own: {@code all_config.yaml} (the architecture
+     * under {@code arch:}, the official training defaults elsewhere, the task in {@code data_paths}) and
+     * {@code step_N}, a torch.save state dict under the keys torch.compile gives
+     * ({@code _orig_mod.model.inner.*}). Each file is written to a temporary file and renamed.
+     *
+     * @return the step_N file
+     */
+    public static Path write(Path runDir, TrmConfig c, Map<String, float[]> values, long step) throws IOException {
+        Files.createDirectories(runDir);
+        Map<String, SafeTensors.Tensor> stateDict = new LinkedHashMap<>();
+        for (TrmParameters.Spec s : new TrmParameters(c).specs()) {
+            stateDict.put(TrmParameters.OFFICIAL_PREFIX + s.name(), SafeTensors.Tensor.of(values.get(s.name()), s.shape()));
+        }
+        Path checkpoint = runDir.resolve("step_" + step);
+        TorchCheckpoint.write(checkpoint, stateDict);
+        byte[] yaml = YAML.writeValueAsBytes(runConfig(c, runDir));
+        AtomicFile.write(runDir.resolve(CONFIG), out -> out.write(yaml));
+        return checkpoint;
+    }
+
+    /** The whole config pretrain.py dumps, with the official defaults (cfg_pretrain.yaml) for training. */
+    private static Map<String, Object> runConfig(TrmConfig c, Path runDir) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("arch", OfficialArch.fieldsOf(c));
+        root.put("data_paths", List.of("data/" + c.task()));
+        root.put("data_paths_test", List.of());
+        root.put("evaluators", List.of());
+        root.put("global_batch_size", OFFICIAL_BATCH);
+        root.put("epochs", OFFICIAL_EPOCHS);
+        root.put("lr", OFFICIAL_LR);
+        root.put("lr_min_ratio", 1.0);
+        root.put("lr_warmup_steps", OFFICIAL_WARMUP);
+        root.put("weight_decay", OFFICIAL_WEIGHT_DECAY);
+        root.put("beta1", OFFICIAL_BETA1);
+        root.put("beta2", OFFICIAL_BETA2);
+        root.put("puzzle_emb_lr", OFFICIAL_PUZZLE_EMB_LR);
+        root.put("puzzle_emb_weight_decay", OFFICIAL_WEIGHT_DECAY);
+        root.put("project_name", "trm-toolkit");
+        root.put("run_name", runDir.toAbsolutePath().getFileName().toString());
+        root.put("checkpoint_path", runDir.toString());
+        root.put("seed", 0);
+        root.put("ema", false);
+        return root;
     }
 
     /** The step_N with the largest N in a folder. */

@@ -18,7 +18,14 @@ import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
 import dev.trm.model.Variant;
+import dev.trm.data.SudokuGenerator;
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.task.sudoku.SudokuCodec;
+import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -214,5 +221,55 @@ class OfficialRunTest {
         Files.copy(run.resolve("step_1234"), run.resolve("step_99999"));
         Files.copy(run.resolve("step_1234"), run.resolve("step_5"));
         assertEquals("step_99999", OfficialRun.read(run, FROM_CONFIG).checkpoint().getFileName().toString());
+    }
+
+    @Test
+    void anExportedHrmHaltsWhenQHaltPassesQContinueAsHrmDoes() throws Exception {
+        OfficialRun.Loaded run = OfficialRun.read(fixture("hrm").resolve("run"), FROM_CONFIG);
+        TrmConfig c = run.weights().config();
+        byte[] onnx = StepExport.build(c, run.weights().values(), Map.of()).toByteArray();
+        Path file = Files.write(dir.resolve("hrm.onnx"), onnx);
+        SudokuGenerator puzzles = new SudokuGenerator(3);
+        int differing = 0;
+        try (TrmModel model = TrmModel.load(file, RuntimeOptions.cpu());
+             OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+             OrtSession session = TrmModel.environment().createSession(onnx, opts)) {
+            assertTrue(model.info().haltsOnContinue());
+            for (int p = 0; p < 20; p++) {
+                SudokuGrid question = puzzles.next(SudokuGenerator.Difficulty.givens(30, 40)).question();
+                long[] tokens = java.util.Arrays.stream(SudokuCodec.INSTANCE.encode(question)).asLongStream().toArray();
+                int hrmStop = 0;
+                int trmStop = 0;
+                float[] y = StepVerifier.broadcast(run.weights().values().get(TrmParameters.H_INIT), c.workingLength());
+                float[] z = StepVerifier.broadcast(run.weights().values().get(TrmParameters.L_INIT), c.workingLength());
+                for (int k = 1; k <= c.haltMaxSteps() && (hrmStop == 0 || trmStop == 0); k++) {
+                    float[][] out = StepVerifier.run(TrmModel.environment(), session, c, tokens, new long[] {0}, y, z);
+                    y = out[0];
+                    z = out[1];
+                    hrmStop = hrmStop == 0 && (out[3][0] > out[4][0] || k == c.haltMaxSteps()) ? k : hrmStop;
+                    trmStop = trmStop == 0 && (out[3][0] > 0 || k == c.haltMaxSteps()) ? k : trmStop;
+                }
+                Solution s = model.solve(question.toLine(), HaltPolicy.parse("q-halt"), Effort.plain());
+                assertEquals(hrmStop, s.steps(), "puzzle " + p + ": the runtime stops where q_halt first passes q_continue");
+                differing += hrmStop != trmStop ? 1 : 0;
+            }
+        }
+        assertTrue(differing > 0, "on some puzzle TRM's rule (q_halt > 0) stops elsewhere, so the check above can fail");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"trm-mlp", "hrm"})
+    void aModelWrittenAsAnOfficialRunReadsBackBitForBit(String name) throws IOException {
+        OfficialRun.Loaded original = OfficialRun.read(fixture(name).resolve("run"), FROM_CONFIG);
+        TrmConfig c = original.weights().config();
+        Path written = OfficialRun.write(dir.resolve("out-" + name), c, original.weights().values(), 77);
+        assertEquals("step_77", written.getFileName().toString());
+        OfficialRun.Loaded back = OfficialRun.read(dir.resolve("out-" + name), FROM_CONFIG);
+        assertEquals(c, back.weights().config());
+        for (Map.Entry<String, float[]> e : original.weights().values().entrySet()) {
+            assertTrue(java.util.Arrays.equals(e.getValue(), back.weights().values().get(e.getKey())), e.getKey() + " changed");
+        }
+        assertTrue(java.util.Arrays.equals(StepExport.build(c, original.weights().values(), Map.of()).toByteArray(),
+                StepExport.build(back.weights().config(), back.weights().values(), Map.of()).toByteArray()), "the same step");
     }
 }

@@ -118,13 +118,15 @@ final class BatchState implements AutoCloseable {
 
     private float[] haltLogits(OrtSession.Result result) throws OrtException {
         float[] halt = floats(result, StepContract.OUT_Q_HALT);
-        if (info.haltsOnContinue()) {
-            float[] cont = floats(result, StepContract.OUT_Q_CONTINUE);
-            for (int i = 0; i < halt.length; i++) {
-                halt[i] -= cont[i];
-            }
+        return info.haltsOnContinue() ? haltLogits(halt, floats(result, StepContract.OUT_Q_CONTINUE)) : halt;
+    }
+
+    /** HRM's halting logit, q_halt - q_continue: positive exactly when q_halt > q_continue (computed in place). */
+    static float[] haltLogits(float[] qHalt, float[] qContinue) {
+        for (int i = 0; i < qHalt.length; i++) {
+            qHalt[i] -= qContinue[i];
         }
-        return halt;
+        return qHalt;
     }
 
     /** The same rows run again: the step's y and z become the next step's inputs, in place. */
