@@ -24,10 +24,13 @@ import java.util.regex.Pattern;
  *
  * @param source        where the fields came from, for messages (a file, or "options")
  * @param puzzleEmbLen  as written: 0 means ceil(puzzle_emb_ndim / hidden_size); HRM always uses that
+ * @param noActContinue TRM trained without the Q-learning continue loss (its default): it halts when
+ *                      q_halt > 0; otherwise (and always for HRM) when q_halt > q_continue
  */
 public record OfficialArch(String source, Architecture architecture, int hiddenSize, int numHeads, float expansion,
                            int hCycles, int lCycles, int hLayers, int lLayers, boolean mlpT, int puzzleEmbNdim,
-                           int puzzleEmbLen, PosEncoding posEncodings, float rmsNormEps, float ropeTheta, int haltMaxSteps) {
+                           int puzzleEmbLen, PosEncoding posEncodings, float rmsNormEps, float ropeTheta, int haltMaxSteps,
+                           boolean noActContinue) {
     public static final String NAME = "name";
     public static final String HIDDEN_SIZE = "hidden_size";
     public static final String NUM_HEADS = "num_heads";
@@ -43,6 +46,7 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
     public static final String RMS_NORM_EPS = "rms_norm_eps";
     public static final String ROPE_THETA = "rope_theta";
     public static final String HALT_MAX_STEPS = "halt_max_steps";
+    public static final String NO_ACT_CONTINUE = "no_ACT_continue";
     /** The defaults of the official config classes for the fields they give one. */
     static final float DEFAULT_RMS_NORM_EPS = 1e-5f;
     static final float DEFAULT_ROPE_THETA = 10000f;
@@ -70,7 +74,8 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
                 f.integer(H_CYCLES, null), f.integer(L_CYCLES, null), a == Architecture.HRM ? f.integer(H_LAYERS, null) : 0,
                 f.integer(L_LAYERS, null), f.bool(MLP_T, false), f.integer(PUZZLE_EMB_NDIM, 0),
                 f.integer(PUZZLE_EMB_LEN, DEFAULT_PUZZLE_EMB_LEN), posEncodings(f), f.real(RMS_NORM_EPS, DEFAULT_RMS_NORM_EPS),
-                f.real(ROPE_THETA, DEFAULT_ROPE_THETA), f.integer(HALT_MAX_STEPS, null));
+                f.real(ROPE_THETA, DEFAULT_ROPE_THETA), f.integer(HALT_MAX_STEPS, null),
+                a == Architecture.TRM && f.bool(NO_ACT_CONTINUE, true));
     }
 
     private static PosEncoding posEncodings(Fields f) throws IOException {
@@ -131,7 +136,7 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
         f.put("halt_exploration_prob", OFFICIAL_HALT_EXPLORATION);
         f.put("forward_dtype", "float32");
         if (c.architecture() == Architecture.TRM) {
-            f.put("no_ACT_continue", true);
+            f.put(NO_ACT_CONTINUE, !c.haltOnContinue());
         }
         return f;
     }
@@ -189,7 +194,8 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
         return new TrmConfig.Builder().task(task.id()).variant(mlpT ? Variant.MLP : Variant.ATTENTION).hiddenSize(hiddenSize)
                 .heads(numHeads).expansion(expansion).layers(lLayers).hCycles(hCycles).lCycles(lCycles).haltMaxSteps(haltMaxSteps)
                 .vocabSize(task.vocabularySize()).seqLen(task.sequenceLength()).puzzleEmbLen(prefixRows()).numPuzzleIds(puzzleIds)
-                .ropeTheta(ropeTheta).normEps(rmsNormEps).posEncoding(pos).architecture(architecture, hLayers).build();
+                .ropeTheta(ropeTheta).normEps(rmsNormEps).posEncoding(pos).architecture(architecture, hLayers)
+                .haltOnContinue(!noActContinue).build();
     }
 
     private void agree(String field, long config, long weights, String weightsShow, String weightsSource) throws IOException {

@@ -93,8 +93,11 @@ public final class StepExport {
         md.put(StepContract.PRODUCER, PRODUCER + " " + PRODUCER_VERSION);
         md.put(StepContract.TASK, c.task());
         md.put(StepContract.VARIANT, c.variant().name().toLowerCase());
-        if (c.architecture() == Architecture.HRM) {
-            md.put(StepContract.ARCHITECTURE, StepContract.ARCHITECTURE_HRM);
+        if (c.architecture() != Architecture.TRM) {
+            md.put(StepContract.ARCHITECTURE, c.architecture().id());
+        }
+        if (c.haltOnContinue()) {
+            md.put(StepContract.HALT_RULE, StepContract.HALT_ON_CONTINUE);
         }
         md.put(StepContract.H_CYCLES, Integer.toString(c.hCycles()));
         md.put(StepContract.L_CYCLES, Integer.toString(c.lCycles()));

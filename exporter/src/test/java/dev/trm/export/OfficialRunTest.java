@@ -1,6 +1,7 @@
 package dev.trm.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OrtSession;
+import dev.trm.data.SudokuGenerator;
 import dev.trm.io.SafeTensors;
 import dev.trm.model.Architecture;
 import dev.trm.model.DjlOps;
@@ -18,15 +20,14 @@ import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
 import dev.trm.model.Variant;
-import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
+import dev.trm.task.TaskKind;
 import dev.trm.task.sudoku.SudokuCodec;
 import dev.trm.task.sudoku.SudokuGrid;
-import dev.trm.task.TaskKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,7 @@ class OfficialRunTest {
         assertEquals(4, att.puzzleEmbLen());
         assertEquals(3, att.numPuzzleIds(), "from the table's shape");
         assertEquals(TaskKind.SUDOKU.id(), att.task(), "from data_paths");
+        assertFalse(att.haltOnContinue(), "no_ACT_continue: true halts when q_halt > 0");
         TrmConfig mlp = OfficialRun.read(fixture("trm-mlp").resolve("run"), FROM_CONFIG).weights().config();
         assertEquals(Variant.MLP, mlp.variant());
         assertEquals(PosEncoding.NONE, mlp.posEncoding());
@@ -142,6 +144,7 @@ class OfficialRunTest {
         assertEquals(Architecture.HRM, hrm.architecture());
         assertEquals(2, hrm.hLayers());
         assertEquals(1, hrm.layers());
+        assertTrue(hrm.haltOnContinue(), "HRM trains the continue head and halts when q_halt > q_continue");
     }
 
     /** A copy of a fixture's run folder whose config has {@code from} replaced by {@code to}. */

@@ -48,12 +48,12 @@ public final class ModelInfo {
         this.vocab = number(md, StepContract.VOCAB, source);
         this.yInit = vector(md, StepContract.Y_INIT, source);
         this.zInit = vector(md, StepContract.Z_INIT, source);
-        this.haltsOnContinue = StepContract.ARCHITECTURE_HRM.equals(md.get(StepContract.ARCHITECTURE));
+        this.haltsOnContinue = StepContract.HALT_ON_CONTINUE.equals(md.get(StepContract.HALT_RULE));
     }
 
     /**
-     * Whether the halting logit is q_halt - q_continue (HRM: halt when q_halt > q_continue) rather than
-     * q_halt alone (TRM: halt when q_halt > 0).
+     * Whether the halting logit is q_halt - q_continue (halt when q_halt > q_continue: official HRM runs)
+     * rather than q_halt alone (halt when q_halt > 0: TRM).
      */
     public boolean haltsOnContinue() {
         return haltsOnContinue;

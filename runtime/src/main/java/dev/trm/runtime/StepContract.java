@@ -62,12 +62,15 @@ public final class StepContract {
      * ARC tasks and their variants as the reference names them ({@code TASK}, {@code TASK|||t<k>|||<colours>}).
      */
     public static final String PUZZLE_IDENTIFIERS = PREFIX + "puzzle_identifiers";
-    /**
-     * The recursion that was exported: {@code trm} (absent in older files) or {@code hrm}. It sets the
-     * halting rule: TRM halts when q_halt > 0, HRM when q_halt > q_continue.
-     */
+    /** The recursion that was exported: {@code trm} (absent in older files) or {@code hrm}. */
     public static final String ARCHITECTURE = PREFIX + "architecture";
-    public static final String ARCHITECTURE_HRM = "hrm";
+    /**
+     * When the model says it is done: {@code q_halt>0} (absent in older files; TRM's rule) or
+     * {@code q_halt>q_continue} (a model trained with the Q-learning continue loss: HRM, or a TRM with
+     * no_ACT_continue false).
+     */
+    public static final String HALT_RULE = PREFIX + "halt_rule";
+    public static final String HALT_ON_CONTINUE = "q_halt>q_continue";
     /** The training recipe the model came from. */
     public static final String RECIPE = PREFIX + "recipe";
 

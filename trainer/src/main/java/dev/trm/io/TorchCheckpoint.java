@@ -1,23 +1,23 @@
 package dev.trm.io;
 
+import dev.trm.data.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.CRC32;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import dev.trm.data.AtomicFile;
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.IObjectDeconstructor;
 import net.razorvine.pickle.Opcodes;

@@ -8,24 +8,37 @@ package dev.trm.model;
  *   MLP token mixer, per layer:   6 D L I_L          (gate_up L -> 2 I_L and down I_L -> L, for D channels)
  *   attention, per layer:         8 L D^2 + 4 L^2 D  (qkv, o_proj; scores and weighted sum)
  *   channel SwiGLU, per layer:    6 L D I            (gate_up D -> 2 I and down I -> D)
- *   one network call:             layers x (mixer + channel)
- *   one step (inference):         T (n + 1) calls + 2 S D V (lm_head) + 4 D (q_head)
- *   one training step:            inference + 2 x (n + 1) calls (backward of the last round)
+ *   one block:                    mixer + channel
+ *   one step (inference):         T (n x layers + y layers) blocks + 2 S D V (lm_head) + 4 D (q_head)
+ *   one training step:            inference + 2 x the blocks under gradient
  * </pre>
- * with L the working length (S + puzzle prefix), I and I_L the SwiGLU intermediate sizes.
+ * with L the working length (S + puzzle prefix), I and I_L the SwiGLU intermediate sizes. TRM's y
+ * update runs its one network ({@code layers} blocks) and its last round is under gradient; HRM's runs
+ * the H network ({@code hLayers} blocks) and only its last z and y updates are.
  */
 public final class Flops {
     private Flops() {
     }
 
+    /** One call of the L network (TRM's one network). */
     public static double perNetworkCall(TrmConfig c) {
+        return c.layers() * perBlock(c);
+    }
+
+    /** One post-norm block: sequence mixer and channel SwiGLU. */
+    public static double perBlock(TrmConfig c) {
         double d = c.hiddenSize();
         double len = c.workingLength();
         double mixer = c.variant() == Variant.MLP
                 ? 6 * d * len * c.swigluInter(c.workingLength())
                 : 8 * len * d * d + 4 * len * len * d;
         double channel = 6 * len * d * c.swigluInter(c.hiddenSize());
-        return c.layers() * (mixer + channel);
+        return mixer + channel;
+    }
+
+    /** Blocks run by one y update: TRM's one network, or HRM's H network. */
+    private static int yLayers(TrmConfig c) {
+        return c.architecture() == Architecture.HRM ? c.hLayers() : c.layers();
     }
 
     public static double heads(TrmConfig c) {
@@ -34,11 +47,12 @@ public final class Flops {
 
     /** One supervision step of inference, per sample. */
     public static double perStep(TrmConfig c) {
-        return c.callsPerStep() * perNetworkCall(c) + heads(c);
+        return c.hCycles() * (c.lCycles() * c.layers() + yLayers(c)) * perBlock(c) + heads(c);
     }
 
-    /** One training step per sample: the forward step plus the backward pass of the last round (2x its forward). */
+    /** One training step per sample: the forward step plus the backward pass of what runs under gradient (2x its forward). */
     public static double perTrainingStep(TrmConfig c) {
-        return perStep(c) + 2 * ((c.lCycles() + 1) * perNetworkCall(c) + heads(c));
+        int zUpdates = c.architecture() == Architecture.HRM ? 1 : c.lCycles();
+        return perStep(c) + 2 * ((zUpdates * c.layers() + yLayers(c)) * perBlock(c) + heads(c));
     }
 }

@@ -15,6 +15,8 @@ public final class Presets {
     public static final float REFERENCE_EXPANSION = 4f;
     public static final int REFERENCE_LAYERS = 2;
     public static final int REFERENCE_PUZZLE_EMB_LEN = 16;
+    /** HRM's layers in each of its two networks. */
+    public static final int HRM_LAYERS = 4;
     public static final float ROPE_THETA = 10000f;
     public static final float NORM_EPS = 1e-5f;
 
@@ -26,6 +28,10 @@ public final class Presets {
         put("sudoku-att", reference(TaskKind.SUDOKU, Variant.ATTENTION, 3, 6, 16));
         put("maze-att", reference(TaskKind.MAZE, Variant.ATTENTION, 3, 4, 16));
         put("arc-att", reference(TaskKind.ARC, Variant.ATTENTION, 3, 4, 16));
+        // HRM's architecture as its paper sizes it for Sudoku: 4-layer H and L networks, T 2, n 2, one prefix
+        // row; trained here with TRM's halting loss (no Q-learning continue target), so it halts when q_halt > 0
+        put("hrm-sudoku", reference(TaskKind.SUDOKU, Variant.ATTENTION, 2, 2, 16).toBuilder()
+                .layers(HRM_LAYERS).architecture(Architecture.HRM, HRM_LAYERS).puzzleEmbLen(1).build());
         // CPU scale: the hidden size and cycles shrink, every other detail stays the reference's
         put("sudoku-mlp-small", sudokuMlp.withHiddenSize(128, 4).withCycles(2, 2, 6));
         put("sudoku-att-small", reference(TaskKind.SUDOKU, Variant.ATTENTION, 2, 2, 6).withHiddenSize(128, 4));
@@ -33,6 +39,8 @@ public final class Presets {
         put("sudoku-mlp-tiny", sudokuMlp.withHiddenSize(32, 2).withCycles(2, 2, 3));
         put("sudoku-att-tiny", reference(TaskKind.SUDOKU, Variant.ATTENTION, 2, 2, 3).withHiddenSize(32, 2));
         put("maze-att-tiny", reference(TaskKind.MAZE, Variant.ATTENTION, 2, 2, 3).withHiddenSize(32, 2));
+        put("hrm-sudoku-tiny", get("hrm-sudoku").withHiddenSize(32, 2).withCycles(2, 2, 3).toBuilder()
+                .layers(1).architecture(Architecture.HRM, 1).build());
         put("arc-att-tiny", reference(TaskKind.ARC, Variant.ATTENTION, 2, 2, 3).withHiddenSize(32, 2));
     }
 

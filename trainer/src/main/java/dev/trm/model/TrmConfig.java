@@ -23,11 +23,14 @@ package dev.trm.model;
  *                         attention, none for the MLP mixer)
  * @param architecture     TRM or HRM (missing: TRM)
  * @param hLayers          blocks in HRM's H network (0 for TRM, whose one network updates y too)
+ * @param haltOnContinue   halt when q_halt > q_continue (a model trained with the Q-learning continue
+ *                         loss: HRM, or a TRM with no_ACT_continue false) rather than when q_halt > 0 (TRM's
+ *                         default and every model trained here)
  */
 public record TrmConfig(String task, Variant variant, int hiddenSize, int heads, float expansion, int layers,
                         int hCycles, int lCycles, int haltMaxSteps, int vocabSize, int seqLen, int puzzleEmbLen,
                         int numPuzzleIds, float ropeTheta, float normEps, PosEncoding posEncoding,
-                        Architecture architecture, int hLayers) {
+                        Architecture architecture, int hLayers, boolean haltOnContinue) {
     /** The reference SwiGLU rounds its intermediate size up to a multiple of this. */
     public static final int SWIGLU_MULTIPLE = 256;
 
@@ -123,6 +126,7 @@ public record TrmConfig(String task, Variant variant, int hiddenSize, int heads,
         private PosEncoding posEncoding;
         private Architecture architecture = Architecture.TRM;
         private int hLayers;
+        private boolean haltOnContinue;
 
         public Builder() {
         }
@@ -146,6 +150,7 @@ public record TrmConfig(String task, Variant variant, int hiddenSize, int heads,
             posEncoding = c.posEncoding;
             architecture = c.architecture;
             hLayers = c.hLayers;
+            haltOnContinue = c.haltOnContinue;
         }
 
         public Builder task(String v) {
@@ -235,9 +240,14 @@ public record TrmConfig(String task, Variant variant, int hiddenSize, int heads,
             return this;
         }
 
+        public Builder haltOnContinue(boolean v) {
+            haltOnContinue = v;
+            return this;
+        }
+
         public TrmConfig build() {
             return new TrmConfig(task, variant, hiddenSize, heads, expansion, layers, hCycles, lCycles, haltMaxSteps, vocabSize,
-                    seqLen, puzzleEmbLen, numPuzzleIds, ropeTheta, normEps, posEncoding, architecture, hLayers);
+                    seqLen, puzzleEmbLen, numPuzzleIds, ropeTheta, normEps, posEncoding, architecture, hLayers, haltOnContinue);
         }
     }
 }

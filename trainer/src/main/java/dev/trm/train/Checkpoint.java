@@ -10,8 +10,8 @@ import dev.trm.io.SafeTensors;
 import dev.trm.model.Architecture;
 import dev.trm.model.PosEncoding;
 import dev.trm.model.TrmConfig;
-import dev.trm.model.Variant;
 import dev.trm.model.TrmParameters;
+import dev.trm.model.Variant;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -231,6 +231,7 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
             copy.put("posEncoding", (attention ? PosEncoding.ROPE : PosEncoding.NONE).name());
             copy.put("architecture", Architecture.TRM.name());
             copy.put("hLayers", 0);
+            copy.put("haltOnContinue", false);
             return copy;
         }
         return model;

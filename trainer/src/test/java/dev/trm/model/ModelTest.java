@@ -27,6 +27,8 @@ class ModelTest {
         assertEquals(6_828_034L, new TrmParameters(Presets.get("sudoku-att")).trainableCount());
         assertEquals(6_822_914L, new TrmParameters(Presets.get("maze-att")).trainableCount());
         assertEquals(6_829_058L, new TrmParameters(Presets.get("arc-att")).trainableCount());
+        // HRM's two 4-layer networks: the num_params its authors' training logs (HRM issue #12)
+        assertEquals(27_275_266L, new TrmParameters(Presets.get("hrm-sudoku")).trainableCount());
     }
 
     @Test
@@ -37,6 +39,9 @@ class ModelTest {
         assertEquals(25.6e9, Flops.perStep(Presets.get("sudoku-mlp")), 0.1e9);
         assertEquals(28.6e9, Flops.perStep(Presets.get("sudoku-att")), 0.1e9);
         assertEquals(15.9e9, Flops.perNetworkCall(Presets.get("maze-att")), 0.1e9);
+        // HRM on ARC (L = 901): 6 module calls of 4 layers, 187 GFLOP per step
+        TrmConfig hrmArc = Presets.get("hrm-sudoku").toBuilder().task("arc").vocabSize(12).seqLen(900).build();
+        assertEquals(187e9, Flops.perStep(hrmArc), 1e9);
     }
 
     @Test

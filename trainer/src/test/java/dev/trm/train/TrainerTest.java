@@ -2,6 +2,7 @@ package dev.trm.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -175,6 +176,21 @@ class TrainerTest {
             // buffers are not averaged: the evaluation view shares them
             NDArray hInit = t.evaluationTensors().get(TrmParameters.H_INIT);
             assertTrue(hInit == t.weights().get(TrmParameters.H_INIT));
+        }
+    }
+
+    @Test
+    void hrmTrainsBothOfItsNetworks() {
+        TrmConfig hrm = Presets.get("hrm-sudoku-tiny");
+        try (Trainer t = new Trainer(hrm, config(5), PuzzleSamples.sudoku(puzzles(12, 1), true, 5), Device.cpu())) {
+            String h = TrmParameters.hBlock(0) + "mlp.down_proj.weight";
+            String l = TrmParameters.block(0) + "mlp.down_proj.weight";
+            float[] hBefore = t.weights().get(h).toFloatArray();
+            float[] lBefore = t.weights().get(l).toFloatArray();
+            double[] loss = losses(t, 2);
+            assertTrue(Double.isFinite(loss[0]) && Double.isFinite(loss[1]), Arrays.toString(loss));
+            assertFalse(Arrays.equals(hBefore, t.weights().get(h).toFloatArray()), "the H network (y) learned");
+            assertFalse(Arrays.equals(lBefore, t.weights().get(l).toFloatArray()), "the L network (z) learned");
         }
     }
 
