@@ -7,8 +7,6 @@ import dev.trm.model.TrmParameters;
 import dev.trm.train.Checkpoint;
 import dev.trm.train.Evaluation;
 import dev.trm.train.GeneratedSudoku;
-import dev.trm.train.Losses;
-import dev.trm.train.Optimizer;
 import dev.trm.train.Recipe;
 import dev.trm.train.RunPlan;
 import dev.trm.train.TrainConfig;
@@ -97,26 +95,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", description = "train on the puzzles as given (default: the task's augmentation on the fly)")
     boolean noAugment;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "optimizer steps (default: ${DEFAULT-VALUE}); with --resume,"
-            + " a larger value extends the run") long steps;
-    @Option(names = "--batch", defaultValue = "64", description = "batch size (default: ${DEFAULT-VALUE})") int batch;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "learning rate (default: ${DEFAULT-VALUE}; reference 1e-4)") float lr;
-    @Option(names = "--warmup", defaultValue = "100", description = "warm-up steps (default: ${DEFAULT-VALUE}; reference 2000)") long warmup;
-    @Option(names = "--lr-min-ratio", defaultValue = "1",
-            description = "cosine decay after warm-up to lr x this at the last step (default: ${DEFAULT-VALUE}, constant, as the reference)")
-    float lrMinRatio;
-    @Option(names = "--weight-decay", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE}; reference 1.0)") float weightDecay;
-    @Option(names = "--puzzle-emb-lr", defaultValue = "1e-2", description = "(default: ${DEFAULT-VALUE})") float puzzleEmbLr;
-    @Option(names = "--puzzle-emb-weight-decay", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE})") float puzzleEmbWd;
-    @Option(names = "--ema", defaultValue = "0.995", description = "EMA rate, 0 = off (default: ${DEFAULT-VALUE}; reference 0.999)") float ema;
-    @Option(names = "--halt-exploration", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE})") float exploration;
-    @Option(names = "--optimizer", defaultValue = "ADAM_ATAN2", description = "ADAM_ATAN2 or ADAMW (default: ${DEFAULT-VALUE})")
-    Optimizer.Kind optimizer;
-    @Option(names = "--loss", defaultValue = "STABLEMAX", description = "STABLEMAX or SOFTMAX (default: ${DEFAULT-VALUE})")
-    Losses.CrossEntropy loss;
-    @Option(names = "--seed", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})") long seed;
-    @Option(names = "--eval-every", defaultValue = "500", description = "steps between evaluations and checkpoints (default: ${DEFAULT-VALUE})")
-    long evalEvery;
+    @Mixin
+    ScheduleOptions schedule;
 
     @Option(names = "--resume", description = "continue from this checkpoint, in its folder unless -o is given; a"
             + " recipe run goes on through its recipe's stages")
@@ -148,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
             DjlOps.setThreads(threads);
         }
         RunPlan.Changes changes = new RunPlan.Changes(data, generate != null ? GeneratedSudoku.Spec.parse(generate, 0) : null, evalData,
-                haltMaxSteps, scheduleGiven(), b -> schedule(b, false));
+                haltMaxSteps, scheduleGiven(), b -> schedule.applyTo(b, this::given, false));
         try (RunPlan plan = new RunPlan(device.device(), force, stdout)) {
             RunPlan.Run run;
             if (resume != null) {
@@ -169,7 +149,8 @@ final class TrainCommand implements Callable<Integer> {
     private RunPlan.Run started(RunPlan plan, PrintWriter stdout) throws IOException {
         Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
         TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
-        TrainConfig train = schedule(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), recipe == null).build();
+        TrainConfig train = schedule.applyTo(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), this::given,
+                recipe == null).build();
         Path outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
         GeneratedSudoku.Spec gen = generate != null ? GeneratedSudoku.Spec.parse(generate, curriculum)
                 : data == null && recipe != null ? recipe.data() : null;
@@ -191,12 +172,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Whether the command line sets the schedule itself (then a recipe's stages are not followed). */
     private boolean scheduleGiven() {
-        for (String o : new String[] {"--steps", "--lr", "--lr-min-ratio", "--warmup", "--halt-max-steps"}) {
-            if (given(o)) {
-                return true;
-            }
-        }
-        return false;
+        return given("--halt-max-steps") || ScheduleOptions.SCHEDULE.stream().anyMatch(this::given);
     }
 
     private void train(RunPlan.Run run, PrintWriter stdout) throws IOException {
@@ -239,56 +215,6 @@ final class TrainCommand implements Callable<Integer> {
     /** Whether an option was given on the command line (not just its default). */
     private boolean given(String option) {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
-    }
-
-    /**
-     * The training config: every option's value for a plain run; for a recipe or a resumed run, only
-     * the options given on the command line change the base.
-     */
-    private TrainConfig.Builder schedule(TrainConfig.Builder b, boolean allOptions) {
-        if (allOptions || given("--batch")) {
-            b.batchSize(batch);
-        }
-        if (allOptions || given("--steps")) {
-            b.steps(steps);
-        }
-        if (allOptions || given("--lr")) {
-            b.lr(lr);
-        }
-        if (allOptions || given("--warmup")) {
-            b.warmupSteps(warmup);
-        }
-        if (allOptions || given("--lr-min-ratio")) {
-            b.lrMinRatio(lrMinRatio);
-        }
-        if (allOptions || given("--weight-decay")) {
-            b.weightDecay(weightDecay);
-        }
-        if (allOptions || given("--puzzle-emb-lr")) {
-            b.puzzleEmbLr(puzzleEmbLr);
-        }
-        if (allOptions || given("--puzzle-emb-weight-decay")) {
-            b.puzzleEmbWeightDecay(puzzleEmbWd);
-        }
-        if (allOptions || given("--ema")) {
-            b.emaRate(ema);
-        }
-        if (allOptions || given("--halt-exploration")) {
-            b.haltExplorationProb(exploration);
-        }
-        if (allOptions || given("--optimizer")) {
-            b.optimizer(optimizer);
-        }
-        if (allOptions || given("--loss")) {
-            b.crossEntropy(loss);
-        }
-        if (allOptions || given("--seed")) {
-            b.seed(seed);
-        }
-        if (allOptions || given("--eval-every")) {
-            b.evalInterval(evalEvery);
-        }
-        return b;
     }
 
     private void rejectModelChanges() {
