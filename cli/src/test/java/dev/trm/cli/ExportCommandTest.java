@@ -9,16 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.export.Exporter;
+import dev.trm.export.OfficialRun;
+import dev.trm.io.SafeTensors;
 import dev.trm.model.Presets;
 import dev.trm.runtime.RuntimeOptions;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
+import dev.trm.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +62,13 @@ class ExportCommandTest {
         assertTrue(Files.isRegularFile(run.resolve("all_config.yaml")) && Files.isRegularFile(run.resolve("step_2")), out.out());
         TrmCommandTest.Run back = trm("export", run.toString(), "-o", dir.resolve("back.onnx").toString());
         assertEquals(0, back.code(), back.err());
+        // the folder holds the checkpoint's exported weights (its EMA) bit for bit
+        Checkpoint c = Checkpoint.read(checkpoint);
+        OfficialRun.Loaded read = OfficialRun.read(run, new OfficialRun.Request(Map.of(), null));
+        assertEquals(c.model(), read.weights().config());
+        for (Map.Entry<String, SafeTensors.Tensor> e : c.ema().entrySet()) {
+            assertArrayEquals(e.getValue().floats(), read.weights().values().get(e.getKey()), e.getKey());
+        }
     }
 
     @Test
