@@ -254,20 +254,20 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
         }
 
         int integer(String field, Integer fallback) throws IOException {
-            String v = raw(field, fallback);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IOException(where(field) + " is '" + v + "', not a whole number", e);
-            }
+            return parsed(field, fallback, Integer::parseInt, "a whole number");
         }
 
         float real(String field, Float fallback) throws IOException {
+            return parsed(field, fallback, Float::parseFloat, "a number");
+        }
+
+        private <T> T parsed(String field, Object fallback, java.util.function.Function<String, T> parse, String kind)
+                throws IOException {
             String v = raw(field, fallback);
             try {
-                return Float.parseFloat(v);
+                return parse.apply(v);
             } catch (NumberFormatException e) {
-                throw new IOException(where(field) + " is '" + v + "', not a number", e);
+                throw new IOException(where(field) + " is '" + v + "', not " + kind, e);
             }
         }
 

@@ -5,20 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OrtSession;
 import dev.trm.data.SudokuGenerator;
 import dev.trm.io.SafeTensors;
 import dev.trm.model.Architecture;
-import dev.trm.model.DjlOps;
 import dev.trm.model.PosEncoding;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
-import dev.trm.model.TrmStep;
-import dev.trm.model.TrmWeights;
 import dev.trm.model.Variant;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
@@ -45,9 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * give the official outputs step by step.
  */
 class OfficialRunTest {
-    static final double BOUND = 1e-4;
     static final int STEPS = 3;
-    static final String[] OUTPUTS = {"y", "z", "logits", "q_halt", "q_continue"};
     static final OfficialRun.Request FROM_CONFIG = new OfficialRun.Request(Map.of(), null);
 
     static Path fixture(String name) {
@@ -59,69 +50,10 @@ class OfficialRunTest {
     void anOfficialRunFolderExportsToAStepThatGivesTheOfficialOutputsStepByStep(String name) throws Exception {
         OfficialRun.Loaded run = OfficialRun.read(fixture(name).resolve("run"), FROM_CONFIG);
         assertEquals("step_1234", run.checkpoint().getFileName().toString());
-        TrmConfig c = run.weights().config();
-        Map<String, float[]> values = run.weights().values();
         Path expectedFile = fixture(name).resolve("steps.safetensors");
         Map<String, SafeTensors.Tensor> expected = SafeTensors.read(Files.readAllBytes(expectedFile), expectedFile.toString()).tensors();
-        long[] tokens = expected.get("tokens").longs();
-        long[] ids = expected.get("puzzle_ids").longs();
-        int batch = ids.length;
-        int rows = batch * c.workingLength();
-        byte[] onnx = StepExport.build(c, values, Map.of()).toByteArray();
-        TrmStep step = new TrmStep(c);
-        boolean gradMode = DjlOps.setGradMode(false);
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = TrmModel.environment().createSession(onnx, opts);
-             NDManager m = NDManager.newBaseManager(Device.cpu());
-             TrmWeights weights = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
-            NDArray tok = m.create(tokens, new Shape(batch, c.seqLen()));
-            NDArray idArray = m.create(ids, new Shape(batch));
-            Shape state = new Shape(batch, c.workingLength(), c.hiddenSize());
-            for (int k = 1; k <= STEPS; k++) {
-                float[] y = k == 1 ? StepVerifier.broadcast(values.get(TrmParameters.H_INIT), rows) : expected.get("step" + (k - 1) + ".y").floats();
-                float[] z = k == 1 ? StepVerifier.broadcast(values.get(TrmParameters.L_INIT), rows) : expected.get("step" + (k - 1) + ".z").floats();
-                float[][] trainer;
-                try (NDManager sm = m.newSubManager()) {
-                    TrmStep.Outputs<NDArray> out = step.forward(weights.ops(sm), tok, step.puzzleRows(weights.ops(sm), idArray),
-                            sm.create(y, state), sm.create(z, state));
-                    trainer = new float[][] {out.y().toFloatArray(), out.z().toFloatArray(), out.logits().toFloatArray(),
-                        out.qHalt().toFloatArray(), out.qContinue().toFloatArray()};
-                }
-                float[][] exported = StepVerifier.run(TrmModel.environment(), session, c, tokens, ids, y, z);
-                for (int o = 0; o < OUTPUTS.length; o++) {
-                    float[] want = expected.get("step" + k + "." + OUTPUTS[o]).floats();
-                    String what = name + " step " + k + " " + OUTPUTS[o];
-                    assertTrue(StepVerifier.relativeError(trainer[o], want) < BOUND, what + ": trainer relative error "
-                            + StepVerifier.relativeError(trainer[o], want));
-                    assertTrue(StepVerifier.relativeError(exported[o], want) < BOUND, what + ": exported relative error "
-                            + StepVerifier.relativeError(exported[o], want));
-                }
-                float[] wantLogits = expected.get("step" + k + ".logits").floats();
-                assertEquals(0, argmaxDifferences(exported[2], wantLogits, c.vocabSize()), name + " step " + k + ": answers differ");
-            }
-        } finally {
-            DjlOps.setGradMode(gradMode);
-        }
-    }
-
-    private static int argmaxDifferences(float[] a, float[] b, int vocab) {
-        int differ = 0;
-        for (int cell = 0; cell < a.length / vocab; cell++) {
-            if (argmax(a, cell * vocab, vocab) != argmax(b, cell * vocab, vocab)) {
-                differ++;
-            }
-        }
-        return differ;
-    }
-
-    private static int argmax(float[] v, int from, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[from + i] > v[from + best]) {
-                best = i;
-            }
-        }
-        return best;
+        ReferenceSteps.assertMatch(name, run.weights().config(), run.weights().values(), expected.get("tokens").longs(),
+                expected.get("puzzle_ids").longs(), expected, 1, STEPS);
     }
 
     @Test

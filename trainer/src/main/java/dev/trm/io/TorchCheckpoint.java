@@ -70,45 +70,36 @@ public final class TorchCheckpoint {
     private record FloatStorageClass() {
     }
 
+    /** An object pickled as a call of a Python function: {@code module.name(*args(object))}. */
+    private record PythonCall(String module, String name, java.util.function.Function<Object, Object[]> args)
+            implements IObjectDeconstructor {
+        @Override
+        public String getModule() {
+            return module;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object[] deconstruct(Object o) {
+            return args.apply(o);
+        }
+    }
+
     /** Python's {@code collections.OrderedDict()}: the empty backward-hooks argument of a rebuilt tensor. */
     private record EmptyOrderedDict() {
     }
 
     static {
-        Pickler.registerCustomDeconstructor(Written.class, new IObjectDeconstructor() {
-            @Override
-            public String getModule() {
-                return "torch._utils";
-            }
-
-            @Override
-            public String getName() {
-                return "_rebuild_tensor_v2";
-            }
-
-            @Override
-            public Object[] deconstruct(Object o) {
-                Written w = (Written) o;
-                return new Object[] {new WrittenStorage(w.key(), elements(w.shape())), 0, boxed(w.shape()),
-                    boxed(rowMajorStrides(w.shape())), false, new EmptyOrderedDict()};
-            }
-        });
-        Pickler.registerCustomDeconstructor(EmptyOrderedDict.class, new IObjectDeconstructor() {
-            @Override
-            public String getModule() {
-                return "collections";
-            }
-
-            @Override
-            public String getName() {
-                return "OrderedDict";
-            }
-
-            @Override
-            public Object[] deconstruct(Object o) {
-                return new Object[0];
-            }
-        });
+        Pickler.registerCustomDeconstructor(Written.class, new PythonCall("torch._utils", "_rebuild_tensor_v2", o -> {
+            Written w = (Written) o;
+            return new Object[] {new WrittenStorage(w.key(), elements(w.shape())), 0, boxed(w.shape()),
+                boxed(rowMajorStrides(w.shape())), false, new EmptyOrderedDict()};
+        }));
+        Pickler.registerCustomDeconstructor(EmptyOrderedDict.class, new PythonCall("collections", "OrderedDict", o -> new Object[0]));
         Pickler.registerCustomPickler(FloatStorageClass.class, (o, out, pickler) -> {
             out.write(Opcodes.GLOBAL);
             out.write("torch\nFloatStorage\n".getBytes(StandardCharsets.US_ASCII));
