@@ -37,17 +37,34 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
     public static final int MAX_WRITTEN_COPIES = 1024;
     /** The most supervision steps one copy may be given (about two hours of a lone copy here). */
     public static final int MAX_STEPS = 1_000_000;
+    /** The largest latent noise a stage may ask for (z_init's entries have a standard deviation near 1). */
+    public static final float MAX_NOISE = 10f;
+    /** How a noisy stage is written after its budget: {@code 16x4N~0.3}, with {@code +sym} for symmetry copies too. */
+    private static final String NOISE_MARK = "~";
+    private static final String SYMMETRY_MARK = "+sym";
 
     /**
      * One stage. Its step budget, counted from a copy's start, is either a number of steps or a
-     * multiple of the model's N_sup (exactly one of the two is positive).
+     * multiple of the model's N_sup (exactly one of the two is positive). The copies a stage adds are
+     * symmetry copies (the task's augmentations), or with {@code noise} above 0 copies whose latent z
+     * starts from z_init plus seeded Gaussian noise of that standard deviation: of the puzzle as given,
+     * or with {@code symmetric} under the augmentations too. Copy 0 is always the puzzle as given,
+     * without noise.
      *
      * @param copies       copies of the puzzle running in this stage (the first is the puzzle as given)
      * @param steps        supervision steps each copy may take, or 0
      * @param nSupMultiple the budget as a multiple of N_sup, or 0
+     * @param noise        standard deviation of the noise on the starting z of the copies this stage adds
+     * @param symmetric    whether the copies this stage adds are augmented (always, without noise)
      */
-    public record Stage(int copies, int steps, int nSupMultiple) {
+    public record Stage(int copies, int steps, int nSupMultiple, float noise, boolean symmetric) {
         public Stage {
+            if (!(noise >= 0 && noise <= MAX_NOISE)) {
+                throw new IllegalArgumentException("a stage's latent noise is between 0 and " + MAX_NOISE + ", got " + noise);
+            }
+            if (noise == 0 && !symmetric) {
+                throw new IllegalArgumentException("copies without noise are symmetry copies (otherwise they would all be the same)");
+            }
             if (copies < 1) {
                 throw new IllegalArgumentException("a stage needs at least one copy, got " + copies);
             }
@@ -63,12 +80,17 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
 
         /** {@code copies} copies of {@code steps} steps each. */
         public static Stage steps(int copies, int steps) {
-            return new Stage(copies, steps, 0);
+            return new Stage(copies, steps, 0, 0f, true);
         }
 
         /** {@code copies} copies of {@code multiple} x N_sup steps each. */
         public static Stage nSup(int copies, int multiple) {
-            return new Stage(copies, 0, multiple);
+            return new Stage(copies, 0, multiple, 0f, true);
+        }
+
+        /** The same stage whose new copies start from a z with noise {@code sigma}: of the puzzle as given, or also augmented. */
+        public Stage withNoise(float sigma, boolean alsoSymmetric) {
+            return new Stage(copies, steps, nSupMultiple, sigma, sigma == 0 || alsoSymmetric);
         }
 
         /** The step budget for a model with this N_sup; past {@link #MAX_STEPS} it is an error, not an overflow. */
@@ -83,7 +105,8 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
 
         @Override
         public String toString() {
-            return copies + (copies == 1 ? " copy" : " copies") + " x " + (steps > 0 ? steps + " steps" : nSupMultiple + " N_sup");
+            return copies + (copies == 1 ? " copy" : " copies") + " x " + (steps > 0 ? steps + " steps" : nSupMultiple + " N_sup")
+                    + (noise > 0 ? ", z noise " + noise + (symmetric ? " under symmetries" : "") : "");
         }
     }
 
@@ -121,6 +144,8 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
      * An effort by its command-line name: {@code plain}, {@code adaptive}, or stages written
      * {@code COPIESxSTEPS} separated by commas, where STEPS is a number or a multiple of N_sup
      * ({@code N}, {@code 2N}): for example {@code 1xN,4x2N,8x4N} (the adaptive preset) or {@code 1x24}.
+     * A stage of noisy copies adds {@code ~SIGMA} ({@code 16x4N~0.3}: copies of the puzzle as given whose
+     * z starts with noise 0.3), and {@code +sym} for noisy symmetry copies ({@code 16x4N~0.3+sym}).
      */
     public static Effort parse(String text) {
         String t = text.trim();
@@ -132,7 +157,25 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
         }
         List<Stage> stages = new ArrayList<>();
         for (String part : t.split(",")) {
-            String[] cs = part.trim().split("x");
+            String stage = part.trim();
+            boolean symmetric = stage.endsWith(SYMMETRY_MARK);
+            if (symmetric) {
+                stage = stage.substring(0, stage.length() - SYMMETRY_MARK.length());
+            }
+            float noise = 0;
+            int mark = stage.indexOf(NOISE_MARK);
+            if (mark >= 0) {
+                try {
+                    noise = Float.parseFloat(stage.substring(mark + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("effort '" + text + "': after ~ comes the noise's standard deviation, got '"
+                            + stage.substring(mark + 1) + "'", e);
+                }
+                stage = stage.substring(0, mark);
+            } else if (symmetric) {
+                throw new IllegalArgumentException("effort '" + text + "': +sym belongs to a noisy stage (~SIGMA+sym)");
+            }
+            String[] cs = stage.split("x");
             try {
                 if (cs.length != 2) {
                     throw new NumberFormatException();
@@ -143,15 +186,17 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
                             + MAX_WRITTEN_COPIES + " allowed (each copy is a lane of the batch)");
                 }
                 String steps = cs[1].trim();
+                Stage s;
                 if (steps.endsWith("N")) {
                     String m = steps.substring(0, steps.length() - 1);
-                    stages.add(Stage.nSup(copies, m.isEmpty() ? 1 : Integer.parseInt(m)));
+                    s = Stage.nSup(copies, m.isEmpty() ? 1 : Integer.parseInt(m));
                 } else {
-                    stages.add(Stage.steps(copies, Integer.parseInt(steps)));
+                    s = Stage.steps(copies, Integer.parseInt(steps));
                 }
+                stages.add(s.withNoise(noise, symmetric));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("effort '" + text + "': expected plain, adaptive or stages like 1xN,4x2N,8x24"
-                        + " (COPIESxSTEPS, STEPS a number or a multiple of N_sup written N, 2N, ...)");
+                throw new IllegalArgumentException("effort '" + text + "': expected plain, adaptive or stages like 1xN,4x2N,8x24,16x4N~0.3"
+                        + " (COPIESxSTEPS, STEPS a number or a multiple of N_sup written N, 2N, ...; ~SIGMA for noisy copies)");
             }
         }
         return new Effort(stages, DEFAULT_SEED, false);

@@ -2,11 +2,13 @@ package dev.trm.runtime;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trm.task.SeedMix;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Drives the recursion for one batch of puzzles, one supervision step per {@link #step()}, in the
@@ -243,17 +245,44 @@ public final class Solver implements AutoCloseable {
 
     /** Adds the copies the puzzle's current stage asks for beyond those it has; returns them. */
     private List<Lane> addCopies(Puzzle p) {
-        int want = Math.min(p.effort.stages().get(p.stage).copies(), task.augmentationCount(p.text()));
+        Effort.Stage stage = p.effort.stages().get(p.stage);
+        // symmetry copies stop at the distinct augmentations; noisy copies of the puzzle as given do not
+        int want = stage.symmetric() ? Math.min(stage.copies(), task.augmentationCount(p.text())) : stage.copies();
         List<Lane> added = new ArrayList<>();
         for (int c = p.lanes.size(); c < want; c++) {
-            Augmentation a = task.augmentation(p.text(), c, p.effort.seed());
-            int[] tokens = c == 0 ? p.question.tokens() : task.encode(a.apply(p.text())); // copy 0 is the puzzle as given
+            boolean asGiven = c == 0 || !stage.symmetric(); // copy 0 is the puzzle as given
+            Augmentation a = task.augmentation(p.text(), asGiven ? 0 : c, p.effort.seed());
+            int[] tokens = asGiven ? p.question.tokens() : task.encode(a.apply(p.text()));
             Lane lane = new Lane(p, c, a, tokens, p.budgets[p.stage]);
+            if (c > 0 && stage.noise() > 0) {
+                lane.heldZ = noisyZ(p, c, stage.noise());
+            }
             p.lanes.add(lane);
             added.add(lane);
             batchChanged = true;
         }
         return added;
+    }
+
+    /**
+     * z_init over every position plus Gaussian noise of standard deviation {@code sigma}, drawn from the
+     * effort's seed, the copy number and the puzzle's text only: the same in any batch.
+     */
+    private float[] noisyZ(Puzzle p, int copy, float sigma) {
+        float[] zInit = info.zInit();
+        int rows = info.workingLength();
+        float[] z = new float[rows * zInit.length];
+        SplittableRandom rng = new SplittableRandom(SeedMix.mix(p.effort.seed(), copy, ~p.text().hashCode()));
+        for (int i = 0; i < z.length; i++) {
+            z[i] = zInit[i % zInit.length] + sigma * (float) gaussian(rng);
+        }
+        return z;
+    }
+
+    /** A standard normal draw (Box-Muller), from a generator that exists on Android's API 26 too. */
+    private static double gaussian(SplittableRandom rng) {
+        double u = 1 - rng.nextDouble(); // in (0, 1]
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
     }
 
     public boolean isDone() {
