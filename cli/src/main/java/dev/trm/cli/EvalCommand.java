@@ -48,9 +48,8 @@ import picocli.CommandLine.Spec;
         description = "Evaluate on a labelled set. A checkpoint (.ckpt): every puzzle runs all N_sup steps with the EMA"
                 + " weights. An exported model (.onnx): exact accuracy, compute and puzzles/s per halting policy and effort.")
 final class EvalCommand implements Callable<Integer> {
-    /** Copies and step budgets (multiples of N_sup) of the --sweep grid. */
+    /** Copies of the --sweep grid (its step budgets are --sweep-budgets). */
     private static final int[] SWEEP_COPIES = {1, 2, 4, 8};
-    private static final int[] SWEEP_NSUP = {1, 2, 4};
     /** The row whose run also gives the accuracy after each step: every puzzle runs all N_sup steps. */
     private static final String FIXED = "fixed";
     private static final String PLAIN = "plain";
@@ -67,9 +66,18 @@ final class EvalCommand implements Callable<Integer> {
     List<String> efforts;
 
     @Option(names = "--sweep", paramLabel = "PLOT.png",
-            description = "for an .onnx model: accuracy against compute over copies " + "1, 2, 4, 8 x budgets N_sup, 2 N_sup, 4 N_sup"
+            description = "for an .onnx model: accuracy against compute over copies 1, 2, 4, 8 x the budgets of --sweep-budgets"
                     + " and the adaptive effort, under the first policy; a table and this plot")
     Path sweep;
+
+    @Option(names = "--sweep-noise", split = ",", paramLabel = "SIGMA",
+            description = "with --sweep: the same grid again with copies that differ by noise on their starting z, per SIGMA"
+                    + " (copies of the puzzle as given; SIGMA+sym: under the symmetries too)")
+    List<String> sweepNoise = new ArrayList<>();
+
+    @Option(names = "--sweep-budgets", split = ",", paramLabel = "K", defaultValue = "1,2,4",
+            description = "with --sweep: the step budgets, as multiples of N_sup (default: ${DEFAULT-VALUE})")
+    List<Integer> sweepBudgets;
 
     @Mixin
     WeightsChoice weights;
@@ -289,18 +297,26 @@ final class EvalCommand implements Callable<Integer> {
 
     private int sweep(PrintWriter out, TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows) throws IOException {
         String policy = policies.get(0);
-        List<Row> results = new ArrayList<>();
-        LinePlot.Series[] byCopies = new LinePlot.Series[SWEEP_COPIES.length];
-        LinePlot.Series[] byCopiesMs = new LinePlot.Series[SWEEP_COPIES.length];
-        for (int c = 0; c < SWEEP_COPIES.length; c++) {
-            byCopies[c] = new LinePlot.Series(SWEEP_COPIES[c] + (SWEEP_COPIES[c] == 1 ? " copy" : " copies"));
-            byCopiesMs[c] = new LinePlot.Series(byCopies[c].name());
-            for (int k : SWEEP_NSUP) {
-                Row r = evaluate(m, questions, rows, policy, SWEEP_COPIES[c] + "x" + k + "N", null);
-                print(out, r);
-                results.add(r);
-                byCopies[c].add(r.meanSteps(), r.accuracy());
-                byCopiesMs[c].add(r.msPerPuzzle(), r.accuracy());
+        List<LinePlot.Series> left = new ArrayList<>();
+        List<LinePlot.Series> right = new ArrayList<>();
+        List<String> kinds = new ArrayList<>(List.of(""));
+        sweepNoise.forEach(sigma -> kinds.add("~" + sigma));
+        for (String kind : kinds) {
+            for (int copies : SWEEP_COPIES) {
+                if (copies == 1 && !kind.isEmpty()) {
+                    continue; // one copy is copy 0, which noise never touches: the plain series has it
+                }
+                LinePlot.Series bySteps = new LinePlot.Series(copies + (copies == 1 ? " copy" : " copies")
+                        + (kind.isEmpty() ? "" : " " + kind.replace("+sym", " with symmetries")));
+                LinePlot.Series byMs = new LinePlot.Series(bySteps.name());
+                for (int k : sweepBudgets) {
+                    Row r = evaluate(m, questions, rows, policy, copies + "x" + k + "N" + kind, null);
+                    print(out, r);
+                    bySteps.add(r.meanSteps(), r.accuracy());
+                    byMs.add(r.msPerPuzzle(), r.accuracy());
+                }
+                left.add(bySteps);
+                right.add(byMs);
             }
         }
         Row adaptive = evaluate(m, questions, rows, policy, "adaptive", null);
@@ -309,9 +325,7 @@ final class EvalCommand implements Callable<Integer> {
         a.add(adaptive.meanSteps(), adaptive.accuracy());
         LinePlot.Series aMs = new LinePlot.Series(a.name());
         aMs.add(adaptive.msPerPuzzle(), adaptive.accuracy());
-        List<LinePlot.Series> left = new ArrayList<>(List.of(byCopies));
         left.add(a);
-        List<LinePlot.Series> right = new ArrayList<>(List.of(byCopiesMs));
         right.add(aMs);
         LinePlot.write(sweep, "exact accuracy against test-time compute (" + policy + ", " + questions.size() + " puzzles of "
                 + data.getFileName() + ")", "mean steps per puzzle, all copies (left); ms per puzzle (right)", left, "exact accuracy", right,

@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Copies that differ by their starting latent: a stage written {@code KxMN~SIGMA} adds copies of the
@@ -26,7 +28,6 @@ import org.junit.jupiter.api.Test;
  */
 class NoisyCopiesTest {
     private static final Path MODEL = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
-    private static final Effort NOISY = Effort.parse("1x4,3x4~0.5");
 
     private static List<String> puzzles(int n) throws IOException {
         List<String> rows = Files.readAllLines(Path.of(System.getProperty("trm.data.dir", "../../shared/data"), "sudoku", "train_1k.csv"));
@@ -44,22 +45,25 @@ class NoisyCopiesTest {
         return seen;
     }
 
-    @Test
-    void noisyCopiesAreTheSameForASeedWhateverTheirBatchMatesAndDifferFromThePlainCopy() throws IOException {
+    /** Noise at the start only, and at the start and after every step. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1x4,3x4~0.5", "1x4,3x4~~0.5"})
+    void noisyCopiesAreTheSameForASeedWhateverTheirBatchMatesAndDifferFromThePlainCopy(String written) throws IOException {
+        Effort noisy = Effort.parse(written);
         List<String> puzzles = puzzles(6);
         try (TrmModel m = TrmModel.load(MODEL, RuntimeOptions.cpu())) {
-            Map<String, Float> together = trajectories(m, puzzles, NOISY, puzzles.size());
-            Map<String, Float> again = trajectories(m, puzzles, NOISY, puzzles.size());
+            Map<String, Float> together = trajectories(m, puzzles, noisy, puzzles.size());
+            Map<String, Float> again = trajectories(m, puzzles, noisy, puzzles.size());
             assertEquals(together, again, "the same seed gives the same trajectories");
             for (String p : puzzles.subList(0, 2)) {
-                Map<String, Float> alone = trajectories(m, List.of(p), NOISY, 1);
+                Map<String, Float> alone = trajectories(m, List.of(p), noisy, 1);
                 alone.forEach((key, prob) -> assertEquals(together.get(key), prob, key + ": alone as in the batch"));
             }
             String first = puzzles.get(0);
             // copies 1-2 are the puzzle as given: only their starting z tells them from copy 0
             assertNotEquals(together.get(first + "/0/1"), together.get(first + "/1/1"), "noise changes the trajectory");
             assertNotEquals(together.get(first + "/1/1"), together.get(first + "/2/1"), "each copy draws its own noise");
-            Map<String, Float> otherSeed = trajectories(m, puzzles, NOISY.withSeed(1), puzzles.size());
+            Map<String, Float> otherSeed = trajectories(m, puzzles, noisy.withSeed(1), puzzles.size());
             assertNotEquals(together.get(first + "/1/1"), otherSeed.get(first + "/1/1"), "another seed, other noise");
             assertEquals(together.get(first + "/0/1"), otherSeed.get(first + "/0/1"), "copy 0 has no noise");
         }
@@ -78,6 +82,7 @@ class NoisyCopiesTest {
             }
         }
         assertEquals(Effort.parse("2x4"), Effort.parse("2x4~0"));
+        assertTrue(Effort.parse("2x4~~0.1").stages().get(0).everyStep());
         assertTrue(Effort.parse("1xN,16x4N~0.3+sym").stages().get(1).symmetric());
         assertThrows(IllegalArgumentException.class, () -> Effort.parse("2x4~-1"));
         assertThrows(IllegalArgumentException.class, () -> Effort.parse("2x4~x"));

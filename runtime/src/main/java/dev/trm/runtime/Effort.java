@@ -48,7 +48,8 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
      * multiple of the model's N_sup (exactly one of the two is positive). The copies a stage adds are
      * symmetry copies (the task's augmentations), or with {@code noise} above 0 copies whose latent z
      * starts from z_init plus seeded Gaussian noise of that standard deviation: of the puzzle as given,
-     * or with {@code symmetric} under the augmentations too. Copy 0 is always the puzzle as given,
+     * or with {@code symmetric} under the augmentations too; with {@code everyStep} fresh noise of the
+     * same size is added to z after each of their steps as well. Copy 0 is always the puzzle as given,
      * without noise.
      *
      * @param copies       copies of the puzzle running in this stage (the first is the puzzle as given)
@@ -56,8 +57,9 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
      * @param nSupMultiple the budget as a multiple of N_sup, or 0
      * @param noise        standard deviation of the noise on the starting z of the copies this stage adds
      * @param symmetric    whether the copies this stage adds are augmented (always, without noise)
+     * @param everyStep    whether the noise is added after every step too, not only at the start
      */
-    public record Stage(int copies, int steps, int nSupMultiple, float noise, boolean symmetric) {
+    public record Stage(int copies, int steps, int nSupMultiple, float noise, boolean symmetric, boolean everyStep) {
         public Stage {
             if (!(noise >= 0 && noise <= MAX_NOISE)) {
                 throw new IllegalArgumentException("a stage's latent noise is between 0 and " + MAX_NOISE + ", got " + noise);
@@ -80,17 +82,20 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
 
         /** {@code copies} copies of {@code steps} steps each. */
         public static Stage steps(int copies, int steps) {
-            return new Stage(copies, steps, 0, 0f, true);
+            return new Stage(copies, steps, 0, 0f, true, false);
         }
 
         /** {@code copies} copies of {@code multiple} x N_sup steps each. */
         public static Stage nSup(int copies, int multiple) {
-            return new Stage(copies, 0, multiple, 0f, true);
+            return new Stage(copies, 0, multiple, 0f, true, false);
         }
 
-        /** The same stage whose new copies start from a z with noise {@code sigma}: of the puzzle as given, or also augmented. */
-        public Stage withNoise(float sigma, boolean alsoSymmetric) {
-            return new Stage(copies, steps, nSupMultiple, sigma, sigma == 0 || alsoSymmetric);
+        /**
+         * The same stage whose new copies start from a z with noise {@code sigma} (and get more after every
+         * step with {@code everyStep}): of the puzzle as given, or also augmented.
+         */
+        public Stage withNoise(float sigma, boolean alsoSymmetric, boolean everyStep) {
+            return new Stage(copies, steps, nSupMultiple, sigma, sigma == 0 || alsoSymmetric, sigma > 0 && everyStep);
         }
 
         /** The step budget for a model with this N_sup; past {@link #MAX_STEPS} it is an error, not an overflow. */
@@ -106,7 +111,7 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
         @Override
         public String toString() {
             return copies + (copies == 1 ? " copy" : " copies") + " x " + (steps > 0 ? steps + " steps" : nSupMultiple + " N_sup")
-                    + (noise > 0 ? ", z noise " + noise + (symmetric ? " under symmetries" : "") : "");
+                    + (noise > 0 ? ", z noise " + noise + (everyStep ? " every step" : "") + (symmetric ? " under symmetries" : "") : "");
         }
     }
 
@@ -145,7 +150,8 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
      * {@code COPIESxSTEPS} separated by commas, where STEPS is a number or a multiple of N_sup
      * ({@code N}, {@code 2N}): for example {@code 1xN,4x2N,8x4N} (the adaptive preset) or {@code 1x24}.
      * A stage of noisy copies adds {@code ~SIGMA} ({@code 16x4N~0.3}: copies of the puzzle as given whose
-     * z starts with noise 0.3), and {@code +sym} for noisy symmetry copies ({@code 16x4N~0.3+sym}).
+     * z starts with noise 0.3), {@code ~~SIGMA} for noise after every step as well, and {@code +sym} for
+     * noisy symmetry copies ({@code 16x4N~0.3+sym}).
      */
     public static Effort parse(String text) {
         String t = text.trim();
@@ -164,12 +170,13 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
             }
             float noise = 0;
             int mark = stage.indexOf(NOISE_MARK);
+            boolean everyStep = mark >= 0 && stage.startsWith(NOISE_MARK, mark + 1);
             if (mark >= 0) {
                 try {
-                    noise = Float.parseFloat(stage.substring(mark + 1));
+                    noise = Float.parseFloat(stage.substring(mark + (everyStep ? 2 : 1)));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("effort '" + text + "': after ~ comes the noise's standard deviation, got '"
-                            + stage.substring(mark + 1) + "'", e);
+                            + stage.substring(mark + (everyStep ? 2 : 1)) + "'", e);
                 }
                 stage = stage.substring(0, mark);
             } else if (symmetric) {
@@ -193,7 +200,7 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
                 } else {
                     s = Stage.steps(copies, Integer.parseInt(steps));
                 }
-                stages.add(s.withNoise(noise, symmetric));
+                stages.add(s.withNoise(noise, symmetric, everyStep));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("effort '" + text + "': expected plain, adaptive or stages like 1xN,4x2N,8x24,16x4N~0.3"
                         + " (COPIESxSTEPS, STEPS a number or a multiple of N_sup written N, 2N, ...; ~SIGMA for noisy copies)");

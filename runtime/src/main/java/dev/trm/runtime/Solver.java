@@ -106,6 +106,8 @@ public final class Solver implements AutoCloseable {
         /** y and z rows while the lane is out of the batch tensors (null: fresh, or in the tensors). */
         float[] heldY;
         float[] heldZ;
+        /** Noise added to z after each step (0: none). */
+        float stepNoise;
 
         Lane(Puzzle puzzle, int copy, Augmentation augmentation, int[] tokens, int budget) {
             this.puzzle = puzzle;
@@ -255,7 +257,8 @@ public final class Solver implements AutoCloseable {
             int[] tokens = asGiven ? p.question.tokens() : task.encode(a.apply(p.text()));
             Lane lane = new Lane(p, c, a, tokens, p.budgets[p.stage]);
             if (c > 0 && stage.noise() > 0) {
-                lane.heldZ = noisyZ(p, c, stage.noise());
+                lane.heldZ = withNoise(repeat(info.zInit(), info.workingLength()), p, c, 0, stage.noise());
+                lane.stepNoise = stage.everyStep() ? stage.noise() : 0;
             }
             p.lanes.add(lane);
             added.add(lane);
@@ -265,18 +268,23 @@ public final class Solver implements AutoCloseable {
     }
 
     /**
-     * z_init over every position plus Gaussian noise of standard deviation {@code sigma}, drawn from the
-     * effort's seed, the copy number and the puzzle's text only: the same in any batch.
+     * {@code z} plus Gaussian noise of standard deviation {@code sigma} (in place), drawn from the effort's
+     * seed, the copy, the copy's step and the puzzle's text only: the same in any batch.
      */
-    private float[] noisyZ(Puzzle p, int copy, float sigma) {
-        float[] zInit = info.zInit();
-        int rows = info.workingLength();
-        float[] z = new float[rows * zInit.length];
-        SplittableRandom rng = new SplittableRandom(SeedMix.mix(p.effort.seed(), copy, ~p.text().hashCode()));
+    private static float[] withNoise(float[] z, Puzzle p, int copy, int afterStep, float sigma) {
+        SplittableRandom rng = new SplittableRandom(SeedMix.mix(SeedMix.mix(p.effort.seed(), copy, afterStep), ~p.text().hashCode(), 0));
         for (int i = 0; i < z.length; i++) {
-            z[i] = zInit[i % zInit.length] + sigma * (float) gaussian(rng);
+            z[i] += sigma * (float) gaussian(rng);
         }
         return z;
+    }
+
+    private static float[] repeat(float[] row, int times) {
+        float[] out = new float[row.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(row, 0, out, i * row.length, row.length);
+        }
+        return out;
     }
 
     /** A standard normal draw (Box-Muller), from a generator that exists on Android's API 26 too. */
@@ -471,10 +479,16 @@ public final class Solver implements AutoCloseable {
      * out and the batch is rebuilt before the next step.
      */
     private void advance(BatchState.Output out, List<Lane> ran, List<Lane> next) throws OrtException {
-        if (!batchChanged && next.equals(ran)) {
+        boolean perturbed = next.stream().anyMatch(lane -> lane.stepNoise > 0);
+        if (!batchChanged && !perturbed && next.equals(ran)) {
             state.continueWith(out);
         } else {
             state.holdRows(out, ran, this::stillNeeded);
+            for (Lane lane : next) {
+                if (lane.stepNoise > 0 && lane.heldZ != null) {
+                    withNoise(lane.heldZ, lane.puzzle, lane.copy, lane.steps, lane.stepNoise);
+                }
+            }
             batchChanged = true;
         }
         lanes = next;
