@@ -208,6 +208,23 @@ class ExportCommandTest {
     }
 
     @Test
+    void aSweepRunsSymmetryAndNoisyCopiesSideBySideAndDrawsThem() throws IOException {
+        Path onnx = dir.resolve("m.onnx");
+        assertEquals(0, trm("export", checkpoint.toString(), "-o", onnx.toString()).code());
+        Path test = dir.resolve("sweep.csv");
+        assertEquals(0, trm("data", "generate", "--count", "3", "--seed", "4", "-o", test.toString()).code());
+        Path plot = dir.resolve("sweep.png");
+        TrmCommandTest.Run r = trm("eval", onnx.toString(), test.toString(), "--policies", "verified", "--sweep", plot.toString(),
+                "--sweep-noise", "0.3,0.5+sym", "--sweep-budgets", "1");
+        assertEquals(0, r.code(), r.err());
+        for (String effort : new String[] {"1x1N ", "8x1N ", "2x1N~0.3 ", "8x1N~0.5+sym ", "adaptive "}) {
+            assertTrue(r.out().contains(effort), effort + " in\n" + r.out());
+        }
+        assertTrue(!r.out().contains("1x1N~0.3"), "one copy is copy 0, never noisy: not swept again");
+        assertTrue(Files.size(plot) > 0);
+    }
+
+    @Test
     void aSweepPlotThatCannotBeWrittenFailsBeforeTheRun() throws IOException {
         Path onnx = dir.resolve("m.onnx");
         assertEquals(0, trm("export", checkpoint.toString(), "-o", onnx.toString(), "--no-verify").code());
