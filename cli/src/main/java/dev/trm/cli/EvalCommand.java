@@ -62,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
     List<String> policies;
 
     @Option(names = "--efforts", split = ";", defaultValue = "plain",
-            description = "efforts for an .onnx model, separated by ';' (plain, adaptive, or stages like 4x2N) (default: ${DEFAULT-VALUE})")
+            description = "efforts for an .onnx model, separated by ';' (plain, adaptive, max, or stages like 4x2N or 16x4N~0.3) (default: ${DEFAULT-VALUE})")
     List<String> efforts;
 
     @Option(names = "--sweep", paramLabel = "PLOT.png",

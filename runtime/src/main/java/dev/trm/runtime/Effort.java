@@ -30,6 +30,10 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
     private static final int ADAPTIVE_NSUP_2 = 2;
     private static final int ADAPTIVE_COPIES_3 = 8;
     private static final int ADAPTIVE_NSUP_3 = 4;
+    /** The last stage of {@link #max()}: copies, steps as a multiple of N_sup, and the noise on z. */
+    private static final int MAX_COPIES = 16;
+    private static final int MAX_NSUP = 8;
+    private static final float MAX_NOISE_SIGMA = 0.3f;
     /**
      * The most copies a stage written on a command line or in a request may ask for: each copy is a
      * lane of the batch (its y and z rows), so an unbounded number would only exhaust memory.
@@ -146,7 +150,17 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
     }
 
     /**
-     * An effort by its command-line name: {@code plain}, {@code adaptive}, or stages written
+     * For hard puzzles ("think longer"): {@link #adaptive()}, then 16 copies for 8 N_sup steps, the 8 new
+     * ones symmetry copies with noise 0.3 on z at the start and after every step
+     * ({@code 1xN,4x2N,8x4N,16x8N~~0.3+sym}), chosen from the curves in docs/test-time-compute.md.
+     */
+    public static Effort max() {
+        return of(Stage.nSup(1, 1), Stage.nSup(ADAPTIVE_COPIES_2, ADAPTIVE_NSUP_2), Stage.nSup(ADAPTIVE_COPIES_3, ADAPTIVE_NSUP_3),
+                Stage.nSup(MAX_COPIES, MAX_NSUP).withNoise(MAX_NOISE_SIGMA, true, true));
+    }
+
+    /**
+     * An effort by its command-line name: {@code plain}, {@code adaptive}, {@code max}, or stages written
      * {@code COPIESxSTEPS} separated by commas, where STEPS is a number or a multiple of N_sup
      * ({@code N}, {@code 2N}): for example {@code 1xN,4x2N,8x4N} (the adaptive preset) or {@code 1x24}.
      * A stage of noisy copies adds {@code ~SIGMA} ({@code 16x4N~0.3}: copies of the puzzle as given whose
@@ -160,6 +174,9 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
         }
         if (t.equals("adaptive")) {
             return adaptive();
+        }
+        if (t.equals("max")) {
+            return max();
         }
         List<Stage> stages = new ArrayList<>();
         for (String part : t.split(",")) {
@@ -202,7 +219,7 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
                 }
                 stages.add(s.withNoise(noise, symmetric, everyStep));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("effort '" + text + "': expected plain, adaptive or stages like 1xN,4x2N,8x24,16x4N~0.3"
+                throw new IllegalArgumentException("effort '" + text + "': expected plain, adaptive, max or stages like 1xN,4x2N,8x24,16x4N~0.3"
                         + " (COPIESxSTEPS, STEPS a number or a multiple of N_sup written N, 2N, ...; ~SIGMA for noisy copies)");
             }
         }

@@ -9,7 +9,7 @@ import java.io.Serializable;
  * and gives the policy and effort they name.
  *
  * @param policyName {@code fixed}, {@code q-halt[:P]}, {@code verified}, or {@code A+B}
- * @param effortName {@code plain}, {@code adaptive}, or stages {@code COPIESxSTEPS,...}
+ * @param effortName {@code plain}, {@code adaptive}, {@code max}, or stages {@code COPIESxSTEPS,...}
  * @param fallback   {@code none}, or {@code exact}: the exact solver completes a puzzle the model did not verify
  * @param seed       seeds the copies' augmentations
  */
