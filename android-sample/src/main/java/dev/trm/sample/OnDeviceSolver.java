@@ -23,8 +23,11 @@ public final class OnDeviceSolver implements AutoCloseable {
     public static final String POLICY = "verified+q-halt";
     /** The toolkit's default test-time compute: copies and more steps only for puzzles one copy does not verify. */
     public static final Effort NORMAL = Effort.adaptive();
-    /** "Think longer": more copies and steps before giving up (1 x N_sup, then 8 x 4 N_sup, then 16 x 8 N_sup). */
-    public static final Effort THINK_LONGER = Effort.parse("1xN,8x4N,16x8N");
+    /**
+     * "Think longer": the toolkit's effort for hard puzzles, {@link Effort#max()} (adaptive, then 16 copies for
+     * 8 N_sup steps, half of them from a noisy latent): 88% of 17-clue puzzles against 78.5% with adaptive.
+     */
+    public static final Effort THINK_LONGER = Effort.max();
 
     private final TrmModel model;
     private final HaltPolicy policy = HaltPolicy.parse(POLICY);
