@@ -175,7 +175,8 @@ final class BatchState implements AutoCloseable {
         return ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    private static float[] repeat(float[] row, int rows) {
+    /** {@code row} repeated {@code rows} times: an initial state over every position. */
+    static float[] repeat(float[] row, int rows) {
         float[] out = new float[rows * row.length];
         for (int r = 0; r < rows; r++) {
             System.arraycopy(row, 0, out, r * row.length, row.length);

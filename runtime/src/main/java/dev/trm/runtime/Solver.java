@@ -257,7 +257,7 @@ public final class Solver implements AutoCloseable {
             int[] tokens = asGiven ? p.question.tokens() : task.encode(a.apply(p.text()));
             Lane lane = new Lane(p, c, a, tokens, p.budgets[p.stage]);
             if (c > 0 && stage.noise() > 0) {
-                lane.heldZ = withNoise(repeat(info.zInit(), info.workingLength()), p, c, 0, stage.noise());
+                lane.heldZ = withNoise(BatchState.repeat(info.zInit(), info.workingLength()), p, c, 0, stage.noise());
                 lane.stepNoise = stage.everyStep() ? stage.noise() : 0;
             }
             p.lanes.add(lane);
@@ -277,14 +277,6 @@ public final class Solver implements AutoCloseable {
             z[i] += sigma * (float) gaussian(rng);
         }
         return z;
-    }
-
-    private static float[] repeat(float[] row, int times) {
-        float[] out = new float[row.length * times];
-        for (int i = 0; i < times; i++) {
-            System.arraycopy(row, 0, out, i * row.length, row.length);
-        }
-        return out;
     }
 
     /** A standard normal draw (Box-Muller), from a generator that exists on Android's API 26 too. */

@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.data.AtomicFile;
 import dev.trm.io.SafeTensors;
-import dev.trm.model.Architecture;
-import dev.trm.model.PosEncoding;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
-import dev.trm.model.Variant;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -221,15 +217,15 @@ public record Checkpoint(TrmConfig model, TrainConfig train, long step, long dat
     }
 
     /**
-     * A model config written before positions, architecture and H layers were fields: the positions its
-     * variant implied (RoPE for attention, none for the mixer), TRM, no H network.
+     * A model config written before positions, architecture, H layers and the halting rule were fields:
+     * null positions and architecture take TrmConfig's defaults (the positions the variant implied, TRM),
+     * no H network, halting on q_halt > 0.
      */
     private static JsonNode modelWithFormerDefaults(JsonNode model) {
         if (model instanceof ObjectNode && !model.has("architecture")) {
             ObjectNode copy = ((ObjectNode) model).deepCopy();
-            boolean attention = Variant.ATTENTION.name().equals(model.path("variant").asText());
-            copy.put("posEncoding", (attention ? PosEncoding.ROPE : PosEncoding.NONE).name());
-            copy.put("architecture", Architecture.TRM.name());
+            copy.putNull("posEncoding");
+            copy.putNull("architecture");
             copy.put("hLayers", 0);
             copy.put("haltOnContinue", false);
             return copy;
