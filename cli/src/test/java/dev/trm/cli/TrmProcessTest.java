@@ -26,6 +26,13 @@ class TrmProcessTest {
     /** Where ONNX Runtime keeps its telemetry queue, under the cache folder ($XDG_CACHE_HOME, else $HOME/.cache). */
     private static final Path TELEMETRY_DB = Path.of(".cache", "Microsoft", "DeveloperTools", ".onnxruntime", "onnxruntime.db");
     private static final long PROCESS_TIMEOUT_SECONDS = 120;
+    /**
+     * Variables under which ONNX Runtime keeps no telemetry of its own (its opt-out and the CI markers its library
+     * names): the child runs without them, so the test sees what the toolkit does rather than what the machine does.
+     */
+    private static final List<String> TELEMETRY_OFF_MARKERS = List.of("ORT_DISABLE_TELEMETRY", "CI", "TF_BUILD",
+            "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TRAVIS", "JENKINS_URL", "CODEBUILD_BUILD_ID", "BUILDKITE",
+            "TEAMCITY_VERSION", "APPVEYOR", "BITBUCKET_BUILD_NUMBER");
 
     @TempDir
     Path dir;
@@ -42,6 +49,7 @@ class TrmProcessTest {
         pb.environment().put("HOME", home.toString());
         // ONNX Runtime keeps its queue under $XDG_CACHE_HOME when that is set: point it into the same home
         pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        pb.environment().keySet().removeAll(TELEMETRY_OFF_MARKERS);
         pb.redirectError(dir.resolve("err-" + home.getFileName() + ".txt").toFile());
         return pb;
     }
