@@ -3,6 +3,7 @@ package dev.trm.cli;
 import dev.trm.runtime.Candidate;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
+import dev.trm.runtime.Pick;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.arc.ArcPair;
@@ -28,6 +29,22 @@ final class ArcVote {
         boolean passAt(int k) {
             return rightRank >= 1 && rightRank <= k;
         }
+
+        /** The same answers ranked by another pick. */
+        TestResult rankedBy(Pick pick) {
+            List<Candidate> again = pick.rank(ranked);
+            return new TestResult(task, index, again, copies, expected, rankOf(again, expected));
+        }
+    }
+
+    /** The 1-based rank of the expected output among the answers (0: not among them, or not known). */
+    private static int rankOf(List<Candidate> ranked, String expected) {
+        for (int k = 0; k < ranked.size() && expected != null; k++) {
+            if (ranked.get(k).answer().equals(expected)) {
+                return k + 1;
+            }
+        }
+        return 0;
     }
 
     private ArcVote() {
@@ -38,8 +55,8 @@ final class ArcVote {
         return task + " " + pair.input().toText();
     }
 
-    /** Solves every test input of the tasks, {@code batch} inputs (with all their variants) at a time. */
-    static List<TestResult> solve(TrmModel model, Map<String, ArcTask> tasks, int batch, long seed) {
+    /** Solves every test input of the tasks, {@code batch} inputs (with all their variants) at a time; answers ranked by {@code pick}. */
+    static List<TestResult> solve(TrmModel model, Map<String, ArcTask> tasks, int batch, long seed, Pick pick) {
         List<String> puzzles = new ArrayList<>();
         List<String[]> keys = new ArrayList<>();
         List<String> expected = new ArrayList<>();
@@ -51,19 +68,12 @@ final class ArcVote {
                 expected.add(p.hasOutput() ? p.output().toText() : null);
             }
         }
-        List<Solution> solutions = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.everyAugmentation().withSeed(seed), batch, null);
+        List<Solution> solutions = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.everyAugmentation().withSeed(seed).withPick(pick), batch, null);
         List<TestResult> out = new ArrayList<>();
         for (int i = 0; i < solutions.size(); i++) {
             List<Candidate> ranked = solutions.get(i).candidates();
-            int rank = 0;
-            for (int k = 0; k < ranked.size() && expected.get(i) != null; k++) {
-                if (ranked.get(k).answer().equals(expected.get(i))) {
-                    rank = k + 1;
-                    break;
-                }
-            }
             out.add(new TestResult(keys.get(i)[0], Integer.parseInt(keys.get(i)[1]), ranked, solutions.get(i).copies(),
-                    expected.get(i), rank));
+                    expected.get(i), rankOf(ranked, expected.get(i))));
         }
         return out;
     }

@@ -12,6 +12,7 @@ import dev.trm.plot.LinePlot;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.Pick;
 import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +55,9 @@ final class EvalCommand implements Callable<Integer> {
     /** The row whose run also gives the accuracy after each step: every puzzle runs all N_sup steps. */
     private static final String FIXED = "fixed";
     private static final String PLAIN = "plain";
+    private static final String VERIFIED = "verified";
+    /** The row of --picks that counts a puzzle right when any copy was (the ceiling of every pick). */
+    private static final String ANY = "any";
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "a checkpoint (.ckpt) or an exported step (.onnx)") Path checkpoint;
     @Parameters(index = "1", paramLabel = "DATA", description = "labelled puzzles (HRM CSV layout; ARC: tasks as JSON)") Path data;
@@ -79,6 +84,16 @@ final class EvalCommand implements Callable<Integer> {
             description = "with --sweep: the step budgets, as multiples of N_sup (default: ${DEFAULT-VALUE})")
     List<Integer> sweepBudgets;
 
+    @Option(names = "--no-checker",
+            description = "for an .onnx model: the task's checker never ends a puzzle; every copy runs until its policy or budget"
+                    + " stops it and the effort's pick chooses the answer, as for a task without a checker")
+    boolean noChecker;
+
+    @Option(names = "--picks", split = ",", paramLabel = "PICK",
+            description = "with --no-checker: score these picks (votes, halt, weighted) on the same copies, and 'any' (a copy was"
+                    + " right: what no pick can beat)")
+    List<String> picks = new ArrayList<>();
+
     @Mixin
     WeightsChoice weights;
 
@@ -99,6 +114,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit);
         }
         runtime.validate();
+        checkPickOptions();
         if (sweep != null) {
             AtomicFile.requireWritableFolder(sweep, checkpoint, data);
         }
@@ -126,8 +142,32 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One evaluated (policy, effort): what it got right and what it cost. */
+    /** The picks of --picks, checked against --no-checker and the policies (null: the effort's own pick only). */
+    private List<Pick> checkPickOptions() {
+        if (!noChecker && !arc()) {
+            if (!picks.isEmpty()) {
+                throw new IllegalArgumentException("--picks needs --no-checker (or ARC, which has no checker): with the checker, a"
+                        + " verified copy's answer is the answer");
+            }
+            return null;
+        }
+        for (String policy : policies) {
+            if (policy.contains(VERIFIED)) {
+                throw new IllegalArgumentException("--no-checker: the policy '" + policy + "' stops on the checker (give --policies fixed or q-halt)");
+            }
+        }
+        List<Pick> out = new ArrayList<>();
+        for (String name : picks) {
+            if (!name.equals(ANY)) {
+                out.add(Pick.parse(name));
+            }
+        }
+        return picks.isEmpty() ? null : out;
+    }
+
     /**
+     * One evaluated (policy, effort): what it got right and what it cost.
+     *
      * @param solved    answers the task's checker accepts, by the model (a maze: a valid shortest path, even if not the label's)
      * @param pathCells for mazes: the fraction of the labels' path cells the answers mark as path
      */
@@ -159,7 +199,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             tasks = known;
             long t0 = System.nanoTime();
-            List<ArcVote.TestResult> results = ArcVote.solve(m, tasks, runtime.batch(), seed);
+            List<ArcVote.TestResult> results = ArcVote.solve(m, tasks, runtime.batch(), seed, Pick.VOTES);
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Double> at1 = ArcVote.taskScores(results, 1);
             Map<String, Double> at2 = ArcVote.taskScores(results, ArcVote.ATTEMPTS);
@@ -173,14 +213,27 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.printf("pass@1 %.4f, pass@2 %.4f (mean over tasks of the fraction of test inputs solved)%n",
                     ArcVote.meanScore(results, 1), ArcVote.meanScore(results, ArcVote.ATTEMPTS));
+            for (String name : picks) {
+                if (name.equals(ANY)) {
+                    out.printf("pick %-8s a variant gave the output: %.4f%n", name, ArcVote.meanScore(results, Integer.MAX_VALUE));
+                } else {
+                    List<ArcVote.TestResult> again = results.stream().map(r -> r.rankedBy(Pick.parse(name))).toList();
+                    out.printf("pick %-8s pass@1 %.4f, pass@2 %.4f%n", name, ArcVote.meanScore(again, 1),
+                            ArcVote.meanScore(again, ArcVote.ATTEMPTS));
+                }
+            }
             out.flush();
         }
         return 0;
     }
 
+    private boolean arc() {
+        return PuzzleSet.detectTask(data) == TaskKind.ARC;
+    }
+
     private int evalOnnx() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (PuzzleSet.detectTask(data) == TaskKind.ARC) {
+        if (arc()) {
             return evalArc();
         }
         List<PuzzleCsv.Row> rows = PuzzleSet.readLabelled(data); // answers that do not solve their puzzles would score nothing
@@ -201,7 +254,7 @@ final class EvalCommand implements Callable<Integer> {
             // one untimed batch first, so the first row's time does not include ONNX Runtime's and the JIT's warm-up
             m.solveQuestions(questions.subList(0, Math.min(questions.size(), runtime.batch())), HaltPolicy.fixed(), Effort.plain(),
                     runtime.batch(), null);
-            out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
+            out.printf("%-18s %-24s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
                     "copies/pzl", "ms/puzzle", "puzzles/s");
             out.flush();
             if (sweep != null) {
@@ -211,8 +264,18 @@ final class EvalCommand implements Callable<Integer> {
                 for (String effortName : efforts) {
                     // the plain solve under the fixed policy runs every step of every puzzle: count per step on the way
                     int[] rightByStep = policyName.equals(FIXED) && effortName.equals(PLAIN) ? new int[m.info().haltMaxSteps()] : null;
-                    Row r = evaluate(m, questions, rows, policyName, effortName, rightByStep);
-                    print(out, r);
+                    Run run = run(m, questions, rows, policyName, effortName, rightByStep);
+                    List<Pick> scored = checkPickOptions();
+                    if (scored == null) {
+                        print(out, score(m, run, rows, policyName, effortName, EvalCommand::given));
+                    } else {
+                        for (Pick pick : scored) {
+                            print(out, score(m, run, rows, policyName, effortName + "@" + pick, (s, label) -> pick.rank(s.candidates()).get(0).answer()));
+                        }
+                        if (picks.contains(ANY)) {
+                            print(out, score(m, run, rows, policyName, effortName + "@" + ANY, EvalCommand::anyRight));
+                        }
+                    }
                     if (rightByStep != null) {
                         printByStep(out, rightByStep, questions.size());
                     }
@@ -222,11 +285,20 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One row of the table; {@code rightByStep}, when not null, counts the exact answers after each step. */
-    private Row evaluate(TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName,
-                         int[] rightByStep) {
+    /** The solutions of one (policy, effort) and the time they took. */
+    private record Run(List<Solution> solutions, double ms) {
+    }
+
+    /** One row of the table, answered as the effort says. */
+    private Row evaluate(TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName) {
+        return score(m, run(m, questions, rows, policyName, effortName, null), rows, policyName, effortName, EvalCommand::given);
+    }
+
+    /** Solves every puzzle; {@code rightByStep}, when not null, counts the exact answers after each step. */
+    private Run run(TrmModel m, List<Question> questions, List<PuzzleCsv.Row> rows, String policyName, String effortName,
+                    int[] rightByStep) {
         HaltPolicy policy = HaltPolicy.parse(policyName);
-        Effort effort = Effort.parse(effortName).withSeed(seed);
+        Effort effort = Effort.parse(effortName).withSeed(seed).withChecker(!noChecker);
         PrintStream progress = Progress.terminalOrNull();
         List<Solution> sols = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -247,7 +319,23 @@ final class EvalCommand implements Callable<Integer> {
         if (progress != null) {
             progress.print("\r\033[K");
         }
-        double ms = (System.nanoTime() - t0) / 1e6;
+        return new Run(sols, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** The label if one of the puzzle's copies gave it, else the answer given. */
+    private static String anyRight(Solution s, String label) {
+        return s.candidates().stream().anyMatch(c -> c.answer().equals(label)) ? label : s.answer();
+    }
+
+    /** The answer the solver gave. */
+    private static String given(Solution s, String label) {
+        return s.answer();
+    }
+
+    /** What a run got right, each puzzle answered by {@code answerOf} (from its solution and label), and what it cost. */
+    private static Row score(TrmModel m, Run run, List<PuzzleCsv.Row> rows, String policyName, String effortName,
+                             BiFunction<Solution, String, String> answerOf) {
+        List<Solution> sols = run.solutions();
         int exact = 0;
         int solved = 0;
         int byExact = 0;
@@ -258,28 +346,30 @@ final class EvalCommand implements Callable<Integer> {
         for (int i = 0; i < sols.size(); i++) {
             Solution s = sols.get(i);
             String label = rows.get(i).answer();
-            exact += s.solvedByModel() && s.answer().equals(label) ? 1 : 0;
-            solved += s.solvedByModel() ? 1 : 0;
+            String answer = answerOf.apply(s, label);
+            boolean byModel = Solution.MODEL.equals(s.solvedBy());
+            exact += byModel && answer.equals(label) ? 1 : 0;
+            solved += byModel && m.task().isSolution(s.puzzle(), answer) ? 1 : 0;
             byExact += Solution.EXACT.equals(s.solvedBy()) ? 1 : 0;
             steps += s.totalSteps();
             copies += s.copies();
             for (int k = 0; k < label.length(); k++) {
                 if (label.charAt(k) == MazeGrid.PATH) {
                     pathCells++;
-                    pathRight += !Solution.EXACT.equals(s.solvedBy()) && s.answer().charAt(k) == MazeGrid.PATH ? 1 : 0;
+                    pathRight += byModel && answer.charAt(k) == MazeGrid.PATH ? 1 : 0;
                 }
             }
         }
         int n = sols.size();
-        return new Row(policyName, effortName, n, exact, solved, byExact, (double) steps / n, (double) copies / n, ms / n,
+        return new Row(policyName, effortName, n, exact, solved, byExact, (double) steps / n, (double) copies / n, run.ms() / n,
                 pathCells == 0 ? Double.NaN : (double) pathRight / pathCells);
     }
 
     private static void print(PrintWriter out, Row r) {
-        out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%n", r.policy(), r.effort(), r.accuracy(), r.solved(),
+        out.printf("%-18s %-24s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%n", r.policy(), r.effort(), r.accuracy(), r.solved(),
                 r.meanSteps(), r.meanCopies(), r.msPerPuzzle(), 1000 / r.msPerPuzzle());
         if (!Double.isNaN(r.pathCells())) {
-            out.printf("%-31s valid shortest paths %.4f (any shortest path counts), path-cell accuracy %.4f%n", "",
+            out.printf("%-43s valid shortest paths %.4f (any shortest path counts), path-cell accuracy %.4f%n", "",
                     (double) r.solved() / r.puzzles(), r.pathCells());
         }
         out.flush();
@@ -310,7 +400,7 @@ final class EvalCommand implements Callable<Integer> {
                         + (kind.isEmpty() ? "" : " " + kind.replace("+sym", " with symmetries")));
                 LinePlot.Series byMs = new LinePlot.Series(bySteps.name());
                 for (int k : sweepBudgets) {
-                    Row r = evaluate(m, questions, rows, policy, copies + "x" + k + "N" + kind, null);
+                    Row r = evaluate(m, questions, rows, policy, copies + "x" + k + "N" + kind);
                     print(out, r);
                     bySteps.add(r.meanSteps(), r.accuracy());
                     byMs.add(r.msPerPuzzle(), r.accuracy());
@@ -319,7 +409,7 @@ final class EvalCommand implements Callable<Integer> {
                 right.add(byMs);
             }
         }
-        Row adaptive = evaluate(m, questions, rows, policy, "adaptive", null);
+        Row adaptive = evaluate(m, questions, rows, policy, "adaptive");
         print(out, adaptive);
         LinePlot.Series a = new LinePlot.Series("adaptive (1xN, 4x2N, 8x4N)");
         a.add(adaptive.meanSteps(), adaptive.accuracy());

@@ -142,7 +142,7 @@ final class SolveCommand implements Callable<Integer> {
             if (!TaskKind.ARC.is(m.info().task())) {
                 throw new IllegalArgumentException(model + " is a " + m.info().task() + " model, not an ARC one");
             }
-            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed)) {
+            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed, solve.effort().pick())) {
                 List<Candidate> top = r.ranked().subList(0, Math.min(ArcVote.ATTEMPTS, r.ranked().size()));
                 if (json) {
                     out.println(arcJson(r, top));

@@ -12,7 +12,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -43,6 +45,34 @@ class TrmCommandTest {
 
     static final String PUZZLE = "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.";
     static final String SOLUTION = "981725634546831792237694185765248319892513476314967528129356847673482951458179263";
+
+    @Test
+    void evalWithoutTheCheckerScoresEachPickOnTheSameCopiesAndNoneBeatsAnyCopy() throws IOException {
+        Path model = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
+        Path test = dir.resolve("picks.csv");
+        assertEquals(0, trm("data", "generate", "--count", "6", "--seed", "3", "-o", test.toString()).code());
+        String effort = "1x2,3x2~~0.5+sym";
+        Run r = trm("eval", model.toString(), test.toString(), "--no-checker", "--policies", "fixed", "--efforts", effort,
+                "--picks", "votes,halt,weighted,any");
+        assertEquals(0, r.code(), r.err());
+        Map<String, String[]> rows = new HashMap<>();
+        for (String pick : List.of("votes", "halt", "weighted", "any")) {
+            rows.put(pick, r.out().lines().filter(l -> l.contains(effort + "@" + pick + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError(pick + " row missing in\n" + r.out())).trim().split("\\s+"));
+        }
+        double any = Double.parseDouble(rows.get("any")[2]);
+        assertTrue(any > 0, "the shipped model solves some everyday puzzles in 2 steps: " + r.out());
+        rows.forEach((pick, row) -> {
+            assertEquals(6.0, Double.parseDouble(row[4]), 1e-9, pick + ": every copy ran its 2 steps (2 + 2 x 2), the checker off");
+            assertTrue(Double.parseDouble(row[2]) <= any, pick + " cannot beat 'a copy was right'");
+        });
+        Run withChecker = trm("eval", model.toString(), test.toString(), "--picks", "halt");
+        assertEquals(1, withChecker.code());
+        assertTrue(withChecker.err().contains("--picks needs --no-checker"), withChecker.err());
+        Run verified = trm("eval", model.toString(), test.toString(), "--no-checker");
+        assertEquals(1, verified.code());
+        assertTrue(verified.err().contains("the policy 'verified' stops on the checker"), verified.err());
+    }
 
     @Test
     void solveRunsTheBundledModelAndSaysSo() {

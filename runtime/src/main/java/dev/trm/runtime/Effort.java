@@ -10,8 +10,8 @@ import java.util.List;
  * in the first stage; when every copy has stopped without a verified answer, it moves to the next
  * stage, where the copies it has go on to the new step budget (keeping their state) and new
  * copies, under fresh augmentations, join. A copy whose answer the task's checker verifies ends
- * its puzzle at once. After the last stage the answer is chosen by votes over the copies' answers
- * (see {@link Candidate}).
+ * its puzzle at once. After the last stage the answer is chosen from the copies' answers as its
+ * {@link Pick} says (by votes unless told otherwise).
  *
  * <p>{@link #plain()} is one copy for the model's N_sup steps: the paper's solve. The default of the
  * command line and the app, {@link #adaptive()}, pays for copies only on puzzles one copy could
@@ -21,8 +21,11 @@ import java.util.List;
  * @param seed     seeds the augmentations (with the copy number and the puzzle's text)
  * @param fallback whether the task's exact solver completes a puzzle the model could not verify
  *                 (the solution then says so; model-only figures must not count it)
+ * @param pick     how the answer is chosen from the copies when none was verified
+ * @param checked  whether the task's checker may end a puzzle (false: every copy runs until its policy or
+ *                 budget stops it, and the pick chooses, as for a task without a checker)
  */
-public record Effort(List<Stage> stages, long seed, boolean fallback) {
+public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick, boolean checked) {
     /** The seed of the presets. */
     public static final long DEFAULT_SEED = 0;
     /** Copies and steps (as multiples of N_sup) of the adaptive preset's later stages. */
@@ -46,6 +49,8 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
     /** How a noisy stage is written after its budget: {@code 16x4N~0.3}, with {@code +sym} for symmetry copies too. */
     private static final String NOISE_MARK = "~";
     private static final String SYMMETRY_MARK = "+sym";
+    /** How the pick is written after an effort: {@code max@halt}. */
+    private static final String PICK_MARK = "@";
 
     /**
      * One stage. Its step budget, counted from a copy's start, is either a number of steps or a
@@ -123,6 +128,12 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
         if (stages == null || stages.isEmpty()) {
             throw new IllegalArgumentException("an effort needs at least one stage");
         }
+        if (pick == null) {
+            throw new IllegalArgumentException("an effort needs a pick (Pick.VOTES is the reference's)");
+        }
+        if (fallback && !checked) {
+            throw new IllegalArgumentException("the exact fallback completes puzzles the checker did not verify: it needs the checker");
+        }
         stages = Collections.unmodifiableList(new ArrayList<>(stages));
     }
 
@@ -165,9 +176,24 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
      * ({@code N}, {@code 2N}): for example {@code 1xN,4x2N,8x4N} (the adaptive preset) or {@code 1x24}.
      * A stage of noisy copies adds {@code ~SIGMA} ({@code 16x4N~0.3}: copies of the puzzle as given whose
      * z starts with noise 0.3), {@code ~~SIGMA} for noise after every step as well, and {@code +sym} for
-     * noisy symmetry copies ({@code 16x4N~0.3+sym}).
+     * noisy symmetry copies ({@code 16x4N~0.3+sym}). {@code @PICK} after any of these chooses how the answer is
+     * picked when no copy is verified ({@code max@halt}; {@link Pick}).
      */
     public static Effort parse(String text) {
+        int mark = text.lastIndexOf(PICK_MARK);
+        if (mark < 0) {
+            return parseStages(text);
+        }
+        Pick pick;
+        try {
+            pick = Pick.parse(text.substring(mark + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("effort '" + text + "': " + e.getMessage(), e);
+        }
+        return parseStages(text.substring(0, mark)).withPick(pick);
+    }
+
+    private static Effort parseStages(String text) {
         String t = text.trim();
         if (t.equals("plain")) {
             return plain();
@@ -223,7 +249,7 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
                         + " (COPIESxSTEPS, STEPS a number or a multiple of N_sup written N, 2N, ...; ~SIGMA for noisy copies)");
             }
         }
-        return new Effort(stages, DEFAULT_SEED, false);
+        return new Effort(stages, DEFAULT_SEED, false, Pick.VOTES, true);
     }
 
     /** One copy per augmentation the puzzle has, each for N_sup steps (ARC: every trained variant of the task votes). */
@@ -232,15 +258,24 @@ public record Effort(List<Stage> stages, long seed, boolean fallback) {
     }
 
     public static Effort of(Stage... stages) {
-        return new Effort(Arrays.asList(stages), DEFAULT_SEED, false);
+        return new Effort(Arrays.asList(stages), DEFAULT_SEED, false, Pick.VOTES, true);
     }
 
     public Effort withSeed(long s) {
-        return new Effort(stages, s, fallback);
+        return new Effort(stages, s, fallback, pick, checked);
     }
 
     public Effort withFallback(boolean on) {
-        return new Effort(stages, seed, on);
+        return new Effort(stages, seed, on, pick, checked);
+    }
+
+    public Effort withPick(Pick p) {
+        return new Effort(stages, seed, fallback, p, checked);
+    }
+
+    /** The same effort with the task's checker allowed to end a puzzle, or not (then the pick chooses every answer). */
+    public Effort withChecker(boolean on) {
+        return new Effort(stages, seed, fallback, pick, on);
     }
 
     /** The step budgets of the stages for a model with the given N_sup, checked never to shrink. */

@@ -6,7 +6,7 @@ import java.util.List;
  * The result of solving one puzzle.
  *
  * @param puzzle            the puzzle as given
- * @param answer            the answer: a verified copy's, else the top-voted one (or the exact solver's, see {@code solvedBy})
+ * @param answer            the answer: a verified copy's, else the first candidate (or the exact solver's, see {@code solvedBy})
  * @param steps             supervision steps of the copy that gave the answer
  * @param copy              which copy gave the answer (0: the puzzle as given)
  * @param haltReason        why that copy stopped: the policy that fired ({@code q-halt}, {@code verified}, ...) or {@code max-steps}
@@ -15,7 +15,7 @@ import java.util.List;
  * @param nanos             wall time of the steps this puzzle took part in
  * @param copies            copies of the puzzle that ran (1 without test-time compute)
  * @param totalSteps        supervision steps summed over the copies: the compute the puzzle took
- * @param candidates        the copies' distinct answers, ranked (votes, then mean halt probability)
+ * @param candidates        the copies' distinct answers, ranked as the effort's {@link Pick} says (by votes by default)
  * @param solvedBy          {@link #MODEL}, or {@link #EXACT} when the exact solver completed a puzzle the model did not verify
  */
 public record Solution(String puzzle, String answer, int steps, int copy, String haltReason, float[] haltProbabilities,

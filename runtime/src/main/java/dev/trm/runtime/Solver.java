@@ -366,7 +366,7 @@ public final class Solver implements AutoCloseable {
         lane.haltProbabilities = Arrays.copyOf(lane.haltProbabilities, lane.steps);
         lane.haltProbabilities[lane.steps - 1] = prob;
         String answer = lane.augmentation.restore(task.decode(pred));
-        StepState seen = new StepState(task, lane.puzzle.index, lane.puzzle.text(), lane.steps, answer, prob, lane.copy);
+        StepState seen = new StepState(lane.puzzle.effort.checked() ? task : null, lane.puzzle.index, lane.puzzle.text(), lane.steps, answer, prob, lane.copy);
         lane.last = seen;
         if (observer != null) {
             observer.onStep(seen);
@@ -378,7 +378,7 @@ public final class Solver implements AutoCloseable {
         }
     }
 
-    /** After a step: ends a puzzle with a verified copy, moves one whose copies all stopped to its next stage, or votes. */
+    /** After a step: ends a puzzle with a verified copy, moves one whose copies all stopped to its next stage, or picks. */
     private void settle(Puzzle p, List<Lane> next) {
         for (Lane lane : p.lanes) {
             if (lane.stopped() && lane.last != null && lane.last.isSolved()) {
@@ -431,7 +431,7 @@ public final class Solver implements AutoCloseable {
         batchChanged = true;
     }
 
-    /** The copies' last answers, grouped and ranked by votes, then by mean halt probability. */
+    /** The copies' last answers, grouped and ranked as the puzzle's effort picks. */
     private static List<Candidate> rank(Puzzle p) {
         List<String> answers = new ArrayList<>();
         List<Float> probabilities = new ArrayList<>();
@@ -441,7 +441,7 @@ public final class Solver implements AutoCloseable {
                 probabilities.add(lane.last.haltProbability());
             }
         }
-        return Candidate.rank(answers, probabilities);
+        return p.effort.pick().rank(Candidate.group(answers, probabilities));
     }
 
     private static Lane laneOf(Puzzle p, String answer) {

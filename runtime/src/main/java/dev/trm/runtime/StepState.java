@@ -11,6 +11,7 @@ public final class StepState {
     private final int copy;
     private Boolean solved;
 
+    /** {@code task} is null when the effort turns the checker off: no answer is then solved as far as a policy can see. */
     StepState(PuzzleTask task, int puzzleIndex, String puzzle, int step, String answer, float haltProbability, int copy) {
         this.task = task;
         this.puzzleIndex = puzzleIndex;
@@ -50,10 +51,10 @@ public final class StepState {
         return haltProbability;
     }
 
-    /** Whether the task checker confirms the answer (computed once, on demand). */
+    /** Whether the task checker confirms the answer (computed once, on demand); false when the effort turns the checker off. */
     public boolean isSolved() {
         if (solved == null) {
-            solved = task.isSolution(puzzle, answer);
+            solved = task != null && task.isSolution(puzzle, answer);
         }
         return solved;
     }
