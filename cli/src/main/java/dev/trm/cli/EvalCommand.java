@@ -114,11 +114,17 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be 0 (all) or more, got " + limit);
         }
         runtime.validate();
-        checkPickOptions();
+        boolean exported = checkpoint.getFileName().toString().endsWith(".onnx");
+        if (exported) {
+            checkPickOptions();
+        } else if (noChecker || !picks.isEmpty()) {
+            throw new IllegalArgumentException("--no-checker and --picks are for an exported model (.onnx): a checkpoint's evaluation"
+                    + " runs one copy for every step");
+        }
         if (sweep != null) {
             AtomicFile.requireWritableFolder(sweep, checkpoint, data);
         }
-        if (checkpoint.getFileName().toString().endsWith(".onnx")) {
+        if (exported) {
             return evalOnnx();
         }
         Checkpoint c = Checkpoint.read(checkpoint);
@@ -144,10 +150,14 @@ final class EvalCommand implements Callable<Integer> {
 
     /** The picks of --picks, checked against --no-checker and the policies (null: the effort's own pick only). */
     private List<Pick> checkPickOptions() {
-        if (!noChecker && !arc()) {
+        if (arc()) {
+            picks.stream().filter(name -> !name.equals(ANY)).forEach(Pick::parse); // ARC has no checker: every answer is picked
+            return null;
+        }
+        if (!noChecker) {
             if (!picks.isEmpty()) {
-                throw new IllegalArgumentException("--picks needs --no-checker (or ARC, which has no checker): with the checker, a"
-                        + " verified copy's answer is the answer");
+                throw new IllegalArgumentException("--picks needs --no-checker (ARC, which has no checker, needs neither): with the"
+                        + " checker, a verified copy's answer is the answer");
             }
             return null;
         }

@@ -365,9 +365,14 @@ class TrainCommandTest {
         assertEquals("t2", line.path("task").asText());
         assertEquals(3, line.path("copies").asInt(), "every trained variant of t2 voted");
         assertTrue(line.path("answers").size() >= 1 && line.path("answers").size() <= 2, solve.out());
-        TrmCommandTest.Run arcEval = trm("eval", onnx.toString(), tasks.toString());
+        TrmCommandTest.Run arcEval = trm("eval", onnx.toString(), tasks.toString(), "--picks", "votes,halt,weighted,any");
         assertEquals(0, arcEval.code(), arcEval.err());
         assertTrue(arcEval.out().contains("pass@1") && arcEval.out().contains("2 tasks, 2 test inputs"), arcEval.out());
+        String headline = arcEval.out().lines().filter(l -> l.startsWith("pass@1 ")).findFirst().orElseThrow();
+        String byVotes = arcEval.out().lines().filter(l -> l.startsWith("pick votes ")).findFirst().orElseThrow();
+        assertTrue(byVotes.endsWith(headline.substring(0, headline.indexOf(" (mean"))), "the reference's ranking is the votes pick: " + arcEval.out());
+        assertTrue(arcEval.out().contains("pick halt ") && arcEval.out().contains("pick weighted ")
+                && arcEval.out().contains("pick any      a variant gave the output"), arcEval.out());
         // the official layout: weights by state-dict name plus the reference's identifiers.json come back as the same model
         Path official = dir.resolve("arc.safetensors");
         assertEquals(0, trm("export", out.resolve("checkpoint.ckpt").toString(), "--to", "safetensors", "-o", official.toString()).code());
