@@ -38,6 +38,11 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
     private static final int MAX_NSUP = 8;
     private static final float MAX_NOISE_SIGMA = 0.3f;
     /**
+     * The pick of {@link #max()}: among noisy copies, which often agree on a wrong answer, the surest copy
+     * was right as often as any copy was, and the vote was not (docs/test-time-compute.md).
+     */
+    private static final Pick MAX_PICK = Pick.HALT;
+    /**
      * The most copies a stage written on a command line or in a request may ask for: each copy is a
      * lane of the batch (its y and z rows), so an unbounded number would only exhaust memory.
      */
@@ -162,12 +167,13 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
 
     /**
      * For hard puzzles ("think longer"): {@link #adaptive()}, then 16 copies for 8 N_sup steps, the 8 new
-     * ones symmetry copies with noise 0.3 on z at the start and after every step
-     * ({@code 1xN,4x2N,8x4N,16x8N~~0.3+sym}), chosen from the curves in docs/test-time-compute.md.
+     * ones symmetry copies with noise 0.3 on z at the start and after every step, and an unverified puzzle
+     * answered by its surest copy ({@code 1xN,4x2N,8x4N,16x8N~~0.3+sym@halt}), chosen from the curves in
+     * docs/test-time-compute.md.
      */
     public static Effort max() {
         return of(Stage.nSup(1, 1), Stage.nSup(ADAPTIVE_COPIES_2, ADAPTIVE_NSUP_2), Stage.nSup(ADAPTIVE_COPIES_3, ADAPTIVE_NSUP_3),
-                Stage.nSup(MAX_COPIES, MAX_NSUP).withNoise(MAX_NOISE_SIGMA, true, true));
+                Stage.nSup(MAX_COPIES, MAX_NSUP).withNoise(MAX_NOISE_SIGMA, true, true)).withPick(MAX_PICK);
     }
 
     /**

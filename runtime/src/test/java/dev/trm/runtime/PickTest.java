@@ -55,13 +55,15 @@ class PickTest {
 
     @Test
     void anEffortNamesItsPickAfterAnAtSign() {
-        assertEquals(Pick.VOTES, Effort.parse("max").pick(), "votes unless told otherwise");
-        Effort halt = Effort.parse("max@halt");
+        assertEquals(Pick.VOTES, Effort.parse("adaptive").pick(), "votes unless told otherwise");
+        Effort halt = Effort.parse("adaptive@halt");
         assertEquals(Pick.HALT, halt.pick());
-        assertEquals(Effort.max().stages(), halt.stages());
+        assertEquals(Effort.adaptive().stages(), halt.stages());
+        assertEquals(Pick.VOTES, Effort.parse("max@votes").pick(), "max picks by the halt head unless told otherwise");
         assertEquals(Pick.WEIGHTED, Effort.parse("1xN,8x2N~~0.3+sym@weighted").pick());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Effort.parse("max@best"));
         assertTrue(unknown.getMessage().contains("effort 'max@best': unknown pick 'best' (votes, halt, weighted)"), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Effort.parse("1x@halt"), "the stages before the pick are checked too");
         IllegalArgumentException noChecker = assertThrows(IllegalArgumentException.class,
                 () -> Effort.adaptive().withChecker(false).withFallback(true));
         assertTrue(noChecker.getMessage().contains("needs the checker"), noChecker.getMessage());
