@@ -289,6 +289,9 @@ final class EvalCommand implements Callable<Integer> {
                     if (rightByStep != null) {
                         printByStep(out, rightByStep, questions.size());
                     }
+                    if (!noChecker) { // without the checker every puzzle runs every stage
+                        printByStage(out, run, rows, Effort.parse(effortName));
+                    }
                 }
             }
         }
@@ -390,6 +393,36 @@ final class EvalCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("exact accuracy after each step of the plain solve:");
         for (int k = 0; k < right.length; k++) {
             sb.append(String.format(" %d: %.4f", k + 1, (double) right[k] / puzzles));
+        }
+        out.println(sb);
+        out.flush();
+    }
+
+    /**
+     * For an effort of several stages: the exact accuracy had it ended after each stage (the stages are nested, so
+     * a puzzle right by stage k is right under the effort cut there) and how many puzzles entered each stage.
+     */
+    private static void printByStage(PrintWriter out, Run run, List<PuzzleCsv.Row> rows, Effort effort) {
+        int stages = effort.stages().size();
+        if (stages < 2) {
+            return;
+        }
+        int[] rightBy = new int[stages];
+        int[] entered = new int[stages];
+        for (int i = 0; i < run.solutions().size(); i++) {
+            Solution s = run.solutions().get(i);
+            for (int k = 0; k <= s.stage(); k++) {
+                entered[k]++;
+            }
+            if (s.solvedByModel() && s.answer().equals(rows.get(i).answer())) {
+                for (int k = s.stage(); k < stages; k++) {
+                    rightBy[k]++;
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder("exact accuracy by the end of each stage (puzzles that entered it):");
+        for (int k = 0; k < stages; k++) {
+            sb.append(String.format("%n  %d. %s: %.4f (%d)", k + 1, effort.stages().get(k), (double) rightBy[k] / rows.size(), entered[k]));
         }
         out.println(sb);
         out.flush();

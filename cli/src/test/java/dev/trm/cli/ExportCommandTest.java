@@ -178,6 +178,11 @@ class ExportCommandTest {
         TrmCommandTest.Run adaptive = trm("eval", onnx.toString(), test.toString(), "--efforts", "adaptive", "--policies", "verified");
         assertEquals(0, adaptive.code(), adaptive.err());
         assertFalse(adaptive.out().contains("after each step"), "without a fixed plain row no extra plain pass runs: " + adaptive.out());
+        String adaptiveRow = adaptive.out().lines().filter(l -> l.startsWith("verified ")).findFirst().orElseThrow();
+        String lastStage = adaptive.out().lines().filter(l -> l.startsWith("  3. 8 copies x 4 N_sup: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the accuracy by stage: " + adaptive.out()));
+        assertEquals(adaptiveRow.trim().split("\\s+")[2], lastStage.split(": ")[1].split(" ")[0], "by its last stage, the effort's accuracy");
+        assertTrue(adaptive.out().contains("  1. 1 copy x 1 N_sup: "), adaptive.out());
         List<String> lines = new ArrayList<>(Files.readAllLines(test));
         lines.set(3, lines.get(3).replaceFirst(",[^,]{81},", ",11" + ".".repeat(79) + ","));
         Path badCsv = dir.resolve("bad.csv");

@@ -15,11 +15,13 @@ import java.util.List;
  * @param nanos             wall time of the steps this puzzle took part in
  * @param copies            copies of the puzzle that ran (1 without test-time compute)
  * @param totalSteps        supervision steps summed over the copies: the compute the puzzle took
+ * @param stage             the effort stage the puzzle ended in (0: the first)
  * @param candidates        the copies' distinct answers, ranked as the effort's {@link Pick} says (by votes by default)
  * @param solvedBy          {@link #MODEL}, or {@link #EXACT} when the exact solver completed a puzzle the model did not verify
  */
 public record Solution(String puzzle, String answer, int steps, int copy, String haltReason, float[] haltProbabilities,
-                       boolean solved, long nanos, int copies, int totalSteps, List<Candidate> candidates, String solvedBy) {
+                       boolean solved, long nanos, int copies, int totalSteps, int stage, List<Candidate> candidates,
+                       String solvedBy) {
     /** {@link #solvedBy}: the model's own answer. */
     public static final String MODEL = "model";
     /** {@link #solvedBy}: the task's exact solver, after the model could not verify an answer. */

@@ -423,7 +423,7 @@ public final class Solver implements AutoCloseable {
             total += lane.steps;
         }
         p.solution = new Solution(p.text(), answer, chosen.steps, chosen.copy, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
-                chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, ranked, by);
+                chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, p.stage, ranked, by);
         running.remove(p.index);
         finished.add(new Finished(p.index, p.solution));
         next.removeAll(p.lanes);
