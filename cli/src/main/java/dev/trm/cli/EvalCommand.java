@@ -28,6 +28,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ import picocli.CommandLine.Spec;
         description = "Evaluate on a labelled set. A checkpoint (.ckpt): every puzzle runs all N_sup steps with the EMA"
                 + " weights. An exported model (.onnx): exact accuracy, compute and puzzles/s per halting policy and effort.")
 final class EvalCommand implements Callable<Integer> {
-    /** Copies of the --sweep grid (its step budgets are --sweep-budgets). */
+    /** Copies of the --sweep grid, one series of the plot per kind of copy and budget (--sweep-budgets). */
     private static final int[] SWEEP_COPIES = {1, 2, 4, 8};
     /** The row whose run also gives the accuracy after each step: every puzzle runs all N_sup steps. */
     private static final String FIXED = "fixed";
@@ -434,17 +435,22 @@ final class EvalCommand implements Callable<Integer> {
         List<LinePlot.Series> right = new ArrayList<>();
         List<String> kinds = new ArrayList<>(List.of(""));
         sweepNoise.forEach(sigma -> kinds.add("~" + sigma));
+        Map<Integer, Row> oneCopy = new HashMap<>(); // by budget: copy 0, which noise never touches, starts every series
         for (String kind : kinds) {
-            for (int copies : SWEEP_COPIES) {
-                if (copies == 1 && !kind.isEmpty()) {
-                    continue; // one copy is copy 0, which noise never touches: the plain series has it
-                }
-                LinePlot.Series bySteps = new LinePlot.Series(copies + (copies == 1 ? " copy" : " copies")
-                        + (kind.isEmpty() ? "" : " " + kind.replace("+sym", " with symmetries")));
-                LinePlot.Series byMs = new LinePlot.Series(bySteps.name());
-                for (int k : sweepBudgets) {
-                    Row r = evaluate(m, questions, rows, policy, copies + "x" + k + "N" + kind);
-                    print(out, r);
+            for (int k : sweepBudgets) {
+                String name = (kind.isEmpty() ? "symmetry copies" : "noisy copies " + kind.replace("+sym", ", with symmetries"))
+                        + (sweepBudgets.size() > 1 ? ", " + k + " N_sup" : "");
+                LinePlot.Series bySteps = new LinePlot.Series(name);
+                LinePlot.Series byMs = new LinePlot.Series(name);
+                for (int copies : SWEEP_COPIES) {
+                    Row r = copies == 1 ? oneCopy.get(k) : null;
+                    if (r == null) {
+                        r = evaluate(m, questions, rows, policy, copies + "x" + k + "N" + kind);
+                        print(out, r);
+                        if (copies == 1) {
+                            oneCopy.put(k, r);
+                        }
+                    }
                     bySteps.add(r.meanSteps(), r.accuracy());
                     byMs.add(r.msPerPuzzle(), r.accuracy());
                 }
