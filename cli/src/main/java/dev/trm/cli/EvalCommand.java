@@ -91,9 +91,12 @@ final class EvalCommand implements Callable<Integer> {
     boolean noChecker;
 
     @Option(names = "--picks", split = ",", paramLabel = "PICK",
-            description = "with --no-checker: score these picks (votes, halt, weighted) on the same copies, and 'any' (a copy was"
-                    + " right: what no pick can beat)")
+            description = "with --no-checker, or on ARC tasks: score these picks (votes, halt, weighted) on the same copies, and"
+                    + " 'any' (a copy was right: what no pick can beat)")
     List<String> picks = new ArrayList<>();
+
+    /** The picks each row is scored by, once checked (null: the answer the effort's own pick gave). */
+    private List<Pick> scoredPicks;
 
     @Mixin
     WeightsChoice weights;
@@ -117,7 +120,7 @@ final class EvalCommand implements Callable<Integer> {
         runtime.validate();
         boolean exported = checkpoint.getFileName().toString().endsWith(".onnx");
         if (exported) {
-            checkPickOptions();
+            scoredPicks = checkPickOptions();
         } else if (noChecker || !picks.isEmpty()) {
             throw new IllegalArgumentException("--no-checker and --picks are for an exported model (.onnx): a checkpoint's evaluation"
                     + " runs one copy for every step");
@@ -276,11 +279,10 @@ final class EvalCommand implements Callable<Integer> {
                     // the plain solve under the fixed policy runs every step of every puzzle: count per step on the way
                     int[] rightByStep = policyName.equals(FIXED) && effortName.equals(PLAIN) ? new int[m.info().haltMaxSteps()] : null;
                     Run run = run(m, questions, rows, policyName, effortName, rightByStep);
-                    List<Pick> scored = checkPickOptions();
-                    if (scored == null) {
+                    if (scoredPicks == null) {
                         print(out, score(m, run, rows, policyName, effortName, EvalCommand::given));
                     } else {
-                        for (Pick pick : scored) {
+                        for (Pick pick : scoredPicks) {
                             print(out, score(m, run, rows, policyName, effortName + "@" + pick, (s, label) -> pick.rank(s.candidates()).get(0).answer()));
                         }
                         if (picks.contains(ANY)) {
