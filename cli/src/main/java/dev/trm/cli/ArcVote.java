@@ -68,7 +68,8 @@ final class ArcVote {
                 expected.add(p.hasOutput() ? p.output().toText() : null);
             }
         }
-        List<Solution> solutions = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.everyAugmentation().withSeed(seed).withPick(pick), batch, null);
+        Effort everyVariant = Effort.everyAugmentation().withSeed(seed).withPick(pick);
+        List<Solution> solutions = model.solveAll(puzzles, HaltPolicy.fixed(), everyVariant, batch, null);
         List<TestResult> out = new ArrayList<>();
         for (int i = 0; i < solutions.size(); i++) {
             List<Candidate> ranked = solutions.get(i).candidates();

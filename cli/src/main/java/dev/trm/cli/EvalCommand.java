@@ -68,7 +68,8 @@ final class EvalCommand implements Callable<Integer> {
     List<String> policies;
 
     @Option(names = "--efforts", split = ";", defaultValue = "plain",
-            description = "efforts for an .onnx model, separated by ';' (plain, adaptive, max, or stages like 4x2N or 16x4N~0.3) (default: ${DEFAULT-VALUE})")
+            description = "efforts for an .onnx model, separated by ';' (plain, adaptive, max, or stages like 4x2N or 16x4N~0.3;"
+                    + " @PICK after one) (default: ${DEFAULT-VALUE})")
     List<String> efforts;
 
     @Option(names = "--sweep", paramLabel = "PLOT.png",
@@ -95,8 +96,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " 'any' (a copy was right: what no pick can beat)")
     List<String> picks = new ArrayList<>();
 
-    /** The picks each row is scored by, once checked (null: the answer the effort's own pick gave). */
-    private List<Pick> scoredPicks;
+    /** The picks of --picks but 'any', checked and parsed once (empty: each row is the answer the effort's own pick gave). */
+    private List<Pick> scoredPicks = List.of();
 
     @Mixin
     WeightsChoice weights;
@@ -152,31 +153,26 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The picks of --picks, checked against --no-checker and the policies (null: the effort's own pick only). */
+    /** The picks of --picks but 'any', checked against --no-checker and the policies (ARC, without a checker, needs neither). */
     private List<Pick> checkPickOptions() {
-        if (arc()) {
-            picks.stream().filter(name -> !name.equals(ANY)).forEach(Pick::parse); // ARC has no checker: every answer is picked
-            return null;
+        if (!arc() && !noChecker && !picks.isEmpty()) {
+            throw new IllegalArgumentException("--picks needs --no-checker (ARC, which has no checker, needs neither): with the"
+                    + " checker, a verified copy's answer is the answer");
         }
-        if (!noChecker) {
-            if (!picks.isEmpty()) {
-                throw new IllegalArgumentException("--picks needs --no-checker (ARC, which has no checker, needs neither): with the"
-                        + " checker, a verified copy's answer is the answer");
-            }
-            return null;
-        }
-        for (String policy : policies) {
-            if (policy.contains(VERIFIED)) {
-                throw new IllegalArgumentException("--no-checker: the policy '" + policy + "' stops on the checker (give --policies fixed or q-halt)");
+        if (!arc() && noChecker) {
+            for (String policy : policies) {
+                if (policy.contains(VERIFIED)) {
+                    throw new IllegalArgumentException("--no-checker: the policy '" + policy + "' stops on the checker"
+                            + " (give --policies fixed or q-halt)");
+                }
             }
         }
-        List<Pick> out = new ArrayList<>();
-        for (String name : picks) {
-            if (!name.equals(ANY)) {
-                out.add(Pick.parse(name));
-            }
-        }
-        return picks.isEmpty() ? null : out;
+        return picks.stream().filter(name -> !name.equals(ANY)).map(Pick::parse).toList();
+    }
+
+    /** Whether --picks asks for the 'any copy was right' row. */
+    private boolean scoresAny() {
+        return picks.contains(ANY);
     }
 
     /**
@@ -227,14 +223,13 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.printf("pass@1 %.4f, pass@2 %.4f (mean over tasks of the fraction of test inputs solved)%n",
                     ArcVote.meanScore(results, 1), ArcVote.meanScore(results, ArcVote.ATTEMPTS));
-            for (String name : picks) {
-                if (name.equals(ANY)) {
-                    out.printf("pick %-8s a variant gave the output: %.4f%n", name, ArcVote.meanScore(results, Integer.MAX_VALUE));
-                } else {
-                    List<ArcVote.TestResult> again = results.stream().map(r -> r.rankedBy(Pick.parse(name))).toList();
-                    out.printf("pick %-8s pass@1 %.4f, pass@2 %.4f%n", name, ArcVote.meanScore(again, 1),
-                            ArcVote.meanScore(again, ArcVote.ATTEMPTS));
-                }
+            for (Pick pick : scoredPicks) {
+                List<ArcVote.TestResult> again = results.stream().map(r -> r.rankedBy(pick)).toList();
+                out.printf("pick %-8s pass@1 %.4f, pass@2 %.4f%n", pick, ArcVote.meanScore(again, 1),
+                        ArcVote.meanScore(again, ArcVote.ATTEMPTS));
+            }
+            if (scoresAny()) {
+                out.printf("pick %-8s a variant gave the output: %.4f%n", ANY, ArcVote.meanScore(results, Integer.MAX_VALUE));
             }
             out.flush();
         }
@@ -279,13 +274,14 @@ final class EvalCommand implements Callable<Integer> {
                     // the plain solve under the fixed policy runs every step of every puzzle: count per step on the way
                     int[] rightByStep = policyName.equals(FIXED) && effortName.equals(PLAIN) ? new int[m.info().haltMaxSteps()] : null;
                     Run run = run(m, questions, rows, policyName, effortName, rightByStep);
-                    if (scoredPicks == null) {
+                    if (scoredPicks.isEmpty() && !scoresAny()) {
                         print(out, score(m, run, rows, policyName, effortName, EvalCommand::given));
                     } else {
                         for (Pick pick : scoredPicks) {
-                            print(out, score(m, run, rows, policyName, effortName + "@" + pick, (s, label) -> pick.rank(s.candidates()).get(0).answer()));
+                            print(out, score(m, run, rows, policyName, effortName + "@" + pick,
+                                    (s, label) -> pick.rank(s.candidates()).get(0).answer()));
                         }
-                        if (picks.contains(ANY)) {
+                        if (scoresAny()) {
                             print(out, score(m, run, rows, policyName, effortName + "@" + ANY, EvalCommand::anyRight));
                         }
                     }
@@ -293,7 +289,7 @@ final class EvalCommand implements Callable<Integer> {
                         printByStep(out, rightByStep, questions.size());
                     }
                     if (!noChecker) { // without the checker every puzzle runs every stage
-                        printByStage(out, run, rows, Effort.parse(effortName));
+                        printByStage(out, run, rows);
                     }
                 }
             }
@@ -301,8 +297,8 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The solutions of one (policy, effort) and the time they took. */
-    private record Run(List<Solution> solutions, double ms) {
+    /** The solutions of one (policy, effort), the effort they ran under and the time they took. */
+    private record Run(List<Solution> solutions, Effort effort, double ms) {
     }
 
     /** One row of the table, answered as the effort says. */
@@ -335,7 +331,12 @@ final class EvalCommand implements Callable<Integer> {
         if (progress != null) {
             progress.print("\r\033[K");
         }
-        return new Run(sols, (System.nanoTime() - t0) / 1e6);
+        return new Run(sols, effort, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** Whether {@code answer}, given for solution {@code s}, is the label and the model's own (the exact fallback never counts). */
+    private static boolean isExact(Solution s, String answer, String label) {
+        return Solution.MODEL.equals(s.solvedBy()) && answer.equals(label);
     }
 
     /** The label if one of the puzzle's copies gave it, else the answer given. */
@@ -364,7 +365,7 @@ final class EvalCommand implements Callable<Integer> {
             String label = rows.get(i).answer();
             String answer = answerOf.apply(s, label);
             boolean byModel = Solution.MODEL.equals(s.solvedBy());
-            exact += byModel && answer.equals(label) ? 1 : 0;
+            exact += isExact(s, answer, label) ? 1 : 0;
             solved += byModel && m.task().isSolution(s.puzzle(), answer) ? 1 : 0;
             byExact += Solution.EXACT.equals(s.solvedBy()) ? 1 : 0;
             steps += s.totalSteps();
@@ -405,7 +406,8 @@ final class EvalCommand implements Callable<Integer> {
      * For an effort of several stages: the exact accuracy had it ended after each stage (the stages are nested, so
      * a puzzle right by stage k is right under the effort cut there) and how many puzzles entered each stage.
      */
-    private static void printByStage(PrintWriter out, Run run, List<PuzzleCsv.Row> rows, Effort effort) {
+    private static void printByStage(PrintWriter out, Run run, List<PuzzleCsv.Row> rows) {
+        Effort effort = run.effort();
         int stages = effort.stages().size();
         if (stages < 2) {
             return;
@@ -417,7 +419,7 @@ final class EvalCommand implements Callable<Integer> {
             for (int k = 0; k <= s.stage(); k++) {
                 entered[k]++;
             }
-            if (s.solvedByModel() && s.answer().equals(rows.get(i).answer())) {
+            if (isExact(s, s.answer(), rows.get(i).answer())) {
                 for (int k = s.stage(); k < stages; k++) {
                     rightBy[k]++;
                 }

@@ -366,7 +366,8 @@ public final class Solver implements AutoCloseable {
         lane.haltProbabilities = Arrays.copyOf(lane.haltProbabilities, lane.steps);
         lane.haltProbabilities[lane.steps - 1] = prob;
         String answer = lane.augmentation.restore(task.decode(pred));
-        StepState seen = new StepState(lane.puzzle.effort.checked() ? task : null, lane.puzzle.index, lane.puzzle.text(), lane.steps, answer, prob, lane.copy);
+        PuzzleTask checker = lane.puzzle.effort.checked() ? task : null;
+        StepState seen = new StepState(checker, lane.puzzle.index, lane.puzzle.text(), lane.steps, answer, prob, lane.copy);
         lane.last = seen;
         if (observer != null) {
             observer.onStep(seen);
@@ -382,7 +383,7 @@ public final class Solver implements AutoCloseable {
     private void settle(Puzzle p, List<Lane> next) {
         for (Lane lane : p.lanes) {
             if (lane.stopped() && lane.last != null && lane.last.isSolved()) {
-                finish(p, lane.last.answer(), lane, next);
+                finish(p, rank(p), lane.last.answer(), lane, next);
                 return;
             }
         }
@@ -390,7 +391,7 @@ public final class Solver implements AutoCloseable {
             if (p.stage + 1 >= p.budgets.length) {
                 List<Candidate> ranked = rank(p);
                 Lane chosen = laneOf(p, ranked.get(0).answer());
-                finish(p, ranked.get(0).answer(), chosen, next);
+                finish(p, ranked, ranked.get(0).answer(), chosen, next);
                 return;
             }
             p.stage++;
@@ -406,8 +407,8 @@ public final class Solver implements AutoCloseable {
         }
     }
 
-    private void finish(Puzzle p, String answer, Lane chosen, List<Lane> next) {
-        List<Candidate> ranked = rank(p);
+    /** Ends a puzzle with {@code answer}, the answer of lane {@code chosen}; {@code ranked} are its copies' answers. */
+    private void finish(Puzzle p, List<Candidate> ranked, String answer, Lane chosen, List<Lane> next) {
         boolean solved = task.isSolution(p.text(), answer);
         String by = Solution.MODEL;
         if (!solved && p.effort.fallback()) {
