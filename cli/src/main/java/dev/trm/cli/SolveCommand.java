@@ -186,7 +186,7 @@ final class SolveCommand implements Callable<Integer> {
         o.put("copies", r.copies());
         ArrayNode answers = o.putArray("answers");
         for (Candidate c : top) {
-            answers.addObject().put("grid", c.answer()).put("votes", c.votes()).put("mean_halt_probability", c.meanHaltProbability());
+            SolutionJson.candidate(answers.addObject(), "grid", c);
         }
         if (r.expected() != null) {
             o.put("right_rank", r.rightRank());

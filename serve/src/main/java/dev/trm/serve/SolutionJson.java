@@ -17,7 +17,7 @@ public final class SolutionJson {
     /**
      * The fields {@code where}, {@code puzzle}, {@code answer}, {@code solved}, {@code solved_by},
      * {@code steps}, {@code copies}, {@code total_steps}, {@code halt}, {@code halt_probability},
-     * {@code ms}, and {@code candidates} when more than one copy ran.
+     * {@code ms}, and {@code candidates} (the first few, ranked by the effort's pick) when more than one copy ran.
      *
      * @param where where the puzzle came from ({@code puzzle 2}, {@code f.csv:17}, {@code puzzles[0]})
      */
@@ -37,9 +37,18 @@ public final class SolutionJson {
         if (s.copies() > 1) {
             ArrayNode c = o.putArray("candidates");
             for (Candidate k : s.candidates().subList(0, Math.min(CANDIDATES, s.candidates().size()))) {
-                c.addObject().put("answer", k.answer()).put("votes", k.votes()).put("mean_halt_probability", k.meanHaltProbability());
+                candidate(c.addObject(), "answer", k);
             }
         }
         return o;
+    }
+
+    /**
+     * One candidate's fields, written into {@code o}: its answer under {@code answerField}, {@code votes},
+     * {@code mean_halt_probability} and {@code max_halt_probability} (what each {@code Pick} ranks by).
+     */
+    public static ObjectNode candidate(ObjectNode o, String answerField, Candidate c) {
+        return o.put(answerField, c.answer()).put("votes", c.votes())
+                .put("mean_halt_probability", c.meanHaltProbability()).put("max_halt_probability", c.maxHaltProbability());
     }
 }
