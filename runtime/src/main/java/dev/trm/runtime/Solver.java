@@ -2,13 +2,11 @@ package dev.trm.runtime;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.trm.task.SeedMix;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Drives the recursion for one batch of puzzles, one supervision step per {@link #step()}, in the
@@ -257,7 +255,8 @@ public final class Solver implements AutoCloseable {
             int[] tokens = asGiven ? p.question.tokens() : task.encode(a.apply(p.text()));
             Lane lane = new Lane(p, c, a, tokens, p.budgets[p.stage]);
             if (c > 0 && stage.noise() > 0) {
-                lane.heldZ = withNoise(BatchState.repeat(info.zInit(), info.workingLength()), p, c, 0, stage.noise());
+                lane.heldZ = LatentNoise.add(BatchState.repeat(info.zInit(), info.workingLength()), stage.noise(),
+                        p.effort.seed(), c, 0, p.text());
                 lane.stepNoise = stage.everyStep() ? stage.noise() : 0;
             }
             p.lanes.add(lane);
@@ -265,24 +264,6 @@ public final class Solver implements AutoCloseable {
             batchChanged = true;
         }
         return added;
-    }
-
-    /**
-     * {@code z} plus Gaussian noise of standard deviation {@code sigma} (in place), drawn from the effort's
-     * seed, the copy, the copy's step and the puzzle's text only: the same in any batch.
-     */
-    private static float[] withNoise(float[] z, Puzzle p, int copy, int afterStep, float sigma) {
-        SplittableRandom rng = new SplittableRandom(SeedMix.mix(SeedMix.mix(p.effort.seed(), copy, afterStep), ~p.text().hashCode(), 0));
-        for (int i = 0; i < z.length; i++) {
-            z[i] += sigma * (float) gaussian(rng);
-        }
-        return z;
-    }
-
-    /** A standard normal draw (Box-Muller), from a generator that exists on Android's API 26 too. */
-    private static double gaussian(SplittableRandom rng) {
-        double u = 1 - rng.nextDouble(); // in (0, 1]
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble());
     }
 
     public boolean isDone() {
@@ -479,7 +460,8 @@ public final class Solver implements AutoCloseable {
             state.holdRows(out, ran, this::stillNeeded);
             for (Lane lane : next) {
                 if (lane.stepNoise > 0 && lane.heldZ != null) {
-                    withNoise(lane.heldZ, lane.puzzle, lane.copy, lane.steps, lane.stepNoise);
+                    Puzzle p = lane.puzzle;
+                    LatentNoise.add(lane.heldZ, lane.stepNoise, p.effort.seed(), lane.copy, lane.steps, p.text());
                 }
             }
             batchChanged = true;
