@@ -13,7 +13,7 @@ final class SolveSettings {
 
     @Option(names = "--effort", defaultValue = SolveSpec.DEFAULT_EFFORT,
             description = "test-time compute: plain (one copy, N_sup steps), adaptive (more copies and steps only for puzzles one"
-                    + " copy does not verify), max (adaptive, then 16 copies for 8 N_sup with noisy starts: hard puzzles), or"
+                    + " copy does not verify), max (adaptive, then 32 copies for 4 N_sup with noisy starts: hard puzzles), or"
                     + " stages COPIESxSTEPS,... with STEPS a number or N, 2N, ... and ~SIGMA for noisy copies; @votes, @halt or"
                     + " @weighted after it: how the answer is picked when no copy is verified (default: ${DEFAULT-VALUE})")
     String effort;

@@ -83,7 +83,7 @@ class NoisyCopiesTest {
         }
         assertEquals(Effort.parse("2x4"), Effort.parse("2x4~0"));
         assertTrue(Effort.parse("2x4~~0.1").stages().get(0).everyStep());
-        assertEquals(Effort.parse("1xN,4x2N,8x4N,16x8N~~0.3+sym@halt"), Effort.parse("max"));
+        assertEquals(Effort.parse("1xN,4x2N,8x4N,32x4N~~0.3+sym@halt"), Effort.parse("max"));
         assertTrue(Effort.parse("1xN,16x4N~0.3+sym").stages().get(1).symmetric());
         assertThrows(IllegalArgumentException.class, () -> Effort.parse("2x4~-1"));
         assertThrows(IllegalArgumentException.class, () -> Effort.parse("2x4~x"));

@@ -33,9 +33,12 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
     private static final int ADAPTIVE_NSUP_2 = 2;
     private static final int ADAPTIVE_COPIES_3 = 8;
     private static final int ADAPTIVE_NSUP_3 = 4;
-    /** The last stage of {@link #max()}: copies, steps as a multiple of N_sup, and the noise on z. */
-    private static final int MAX_COPIES = 16;
-    private static final int MAX_NSUP = 8;
+    /**
+     * The last stage of {@link #max()}: copies, steps as a multiple of N_sup, and the noise on z. More
+     * trajectories of adaptive's length beat fewer, longer ones at the same cost (docs/test-time-compute.md).
+     */
+    private static final int MAX_COPIES = 32;
+    private static final int MAX_NSUP = 4;
     private static final float MAX_NOISE_SIGMA = 0.3f;
     /**
      * The pick of {@link #max()}: among noisy copies, which often agree on a wrong answer, the surest copy
@@ -166,9 +169,9 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
     }
 
     /**
-     * For hard puzzles ("think longer"): {@link #adaptive()}, then 16 copies for 8 N_sup steps, the 8 new
+     * For hard puzzles ("think longer"): {@link #adaptive()}, then 32 copies for 4 N_sup steps, the 24 new
      * ones symmetry copies with noise 0.3 on z at the start and after every step, and an unverified puzzle
-     * answered by its surest copy ({@code 1xN,4x2N,8x4N,16x8N~~0.3+sym@halt}), chosen from the curves in
+     * answered by its surest copy ({@code 1xN,4x2N,8x4N,32x4N~~0.3+sym@halt}), chosen from the curves in
      * docs/test-time-compute.md.
      */
     public static Effort max() {
