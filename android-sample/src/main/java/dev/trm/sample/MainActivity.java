@@ -19,7 +19,7 @@ import android.widget.LinearLayout;
 import android.widget.ScrollView;
 import android.widget.SeekBar;
 import android.widget.TextView;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ public class MainActivity extends Activity {
     /** Opens the model; tests override this to read a file instead of the APK's assets. */
     protected TrmModel openModel() throws IOException {
         try (InputStream in = getAssets().open(MODEL_ASSET)) {
-            return TrmModel.load(in, RuntimeOptions.phone());
+            return TrmModel.load(in, RuntimeConfig.phone());
         }
     }
 

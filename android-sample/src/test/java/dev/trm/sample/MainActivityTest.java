@@ -7,7 +7,7 @@ import static org.junit.Assert.assertTrue;
 import static org.robolectric.Shadows.shadowOf;
 
 import android.os.Looper;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
@@ -30,7 +30,7 @@ public class MainActivityTest {
     public static class FileModelActivity extends MainActivity {
         @Override
         protected TrmModel openModel() {
-            return TrmModel.load(Paths.get(System.getProperty("trm.sample.model")), RuntimeOptions.cpu());
+            return TrmModel.load(Paths.get(System.getProperty("trm.sample.model")), RuntimeConfig.cpu());
         }
     }
 

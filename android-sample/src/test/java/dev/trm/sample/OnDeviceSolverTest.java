@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trm.runtime.InvalidPuzzleException;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
@@ -21,7 +21,7 @@ class OnDeviceSolverTest {
 
     @BeforeAll
     static void load() {
-        solver = new OnDeviceSolver(TrmModel.load(Paths.get(System.getProperty("trm.sample.model")), RuntimeOptions.cpu()));
+        solver = new OnDeviceSolver(TrmModel.load(Paths.get(System.getProperty("trm.sample.model")), RuntimeConfig.cpu()));
     }
 
     @AfterAll

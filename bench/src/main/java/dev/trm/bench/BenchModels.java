@@ -9,6 +9,7 @@ import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ final class BenchModels {
             if (threads > 0) {
                 opts.setIntraOpNumThreads(threads);
             }
-            return TrmModel.environment().createSession(onnx, opts);
+            return ModelLoader.environment().createSession(onnx, opts);
         }
     }
 

@@ -17,9 +17,10 @@ import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
 import dev.trm.plot.LinePlot;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
@@ -66,7 +67,7 @@ public final class BenchSummary {
     }
 
     public static void run(Options o, PrintWriter out) throws OrtException, IOException {
-        OrtEnvironment env = TrmModel.environment();
+        OrtEnvironment env = ModelLoader.environment();
         double ceiling = 0;
         StringBuilder sides = new StringBuilder();
         for (int side : ReferenceBenchmark.CEILING_SIDES) {
@@ -206,7 +207,7 @@ public final class BenchSummary {
     /** Whole solves of a model per halting policy and effort: mean steps (all copies), time, solved. */
     private static List<SolveRow> printSolves(PrintWriter out, String label, byte[] model, List<String> puzzles) {
         List<SolveRow> rows = new ArrayList<>();
-        try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(model, RuntimeConfig.cpu())) {
             for (Setting pe : SOLVE_ROWS) {
                 long t0 = System.nanoTime();
                 List<Solution> sols = m.solveAll(puzzles, HaltPolicy.parse(pe.policy()), Effort.parse(pe.effort()), puzzles.size(), null);
@@ -240,7 +241,7 @@ public final class BenchSummary {
 
     /** {mean step ms, mean ms inside ONNX Runtime's run, steps measured} at batch 1, after a warm-up. */
     private static double[] overhead(byte[] model, String puzzle) {
-        try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(model, RuntimeConfig.cpu())) {
             double total = 0;
             double run = 0;
             int done = 0;
@@ -253,7 +254,7 @@ public final class BenchSummary {
                         if (s != null) {
                             s.close();
                         }
-                        s = m.solver(List.of(puzzle), HaltPolicy.fixed(), null);
+                        s = m.solver(List.of(puzzle), HaltPolicy.fixed(), Effort.plain(), null);
                     }
                     long t0 = System.nanoTime();
                     s.step();

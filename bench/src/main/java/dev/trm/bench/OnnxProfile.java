@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.export.WeightEncoding;
 import dev.trm.model.TrmConfig;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,8 +70,8 @@ public final class OnnxProfile {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.enableProfiling(dir.resolve("ort").toString());
             Path trace;
-            try (OrtSession s = TrmModel.environment().createSession(onnx, opts)) {
-                Map<String, OnnxTensor> in = StepInputs.random(c, batch).onnx(TrmModel.environment());
+            try (OrtSession s = ModelLoader.environment().createSession(onnx, opts)) {
+                Map<String, OnnxTensor> in = StepInputs.random(c, batch).onnx(ModelLoader.environment());
                 try {
                     for (int i = 0; i < WARMUP_RUNS + runs; i++) {
                         s.run(in).close();

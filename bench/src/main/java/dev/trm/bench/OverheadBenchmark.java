@@ -6,8 +6,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
@@ -54,9 +56,9 @@ public class OverheadBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
         byte[] bytes = BenchModels.presetModel(preset);
-        model = TrmModel.load(bytes, RuntimeOptions.cpu());
+        model = TrmModel.load(bytes, RuntimeConfig.cpu());
         puzzle = BenchModels.puzzles(1);
-        OrtEnvironment env = TrmModel.environment();
+        OrtEnvironment env = ModelLoader.environment();
         session = BenchModels.session(bytes);
         TrmConfig c = Presets.get(preset);
         long[] shape = {1, c.workingLength(), c.hiddenSize()};
@@ -76,7 +78,7 @@ public class OverheadBenchmark {
             if (solver != null) {
                 solver.close();
             }
-            solver = model.solver(puzzle, HaltPolicy.fixed(), null);
+            solver = model.solver(puzzle, HaltPolicy.fixed(), Effort.plain(), null);
         }
         solver.step();
         return solver.steps();

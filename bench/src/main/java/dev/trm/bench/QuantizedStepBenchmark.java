@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.trm.export.WeightEncoding;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.util.Map;
@@ -64,7 +65,7 @@ public class QuantizedStepBenchmark {
             default -> throw new IllegalArgumentException("weights must be fp32, int8 or int8-mixed, got " + weights);
         };
         session = BenchModels.session(model, threads);
-        inputs = StepInputs.random(c, batch).onnx(TrmModel.environment());
+        inputs = StepInputs.random(c, batch).onnx(ModelLoader.environment());
     }
 
     @Benchmark

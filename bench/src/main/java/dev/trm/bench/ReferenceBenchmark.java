@@ -5,7 +5,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.ModelLoader;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.task.sudoku.SudokuSolver;
@@ -62,7 +63,7 @@ public class ReferenceBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws OrtException {
-            OrtEnvironment env = TrmModel.environment();
+            OrtEnvironment env = ModelLoader.environment();
             matmul = env.createSession(matmulModel(side), new OrtSession.SessionOptions());
             float[] a = new float[side * side];
             Random rng = new Random(0);
@@ -114,7 +115,7 @@ public class ReferenceBenchmark {
 
     @Benchmark
     public int load() {
-        try (TrmModel m = TrmModel.load(model, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(model, RuntimeConfig.cpu())) {
             return m.info().haltMaxSteps();
         }
     }

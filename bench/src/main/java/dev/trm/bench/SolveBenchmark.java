@@ -1,7 +1,8 @@
 package dev.trm.bench;
 
+import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public class SolveBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        model = TrmModel.load(BenchModels.solveModel(preset), RuntimeOptions.cpu());
+        model = TrmModel.load(BenchModels.solveModel(preset), RuntimeConfig.cpu());
         puzzles = BenchModels.puzzles(PUZZLES);
         halt = HaltPolicy.parse(policy);
     }
@@ -55,7 +56,7 @@ public class SolveBenchmark {
     @Benchmark
     @OperationsPerInvocation(PUZZLES)
     public List<Solution> solve() {
-        return model.solveAll(puzzles, halt, PUZZLES, null);
+        return model.solveAll(puzzles, halt, Effort.plain(), PUZZLES, null);
     }
 
     @TearDown(Level.Trial)

@@ -13,6 +13,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.nio.Buffer;
@@ -69,7 +70,7 @@ public class StepBenchmark {
         Map<String, float[]> values = BenchModels.randomWeights(c);
         session = BenchModels.session(BenchModels.onnx(c, values));
         StepInputs in = StepInputs.random(c, batch);
-        inputs = in.onnx(TrmModel.environment());
+        inputs = in.onnx(ModelLoader.environment());
 
         manager = NDManager.newBaseManager(Device.cpu());
         weights = new TrmWeights(new TrmParameters(c), values, manager, Device.cpu());

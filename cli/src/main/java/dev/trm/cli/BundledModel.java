@@ -1,7 +1,7 @@
 package dev.trm.cli;
 
 import dev.trm.runtime.ModelLoadException;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ final class BundledModel {
     }
 
     /** The given model file, or the bundled one. */
-    static TrmModel load(Path file, RuntimeOptions options) {
+    static TrmModel load(Path file, RuntimeConfig options) {
         if (file != null) {
             return TrmModel.load(file, options);
         }

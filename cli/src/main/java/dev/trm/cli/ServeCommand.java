@@ -1,7 +1,7 @@
 package dev.trm.cli;
 
 import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import dev.trm.serve.ServeConfig;
 import dev.trm.serve.SolveServer;
@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeConfig config = new ServeConfig(host, port, maxBatch, maxQueue, ServeConfig.DEFAULT_MAX_BODY_BYTES,
                 Duration.ofMillis(timeoutMs), httpThreads, Math.min(ServeConfig.DEFAULT_MAX_REQUEST_SIZE, maxQueue));
-        RuntimeOptions options = new RuntimeOptions(Provider.parse(provider), threads, 0, spin);
+        RuntimeConfig options = new RuntimeConfig(Provider.parse(provider), threads, 0, spin);
         Map<String, Path> files = modelFiles();
         Map<String, TrmModel> loaded = new LinkedHashMap<>();
         CountDownLatch stop = new CountDownLatch(1);

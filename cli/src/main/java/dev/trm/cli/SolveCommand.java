@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.data.ArcSet;
+import dev.trm.options.SolveOptions;
+import dev.trm.runtime.ArcVote;
 import dev.trm.runtime.Candidate;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
@@ -66,10 +68,10 @@ final class SolveCommand implements Callable<Integer> {
     String taskId;
 
     @Mixin
-    RuntimeSettings runtime;
+    RuntimeOptions runtime;
 
     @Mixin
-    SolveSettings solve;
+    SolveOptions solve;
 
     @Spec
     CommandSpec spec;
@@ -77,7 +79,7 @@ final class SolveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         runtime.validate();
-        solve.validate();
+        solve.config(); // every option checked now, even one this run would not use
         if (exact && model != null) {
             throw new IllegalArgumentException("give --model or --exact, not both");
         }
@@ -142,7 +144,7 @@ final class SolveCommand implements Callable<Integer> {
             if (!TaskKind.ARC.is(m.info().task())) {
                 throw new IllegalArgumentException(model + " is a " + m.info().task() + " model, not an ARC one");
             }
-            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed, solve.effort().pick())) {
+            for (ArcVote.TestResult r : ArcVote.solve(m, tasks, runtime.batch(), solve.seed(), solve.effort().pick())) {
                 List<Candidate> top = r.ranked().subList(0, Math.min(ArcVote.ATTEMPTS, r.ranked().size()));
                 if (json) {
                     out.println(arcJson(r, top));

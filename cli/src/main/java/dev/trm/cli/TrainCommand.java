@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean force;
 
     @Mixin
-    DeviceSettings device;
+    DeviceOptions device;
 
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core)")
     Integer threads;
@@ -181,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
             Evaluation last = TrainRun.run(t, new TrainRun.Options(run.outDir(), eval.rows(),
                     Math.max(t.trainConfig().batchSize(), MIN_EVAL_BATCH), eval.info(), Progress.terminalOrNull(), System.err));
             if (last != null) {
-                EvalCommand.printTable(stdout, t.modelConfig(), last);
+                CheckpointEvalTable.printTable(stdout, t.modelConfig(), last);
             }
             stdout.printf("wrote %s, %s and %s in %s%s%n", TrainRun.CHECKPOINT, TrainRun.METRICS, TrainRun.CURVE, run.outDir(),
                     Files.exists(run.outDir().resolve(TrainRun.BEST)) ? " (" + TrainRun.BEST + ": the best evaluation)" : "");

@@ -12,7 +12,8 @@ import dev.trm.export.Exporter;
 import dev.trm.export.OfficialRun;
 import dev.trm.io.SafeTensors;
 import dev.trm.model.Presets;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.ModelLoader;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
@@ -51,7 +52,7 @@ class ExportCommandTest {
         TrmCommandTest.Run r = trm("export", OFFICIAL_HRM.toString(), "-o", hrm.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("PASS") && r.out().contains("sudoku hrm attention"), r.out());
-        try (TrmModel m = TrmModel.load(hrm, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(hrm, RuntimeConfig.cpu())) {
             assertEquals("step_1234", m.info().metadata().get(StepContract.SOURCE_CHECKPOINT).replaceFirst(".*/", ""));
             assertEquals("1234", m.info().metadata().get(StepContract.TRAINING_STEP));
             assertTrue(m.info().haltsOnContinue());
@@ -113,7 +114,7 @@ class ExportCommandTest {
         TrmCommandTest.Run r = trm("export", checkpoint.toString(), "--no-ema", "-o", trained.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("PASS"), "verified like any export: " + r.out());
-        try (TrmModel a = TrmModel.load(ema, RuntimeOptions.cpu()); TrmModel b = TrmModel.load(trained, RuntimeOptions.cpu())) {
+        try (TrmModel a = TrmModel.load(ema, RuntimeConfig.cpu()); TrmModel b = TrmModel.load(trained, RuntimeConfig.cpu())) {
             assertEquals("ema", a.info().metadata().get(StepContract.WEIGHTS));
             assertEquals("trained", b.info().metadata().get(StepContract.WEIGHTS));
         }
@@ -148,7 +149,7 @@ class ExportCommandTest {
         assertTrue(device.err().contains("/dev/zero: not a model file (a folder, device or pipe)"), device.err());
         Path huge = dir.resolve("huge.onnx");
         try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
-            sparse.setLength(TrmModel.MAX_MODEL_BYTES + 1); // sparse: no disk used, nothing read
+            sparse.setLength(ModelLoader.MAX_MODEL_BYTES + 1); // sparse: no disk used, nothing read
         }
         TrmCommandTest.Run tooBig = trm("solve", "--model", huge.toString(), puzzle);
         assertEquals(1, tooBig.code());

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.io.SafeTensors;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmParameters;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.train.Checkpoint;
@@ -355,7 +355,7 @@ class TrainCommandTest {
         Path onnx = dir.resolve("arc.onnx");
         TrmCommandTest.Run export = trm("export", out.resolve("checkpoint.ckpt").toString(), "-o", onnx.toString());
         assertEquals(0, export.code(), export.err());
-        try (TrmModel m = TrmModel.load(onnx, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(onnx, RuntimeConfig.cpu())) {
             assertEquals(c.info().puzzleIdentifiers(), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
             assertEquals(3, m.task().augmentationCount("t1 56"), "t1 as given and its 2 variants");
         }
@@ -382,7 +382,7 @@ class TrainCommandTest {
         TrmCommandTest.Run fromOfficial = trm("export", "--preset", "arc-att-tiny", "--from-safetensors", official.toString(),
                 "--identifiers", ids.toString(), "--verify-data", tasks.toString(), "-o", imported.toString());
         assertEquals(0, fromOfficial.code(), fromOfficial.err());
-        try (TrmModel m = TrmModel.load(imported, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(imported, RuntimeConfig.cpu())) {
             assertEquals(c.info().puzzleIdentifiers(), m.info().metadata().get(StepContract.PUZZLE_IDENTIFIERS));
             assertEquals(Integer.toString(c.model().numPuzzleIds()), m.info().metadata().get(StepContract.NUM_PUZZLE_IDS),
                     "the table's rows set the puzzle-id count");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trm.data.SudokuGenerator;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.TrmModel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -103,7 +104,7 @@ class TrmProcessTest {
         // Where ONNX Runtime keeps no queue even when asked (a machine rule of its own, or an upload that emptied
         // the queue), the check above cannot fail there: the test says so as aborted, with what was found.
         Path asked = Files.createDirectory(dir.resolve("asked-home"));
-        assertEquals(0, solveOnce(asked, List.of("-D" + TrmModel.TELEMETRY_PROPERTY + "=true")));
+        assertEquals(0, solveOnce(asked, List.of("-D" + ModelLoader.TELEMETRY_PROPERTY + "=true")));
         boolean controlQueued = queuedTheModelsMetadata(asked);
         if (!controlQueued) {
             System.out.println("TrmProcessTest: with telemetry on, ONNX Runtime queued no event here; it left "

@@ -7,6 +7,7 @@ import dev.trm.data.SudokuGenerator;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.runtime.PuzzleTask;
+import dev.trm.runtime.PuzzleTasks;
 import dev.trm.runtime.StepContract;
 import dev.trm.task.TaskKind;
 import dev.trm.task.sudoku.SudokuCodec;
@@ -110,7 +111,7 @@ public final class Exporter {
     static Answered answeredPuzzles(TrmConfig c, List<PuzzleSamples.Sample> samples) {
         List<String> puzzles = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        PuzzleTask task = PuzzleTask.forName(c.task());
+        PuzzleTask task = PuzzleTasks.forName(c.task());
         if (samples != null && !samples.isEmpty()) {
             for (PuzzleSamples.Sample s : samples) {
                 puzzles.add(task.decode(s.tokens()));

@@ -2,7 +2,7 @@ package dev.trm.export;
 
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.util.List;
@@ -74,7 +74,7 @@ public final class QuantizedVerifier {
      * @param answers   their solutions, same order
      */
     public static Report verify(byte[] fp32, byte[] quantized, List<String> puzzles, List<String> answers) {
-        RuntimeOptions cpu = RuntimeOptions.cpu();
+        RuntimeConfig cpu = RuntimeConfig.cpu();
         try (TrmModel reference = TrmModel.load(fp32, cpu); TrmModel q = TrmModel.load(quantized, cpu)) {
             int batch = Math.min(puzzles.size(), Exporter.DEFAULT_VERIFY_PUZZLES * 4);
             List<Solution> a = reference.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), batch, null);

@@ -13,7 +13,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
-import dev.trm.runtime.Solver;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.nio.FloatBuffer;
@@ -86,7 +86,7 @@ public final class StepVerifier {
         List<StepReport> steps = new ArrayList<>();
         double worst = 0;
         TrmStep step = new TrmStep(c);
-        OrtEnvironment env = TrmModel.environment();
+        OrtEnvironment env = ModelLoader.environment();
         boolean gradMode = DjlOps.setGradMode(false);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(onnx, opts);
@@ -179,7 +179,7 @@ public final class StepVerifier {
         for (int i = 0; i < batch; i++) {
             boolean same = true;
             for (int s = 0; s < seq && same; s++) {
-                same = Solver.argmax(a, (i * seq + s) * v, v) == Solver.argmax(b, (i * seq + s) * v, v);
+                same = StepContract.argmax(a, (i * seq + s) * v, v) == StepContract.argmax(b, (i * seq + s) * v, v);
             }
             agree += same ? 1 : 0;
         }

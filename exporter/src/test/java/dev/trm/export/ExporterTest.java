@@ -17,6 +17,7 @@ import dev.trm.io.SafeTensors;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.sudoku.SudokuGrid;
@@ -100,7 +101,7 @@ class ExporterTest {
         Map<String, float[]> values = new TrmParameters(c).initialise(2);
         Path out = dir.resolve("m.onnx");
         Exporter.export(c, values, Map.of(StepContract.DATASET, "none"), null, false, out);
-        OrtEnvironment env = TrmModel.environment();
+        OrtEnvironment env = ModelLoader.environment();
         try (OrtSession s = env.createSession(out.toString(), new OrtSession.SessionOptions())) {
             TensorInfo y = (TensorInfo) s.getInputInfo().get(StepContract.IN_Y).getInfo();
             assertArrayEquals(new long[] {-1, 97, 32}, y.getShape());
@@ -132,7 +133,7 @@ class ExporterTest {
         Map<String, float[]> values = new TrmParameters(c).initialise(5);
         byte[] onnx = Exporter.export(c, values, Map.of(), null, false, null).onnx();
         Exporter.Batch batch = Exporter.verificationBatch(c, PuzzleSamples.sudoku(puzzles(7), false, 0).originals());
-        OrtEnvironment env = TrmModel.environment();
+        OrtEnvironment env = ModelLoader.environment();
         int seq = c.seqLen();
         int state = c.workingLength() * c.hiddenSize();
         try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions())) {

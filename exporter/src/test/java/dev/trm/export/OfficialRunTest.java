@@ -13,9 +13,10 @@ import dev.trm.model.PosEncoding;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.Variant;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import dev.trm.task.TaskKind;
@@ -166,9 +167,9 @@ class OfficialRunTest {
         Path file = Files.write(dir.resolve("hrm.onnx"), onnx);
         SudokuGenerator puzzles = new SudokuGenerator(3);
         int differing = 0;
-        try (TrmModel model = TrmModel.load(file, RuntimeOptions.cpu());
+        try (TrmModel model = TrmModel.load(file, RuntimeConfig.cpu());
              OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = TrmModel.environment().createSession(onnx, opts)) {
+             OrtSession session = ModelLoader.environment().createSession(onnx, opts)) {
             assertTrue(model.info().haltsOnContinue());
             for (int p = 0; p < 20; p++) {
                 SudokuGrid question = puzzles.next(SudokuGenerator.Difficulty.givens(30, 40)).question();
@@ -178,7 +179,7 @@ class OfficialRunTest {
                 float[] y = StepVerifier.broadcast(run.weights().values().get(TrmParameters.H_INIT), c.workingLength());
                 float[] z = StepVerifier.broadcast(run.weights().values().get(TrmParameters.L_INIT), c.workingLength());
                 for (int k = 1; k <= c.haltMaxSteps() && (hrmStop == 0 || trmStop == 0); k++) {
-                    float[][] out = StepVerifier.run(TrmModel.environment(), session, c, tokens, new long[] {0}, y, z);
+                    float[][] out = StepVerifier.run(ModelLoader.environment(), session, c, tokens, new long[] {0}, y, z);
                     y = out[0];
                     z = out[1];
                     hrmStop = hrmStop == 0 && (out[3][0] > out[4][0] || k == c.haltMaxSteps()) ? k : hrmStop;

@@ -9,8 +9,9 @@ import ai.onnx.proto.OnnxMl;
 import dev.trm.data.Example;
 import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
+import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
@@ -73,12 +74,12 @@ class QuantizedExportTest {
         for (Example<SudokuGrid> e : set) {
             puzzles.add(e.question().toLine());
         }
-        try (TrmModel a = TrmModel.load(fp32, RuntimeOptions.cpu()); TrmModel b = TrmModel.load(out, RuntimeOptions.cpu())) {
+        try (TrmModel a = TrmModel.load(fp32, RuntimeConfig.cpu()); TrmModel b = TrmModel.load(out, RuntimeConfig.cpu())) {
             assertEquals("sudoku", b.info().task());
             assertEquals(WeightEncoding.INT8.describe(), b.info().metadata().get(StepContract.ENCODING));
             assertEquals(Integer.toString(STEPS), b.info().metadata().get(StepContract.TRAINING_STEP));
-            List<Solution> x = a.solveAll(puzzles, HaltPolicy.fixed(), PUZZLES, null);
-            List<Solution> y = b.solveAll(puzzles, HaltPolicy.fixed(), PUZZLES, null);
+            List<Solution> x = a.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), PUZZLES, null);
+            List<Solution> y = b.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), PUZZLES, null);
             for (int i = 0; i < PUZZLES; i++) {
                 if (x.get(i).solved()) {
                     assertEquals(x.get(i).answer(), y.get(i).answer(), "puzzle " + i + " that fp32 solves");
@@ -94,10 +95,10 @@ class QuantizedExportTest {
         for (Example<SudokuGrid> e : set) {
             puzzles.add(e.question().toLine());
         }
-        try (TrmModel m = TrmModel.load(int8, RuntimeOptions.cpu())) {
-            List<Solution> batched = m.solveAll(puzzles, HaltPolicy.fixed(), PUZZLES, null);
+        try (TrmModel m = TrmModel.load(int8, RuntimeConfig.cpu())) {
+            List<Solution> batched = m.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), PUZZLES, null);
             for (int i = 0; i < PUZZLES; i++) {
-                Solution alone = m.solveAll(List.of(puzzles.get(i)), HaltPolicy.fixed(), 1, null).get(0);
+                Solution alone = m.solveAll(List.of(puzzles.get(i)), HaltPolicy.fixed(), Effort.plain(), 1, null).get(0);
                 assertEquals(batched.get(i).answer(), alone.answer(), "puzzle " + i);
             }
         }

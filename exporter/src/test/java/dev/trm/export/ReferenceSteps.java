@@ -14,6 +14,7 @@ import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.TrmModel;
 import java.util.Map;
 
@@ -41,7 +42,7 @@ final class ReferenceSteps {
         TrmStep step = new TrmStep(c);
         boolean gradMode = DjlOps.setGradMode(false);
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-             OrtSession session = TrmModel.environment().createSession(onnx, opts);
+             OrtSession session = ModelLoader.environment().createSession(onnx, opts);
              NDManager m = NDManager.newBaseManager(Device.cpu());
              TrmWeights weights = new TrmWeights(new TrmParameters(c), values, m, Device.cpu())) {
             NDArray tok = m.create(tokens, new Shape(batch, c.seqLen()));
@@ -59,7 +60,7 @@ final class ReferenceSteps {
                     trainer = new float[][] {out.y().toFloatArray(), out.z().toFloatArray(), out.logits().toFloatArray(),
                         out.qHalt().toFloatArray(), out.qContinue().toFloatArray()};
                 }
-                float[][] exported = StepVerifier.run(TrmModel.environment(), session, c, tokens, ids, y, z);
+                float[][] exported = StepVerifier.run(ModelLoader.environment(), session, c, tokens, ids, y, z);
                 for (int o = 0; o < OUTPUTS.length; o++) {
                     float[] want = expected.get("step" + k + "." + OUTPUTS[o]).floats();
                     String at = what + " step " + k + " " + OUTPUTS[o];

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
@@ -36,17 +36,17 @@ class BatchInvarianceTest {
     void aPuzzleGetsTheSameAnswerAloneAsInABatchOnOneThreadOrTwo() throws IOException {
         List<String> puzzles = puzzles();
         List<Solution> batched;
-        try (TrmModel two = TrmModel.load(MODEL, new RuntimeOptions(Provider.CPU, 2, 0))) {
+        try (TrmModel two = TrmModel.load(MODEL, new RuntimeConfig(Provider.CPU, 2, 0))) {
             batched = two.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), puzzles.size(), null);
             for (int i = 0; i < puzzles.size(); i++) {
-                assertEquals(batched.get(i).answer(), two.solve(puzzles.get(i), HaltPolicy.fixed()).answer(), "row " + (i + 2) + " alone, 2 threads");
+                assertEquals(batched.get(i).answer(), two.solve(puzzles.get(i), HaltPolicy.fixed(), Effort.plain()).answer(), "row " + (i + 2) + " alone, 2 threads");
             }
         }
-        try (TrmModel one = TrmModel.load(MODEL, new RuntimeOptions(Provider.CPU, 1, 0))) {
+        try (TrmModel one = TrmModel.load(MODEL, new RuntimeConfig(Provider.CPU, 1, 0))) {
             List<Solution> batchedOnOne = one.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 7, null);
             for (int i = 0; i < puzzles.size(); i++) {
                 assertEquals(batched.get(i).answer(), batchedOnOne.get(i).answer(), "row " + (i + 2) + " in batches of 7, 1 thread");
-                assertEquals(batched.get(i).answer(), one.solve(puzzles.get(i), HaltPolicy.fixed()).answer(), "row " + (i + 2) + " alone, 1 thread");
+                assertEquals(batched.get(i).answer(), one.solve(puzzles.get(i), HaltPolicy.fixed(), Effort.plain()).answer(), "row " + (i + 2) + " alone, 1 thread");
             }
         }
     }

@@ -7,7 +7,7 @@ import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.Pick;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.StepState;
 import dev.trm.runtime.TrmModel;
@@ -44,7 +44,7 @@ class CheckerOffTest {
         List<String> everyday = generated(2, 40, 45);
         // harder ones, on which the copies disagree: on one of them the surest copy is not the most voted
         List<String> puzzles = generated(8, 21, 24);
-        try (TrmModel m = TrmModel.load(MODEL, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(MODEL, RuntimeConfig.cpu())) {
             List<Solution> checked = m.solveAll(everyday, HaltPolicy.verified(), Effort.parse(EFFORT), everyday.size(), null);
             assertTrue(checked.stream().allMatch(s -> s.totalSteps() < ALL_STEPS), "with the checker, a right copy ends its puzzle early");
             int picksDisagree = 0;

@@ -9,7 +9,7 @@ import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
@@ -29,7 +29,7 @@ class ContinuousSolverTest {
 
     @BeforeAll
     static void load() {
-        model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeOptions.cpu());
+        model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeConfig.cpu());
         SudokuGenerator gen = new SudokuGenerator(5);
         puzzles = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

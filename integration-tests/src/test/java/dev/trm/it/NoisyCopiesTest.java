@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
@@ -51,7 +51,7 @@ class NoisyCopiesTest {
     void noisyCopiesAreTheSameForASeedWhateverTheirBatchMatesAndDifferFromThePlainCopy(String written) throws IOException {
         Effort noisy = Effort.parse(written);
         List<String> puzzles = puzzles(6);
-        try (TrmModel m = TrmModel.load(MODEL, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(MODEL, RuntimeConfig.cpu())) {
             Map<String, Float> together = trajectories(m, puzzles, noisy, puzzles.size());
             Map<String, Float> again = trajectories(m, puzzles, noisy, puzzles.size());
             assertEquals(together, again, "the same seed gives the same trajectories");
@@ -72,7 +72,7 @@ class NoisyCopiesTest {
     @Test
     void noiseZeroIsTheSymmetryCopyItWasWithoutTheMark() throws IOException {
         List<String> puzzles = puzzles(3);
-        try (TrmModel m = TrmModel.load(MODEL, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(MODEL, RuntimeConfig.cpu())) {
             List<Solution> marked = m.solveAll(puzzles, HaltPolicy.fixed(), Effort.parse("1x3,3x3~0"), 3, null);
             List<Solution> plain = m.solveAll(puzzles, HaltPolicy.fixed(), Effort.parse("1x3,3x3"), 3, null);
             for (int i = 0; i < puzzles.size(); i++) {

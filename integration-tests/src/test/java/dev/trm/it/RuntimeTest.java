@@ -16,11 +16,12 @@ import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmWeights;
+import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.ModelLoadException;
 import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.StepContract;
@@ -84,7 +85,7 @@ class RuntimeTest {
         checkpoint = Checkpoint.read(ckpt);
         onnx = dir.resolve("tiny.onnx");
         Exporter.export(checkpoint.model(), checkpoint.evaluationValues(), Map.of(), null, true, onnx);
-        model = TrmModel.load(onnx, RuntimeOptions.cpu());
+        model = TrmModel.load(onnx, RuntimeConfig.cpu());
     }
 
     @AfterAll
@@ -95,7 +96,7 @@ class RuntimeTest {
 
     @Test
     void fixedPolicyGivesTheTrainersAnswers() {
-        List<Solution> fixed = model.solveAll(puzzles, HaltPolicy.fixed(), 8, null);
+        List<Solution> fixed = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 8, null);
         TrmConfig c = checkpoint.model();
         List<PuzzleSamples.Sample> samples = PuzzleSamples.sudoku(set, false, 0).originals();
         // the trainer's evaluation, answer by answer
@@ -130,8 +131,8 @@ class RuntimeTest {
 
     @Test
     void verifiedNeverStopsLaterAndKeepsEverySolvedAnswer() {
-        List<Solution> fixed = model.solveAll(puzzles, HaltPolicy.fixed(), 8, null);
-        List<Solution> verified = model.solveAll(puzzles, HaltPolicy.verified(), 8, null);
+        List<Solution> fixed = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 8, null);
+        List<Solution> verified = model.solveAll(puzzles, HaltPolicy.verified(), Effort.plain(), 8, null);
         for (int i = 0; i < PUZZLES; i++) {
             assertTrue(verified.get(i).steps() <= fixed.get(i).steps());
             if (fixed.get(i).solved()) {
@@ -147,9 +148,9 @@ class RuntimeTest {
     @Test
     void compactedBatchEqualsOneByOne() {
         HaltPolicy policy = HaltPolicy.verified().or(HaltPolicy.qHalt(0.5));
-        List<Solution> batch = model.solveAll(puzzles, policy, PUZZLES, null);
+        List<Solution> batch = model.solveAll(puzzles, policy, Effort.plain(), PUZZLES, null);
         for (int i = 0; i < PUZZLES; i++) {
-            Solution one = model.solve(puzzles.get(i), policy);
+            Solution one = model.solve(puzzles.get(i), policy, Effort.plain());
             assertEquals(one.answer(), batch.get(i).answer(), "puzzle " + i);
             assertEquals(one.steps(), batch.get(i).steps(), "puzzle " + i);
             assertEquals(one.haltReason(), batch.get(i).haltReason());
@@ -159,12 +160,12 @@ class RuntimeTest {
 
     @Test
     void eightThreadsShareOneModel() throws Exception {
-        List<Solution> single = model.solveAll(puzzles, HaltPolicy.fixed(), 4, null);
+        List<Solution> single = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 4, null);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<List<Solution>>> futures = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
-                futures.add(pool.submit(() -> model.solveAll(puzzles, HaltPolicy.fixed(), 4, null)));
+                futures.add(pool.submit(() -> model.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 4, null)));
             }
             for (Future<List<Solution>> f : futures) {
                 List<Solution> got = f.get();
@@ -179,7 +180,7 @@ class RuntimeTest {
 
     @Test
     void closingTheModelUnderEightSolvingThreadsIsAClearErrorNeverACrash() throws Exception {
-        TrmModel shared = TrmModel.load(onnx, RuntimeOptions.cpu());
+        TrmModel shared = TrmModel.load(onnx, RuntimeConfig.cpu());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch running = new CountDownLatch(8);
         try {
@@ -189,7 +190,7 @@ class RuntimeTest {
                     running.countDown();
                     try {
                         for (int round = 0; round < 1000; round++) {
-                            shared.solveAll(puzzles, HaltPolicy.fixed(), 4, null);
+                            shared.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 4, null);
                         }
                         return "finished";
                     } catch (TrmRuntimeException e) {
@@ -206,17 +207,17 @@ class RuntimeTest {
         } finally {
             pool.shutdownNow();
         }
-        TrmRuntimeException after = assertThrows(TrmRuntimeException.class, () -> shared.solve(puzzles.get(0), HaltPolicy.fixed()));
+        TrmRuntimeException after = assertThrows(TrmRuntimeException.class, () -> shared.solve(puzzles.get(0), HaltPolicy.fixed(), Effort.plain()));
         assertEquals("the model is closed", after.getMessage());
         IllegalArgumentException noPolicy = assertThrows(IllegalArgumentException.class,
-                () -> model.solver(puzzles, null, null));
+                () -> model.solver(puzzles, null, Effort.plain(), null));
         assertTrue(noPolicy.getMessage().contains("halting policy is required"), noPolicy.getMessage());
     }
 
     @Test
     void observerSeesEveryStep() {
         List<Integer> steps = new ArrayList<>();
-        try (Solver s = model.solver(List.of(puzzles.get(0)), HaltPolicy.fixed(), st -> steps.add(st.step()))) {
+        try (Solver s = model.solver(List.of(puzzles.get(0)), HaltPolicy.fixed(), Effort.plain(), st -> steps.add(st.step()))) {
             while (!s.isDone()) {
                 s.step();
             }
@@ -229,28 +230,28 @@ class RuntimeTest {
     void badModelsAndPuzzlesAreClearErrors() throws Exception {
         Path junk = dir.resolve("junk.onnx");
         Files.writeString(junk, "not onnx");
-        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(junk, RuntimeOptions.cpu())).getMessage()
+        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(junk, RuntimeConfig.cpu())).getMessage()
                 .contains("not an ONNX model (it starts with byte 0x6e"));
         byte[] all = Files.readAllBytes(onnx);
         Path truncated = dir.resolve("truncated.onnx");
         Files.write(truncated, Arrays.copyOf(all, all.length / 2));
-        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(truncated, RuntimeOptions.cpu())).getMessage()
+        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(truncated, RuntimeConfig.cpu())).getMessage()
                 .contains("not a loadable ONNX model"));
-        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(dir.resolve("none.onnx"), RuntimeOptions.cpu()))
+        assertTrue(assertThrows(ModelLoadException.class, () -> TrmModel.load(dir.resolve("none.onnx"), RuntimeConfig.cpu()))
                 .getMessage().contains("no such file"));
         ModelLoadException cuda = assertThrows(ModelLoadException.class,
-                () -> TrmModel.load(onnx, new RuntimeOptions(Provider.CUDA, 0, 0)));
+                () -> TrmModel.load(onnx, new RuntimeConfig(Provider.CUDA, 0, 0)));
         assertTrue(cuda.getMessage().contains("CUDA provider cannot load"), cuda.getMessage());
-        try (TrmModel auto = TrmModel.load(onnx, new RuntimeOptions(Provider.AUTO, 1, 0))) {
+        try (TrmModel auto = TrmModel.load(onnx, new RuntimeConfig(Provider.AUTO, 1, 0))) {
             assertEquals(Provider.CPU, auto.provider());
         }
-        InvalidPuzzleException shortOne = assertThrows(InvalidPuzzleException.class, () -> model.solve("123", HaltPolicy.fixed()));
+        InvalidPuzzleException shortOne = assertThrows(InvalidPuzzleException.class, () -> model.solve("123", HaltPolicy.fixed(), Effort.plain()));
         assertTrue(shortOne.getMessage().contains("81 cells"), shortOne.getMessage());
         InvalidPuzzleException conflict = assertThrows(InvalidPuzzleException.class,
-                () -> model.solve("11" + ".".repeat(79), HaltPolicy.fixed()));
+                () -> model.solve("11" + ".".repeat(79), HaltPolicy.fixed(), Effort.plain()));
         assertTrue(conflict.getMessage().contains("contradictory givens"), conflict.getMessage());
         InvalidPuzzleException maze = assertThrows(InvalidPuzzleException.class,
-                () -> model.solve("#".repeat(900), HaltPolicy.fixed()));
+                () -> model.solve("#".repeat(900), HaltPolicy.fixed(), Effort.plain()));
         assertTrue(maze.getMessage().contains("81 cells"), maze.getMessage());
         assertTrue(TrmRuntimeException.class.isAssignableFrom(InvalidPuzzleException.class));
     }
@@ -267,7 +268,7 @@ class RuntimeTest {
             }
             Path file = dir.resolve("v" + v + ".onnx");
             Files.write(file, edited.build().toByteArray());
-            ModelLoadException e = assertThrows(ModelLoadException.class, () -> TrmModel.load(file, RuntimeOptions.cpu()));
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> TrmModel.load(file, RuntimeConfig.cpu()));
             assertTrue(e.getMessage().contains("'logits' is [batch, 81, 11] in the graph but [batch, 81, " + v + "] by the metadata"
                     + " (trm.S, trm.V)"), e.getMessage());
         }
@@ -286,11 +287,11 @@ class RuntimeTest {
     void noNativeGrowthOverManySolves() throws InterruptedException {
         assumeTrue(ProcessMemory.rssKb() > 0, "the resident set size is unavailable here (no /proc/self/status)");
         for (int i = 0; i < 200; i++) {
-            model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed());
+            model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed(), Effort.plain());
         }
         long warm = settledRssKb();
         for (int i = 0; i < 400; i++) {
-            model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed());
+            model.solve(puzzles.get(i % PUZZLES), HaltPolicy.fixed(), Effort.plain());
         }
         long after = settledRssKb();
         // the heap is fixed in size (see the pom), so RSS growth is native: 400 solves must not add 20 MB

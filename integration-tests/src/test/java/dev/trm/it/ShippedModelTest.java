@@ -8,7 +8,7 @@ import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.Candidate;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
@@ -38,7 +38,7 @@ class ShippedModelTest {
 
     @BeforeAll
     static void load() {
-        model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeOptions.cpu());
+        model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeConfig.cpu());
         // the plain solve gets some of them, not all
         SudokuGenerator gen = new SudokuGenerator(11);
         for (int i = 0; i < PUZZLES; i++) {
@@ -103,7 +103,7 @@ class ShippedModelTest {
 
     @Test
     void aVerifiedCopyEndsItsPuzzleAndTheAnswerIsMappedBack() {
-        List<Solution> plain = model.solveAll(puzzles, HaltPolicy.verified(), 8, null);
+        List<Solution> plain = model.solveAll(puzzles, HaltPolicy.verified(), Effort.plain(), 8, null);
         List<Solution> copies = model.solveAll(puzzles, HaltPolicy.verified(), Effort.copies(4, 12), 8, null);
         int plainSolved = 0;
         int solved = 0;
@@ -127,7 +127,7 @@ class ShippedModelTest {
     @Test
     void adaptiveEffortPaysForCopiesOnlyWhereOneCopyFails() {
         HaltPolicy verified = HaltPolicy.verified();
-        List<Solution> plain = model.solveAll(puzzles, verified, 8, null);
+        List<Solution> plain = model.solveAll(puzzles, verified, Effort.plain(), 8, null);
         List<Solution> adaptive = model.solveAll(puzzles, verified, Effort.adaptive(), 8, null);
         int nSup = model.info().haltMaxSteps();
         int escalated = 0;
@@ -162,7 +162,7 @@ class ShippedModelTest {
 
     @Test
     void theExactFallbackIsLabelledAndNeverCountsAsTheModels() {
-        List<Solution> plain = model.solveAll(puzzles, HaltPolicy.fixed(), 8, null);
+        List<Solution> plain = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), 8, null);
         List<Solution> fallback = model.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain().withFallback(true), 8, null);
         int byExact = 0;
         for (int i = 0; i < PUZZLES; i++) {

@@ -2,7 +2,7 @@ package dev.trm.it;
 
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ public final class SolveOnce {
     }
 
     public static void main(String[] args) {
-        try (TrmModel m = TrmModel.load(Path.of(args[0]), RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(Path.of(args[0]), RuntimeConfig.cpu())) {
             Solution s = m.solve(args[1], HaltPolicy.verified(), Effort.plain());
             System.out.println(s.answer());
             System.out.println(System.getProperty("onnxruntime.native.path"));

@@ -1,6 +1,7 @@
 package dev.trm.runtime;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.Buffer;
@@ -42,7 +43,7 @@ final class BatchState implements AutoCloseable {
     record Output(float[] logits, float[] qHalt, OrtSession.Result result) {
     }
 
-    private final TrmModel model;
+    private final OrtEnvironment env;
     private final ModelInfo info;
     private final int rowSize;
     private OnnxTensor tokens;
@@ -52,9 +53,10 @@ final class BatchState implements AutoCloseable {
     /** The run whose outputs y and z are (null when they are tensors of our own). */
     private OrtSession.Result owner;
 
-    BatchState(TrmModel model) {
-        this.model = model;
-        this.info = model.info();
+    /** The state of a batch of the model {@code info} describes, its tensors made in {@code env}. */
+    BatchState(OrtEnvironment env, ModelInfo info) {
+        this.env = env;
+        this.info = info;
         this.rowSize = info.workingLength() * info.hiddenSize();
     }
 
@@ -94,10 +96,10 @@ final class BatchState implements AutoCloseable {
         ((Buffer) tok).rewind();
         ((Buffer) idBuf).rewind();
         long[] stateShape = {b, info.workingLength(), info.hiddenSize()};
-        y = OnnxTensor.createTensor(model.env(), ys, stateShape);
-        z = OnnxTensor.createTensor(model.env(), zs, stateShape);
-        tokens = OnnxTensor.createTensor(model.env(), tok, new long[] {b, s});
-        ids = OnnxTensor.createTensor(model.env(), idBuf, new long[] {b});
+        y = OnnxTensor.createTensor(env, ys, stateShape);
+        z = OnnxTensor.createTensor(env, zs, stateShape);
+        tokens = OnnxTensor.createTensor(env, tok, new long[] {b, s});
+        ids = OnnxTensor.createTensor(env, idBuf, new long[] {b});
     }
 
     /** Runs one supervision step on the tensors; the caller passes the output on with {@link #continueWith} or {@link #holdRows}. */

@@ -22,12 +22,23 @@ final class MazePuzzleTask extends PuzzleTask {
 
     @Override
     public int[] encode(String puzzle) {
+        return MazeCodec.INSTANCE.encode(given(puzzle));
+    }
+
+    /** The maze parsed once: its checker keeps the parsed grid for every answer it is asked about. */
+    @Override
+    public Question parse(String puzzle) {
+        MazeGrid given = given(puzzle);
+        return new Question(puzzle, MazeCodec.INSTANCE.encode(given), answer -> isSolution(given, answer));
+    }
+
+    private static MazeGrid given(String puzzle) {
         try {
             MazeGrid g = MazeGrid.parse(puzzle);
             if (g.count(MazeGrid.PATH) > 0) {
                 throw new InvalidPuzzleException("maze: the puzzle already contains path cells 'o'");
             }
-            return MazeCodec.INSTANCE.encode(g);
+            return g;
         } catch (PuzzleException e) {
             throw new InvalidPuzzleException("maze: " + e.getMessage(), e);
         }
@@ -46,7 +57,15 @@ final class MazePuzzleTask extends PuzzleTask {
     @Override
     public boolean isSolution(String puzzle, String answer) {
         try {
-            return MazeChecker.isSolution(MazeGrid.parse(puzzle), MazeGrid.parse(answer));
+            return isSolution(MazeGrid.parse(puzzle), answer);
+        } catch (PuzzleException e) {
+            return false;
+        }
+    }
+
+    private static boolean isSolution(MazeGrid puzzle, String answer) {
+        try {
+            return MazeChecker.isSolution(puzzle, MazeGrid.parse(answer));
         } catch (PuzzleException e) {
             return false; // a prediction that is not even a maze (two S, a PAD cell) is no solution
         }

@@ -1,36 +1,12 @@
 package dev.trm.runtime;
 
 import dev.trm.task.SeedMix;
-import dev.trm.task.TaskKind;
-import java.util.Arrays;
-import java.util.Collections;
 
-/** A task as the runtime sees it: puzzle text in, tokens to the model, answer text out, and a checker. */
+/**
+ * A task as the runtime sees it: puzzle text in, tokens to the model, answer text out, and a checker.
+ * {@link PuzzleTasks} gives the task of a name or of a loaded model.
+ */
 public abstract class PuzzleTask {
-    /** A task by name, for tasks that need nothing from a model (Sudoku, Maze). */
-    public static PuzzleTask forName(String task) {
-        TaskKind kind;
-        try {
-            kind = TaskKind.of(task);
-        } catch (IllegalArgumentException e) {
-            throw new ModelLoadException(e.getMessage() + ": not supported by this runtime", e);
-        }
-        switch (kind) {
-            case SUDOKU: return new SudokuPuzzleTask();
-            case MAZE: return new MazePuzzleTask();
-            default: throw new ModelLoadException("an ARC task comes from its model's puzzle identifiers, not a name");
-        }
-    }
-
-    /** The task of a loaded model (ARC reads the model's puzzle identifiers). */
-    static PuzzleTask of(ModelInfo info) {
-        if (TaskKind.ARC.is(info.task())) {
-            String ids = info.metadata().get(StepContract.PUZZLE_IDENTIFIERS);
-            return new ArcPuzzleTask(ids == null ? Collections.emptyList() : Arrays.asList(ids.split("\n", -1)));
-        }
-        return forName(info.task());
-    }
-
     public abstract String name();
 
     public abstract int sequenceLength();
@@ -43,7 +19,7 @@ public abstract class PuzzleTask {
      * {@link InvalidPuzzleException} saying what is wrong with it.
      */
     public Question parse(String puzzle) {
-        return new Question(puzzle, encode(puzzle));
+        return new Question(puzzle, encode(puzzle), answer -> isSolution(puzzle, answer));
     }
 
     /** Whether {@link #encode} takes the puzzle (for ARC: a grid of a task the model was trained on). */

@@ -3,7 +3,6 @@ package dev.trm.runtime;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,92 +57,11 @@ public final class Solver implements AutoCloseable {
     /** The batch's tensors between steps. */
     private final BatchState state;
 
-    /** One submitted puzzle: how it is solved, its copies, the effort stage it is in, its result once done. */
-    private static final class Puzzle {
-        final int index;
-        final Question question;
-        final HaltPolicy policy;
-        final Effort effort;
-        final int[] budgets;
-        final List<Lane> lanes = new ArrayList<>();
-        int stage;
-        long nanos;
-        Solution solution;
-
-        Puzzle(int index, Question question, HaltPolicy policy, Effort effort, int[] budgets) {
-            this.index = index;
-            this.question = question;
-            this.policy = policy;
-            this.effort = effort;
-            this.budgets = budgets;
-        }
-
-        String text() {
-            return question.text();
-        }
-    }
-
     /**
      * A puzzle that finished: its id (its position in a batch solver, the value {@link #add} returned
      * in a continuous one) and its solution.
      */
     public record Finished(int id, Solution solution) {
-    }
-
-    /** One copy of a puzzle: its augmentation, tokens, steps and, while it waits, its state. */
-    private static final class Lane implements BatchState.Row {
-        final Puzzle puzzle;
-        final int copy;
-        final Augmentation augmentation;
-        final int[] tokens;
-        int steps;
-        int budget;
-        float[] haltProbabilities = new float[0];
-        StepState last;
-        String stopReason;
-        /** y and z rows while the lane is out of the batch tensors (null: fresh, or in the tensors). */
-        float[] heldY;
-        float[] heldZ;
-        /** Noise added to z after each step (0: none). */
-        float stepNoise;
-
-        Lane(Puzzle puzzle, int copy, Augmentation augmentation, int[] tokens, int budget) {
-            this.puzzle = puzzle;
-            this.copy = copy;
-            this.augmentation = augmentation;
-            this.tokens = tokens;
-            this.budget = budget;
-        }
-
-        boolean stopped() {
-            return stopReason != null;
-        }
-
-        @Override
-        public int[] tokens() {
-            return tokens;
-        }
-
-        @Override
-        public long puzzleId() {
-            return augmentation.puzzleId();
-        }
-
-        @Override
-        public float[] heldY() {
-            return heldY;
-        }
-
-        @Override
-        public float[] heldZ() {
-            return heldZ;
-        }
-
-        @Override
-        public void hold(float[] y, float[] z) {
-            heldY = y;
-            heldZ = z;
-        }
     }
 
     /** A batch solver: the given puzzles, all solved as {@code policy} and {@code effort} say. */
@@ -168,7 +86,7 @@ public final class Solver implements AutoCloseable {
         this.task = model.task();
         this.observer = observer;
         this.submitted = submitted;
-        this.state = new BatchState(model);
+        this.state = new BatchState(model.env(), info);
     }
 
     private static void requireSettings(HaltPolicy policy, Effort effort) {
@@ -340,15 +258,13 @@ public final class Solver implements AutoCloseable {
         int v = info.vocabSize();
         int[] pred = new int[s];
         for (int c = 0; c < s; c++) {
-            pred[c] = argmax(logits, (row * s + c) * v, v);
+            pred[c] = StepContract.argmax(logits, (row * s + c) * v, v);
         }
         float prob = (float) (1 / (1 + Math.exp(-qHalt)));
-        lane.steps++;
-        lane.haltProbabilities = Arrays.copyOf(lane.haltProbabilities, lane.steps);
-        lane.haltProbabilities[lane.steps - 1] = prob;
+        lane.record(prob);
         String answer = lane.augmentation.restore(task.decode(pred));
-        PuzzleTask checker = lane.puzzle.effort.checked() ? task : null;
-        StepState seen = new StepState(checker, lane.puzzle.index, lane.puzzle.text(), lane.steps, answer, prob, lane.copy);
+        Puzzle p = lane.puzzle;
+        StepState seen = new StepState(p.question, p.effort.checked(), p.index, lane.steps, answer, prob, lane.copy);
         lane.last = seen;
         if (observer != null) {
             observer.onStep(seen);
@@ -364,14 +280,14 @@ public final class Solver implements AutoCloseable {
     private void settle(Puzzle p, List<Lane> next) {
         for (Lane lane : p.lanes) {
             if (lane.stopped() && lane.last != null && lane.last.isSolved()) {
-                finish(p, rank(p), lane.last.answer(), lane, next);
+                finish(p, p.rankedAnswers(), lane.last.answer(), lane, next);
                 return;
             }
         }
         while (p.lanes.stream().allMatch(Lane::stopped)) {
-            if (p.stage + 1 >= p.budgets.length) {
-                List<Candidate> ranked = rank(p);
-                Lane chosen = laneOf(p, ranked.get(0).answer());
+            if (p.inLastStage()) {
+                List<Candidate> ranked = p.rankedAnswers();
+                Lane chosen = p.laneOf(ranked.get(0).answer());
                 finish(p, ranked, ranked.get(0).answer(), chosen, next);
                 return;
             }
@@ -390,51 +306,23 @@ public final class Solver implements AutoCloseable {
 
     /** Ends a puzzle with {@code answer}, the answer of lane {@code chosen}; {@code ranked} are its copies' answers. */
     private void finish(Puzzle p, List<Candidate> ranked, String answer, Lane chosen, List<Lane> next) {
-        boolean solved = task.isSolution(p.text(), answer);
+        boolean solved = p.question.isSolution(answer);
         String by = Solution.MODEL;
         if (!solved && p.effort.fallback()) {
             String exact = task.solveExactly(p.text());
             if (exact != null) {
                 answer = exact;
-                solved = task.isSolution(p.text(), exact);
+                solved = p.question.isSolution(exact);
                 by = Solution.EXACT;
             }
         }
-        int total = 0;
-        for (Lane lane : p.lanes) {
-            total += lane.steps;
-        }
         p.solution = new Solution(p.text(), answer, chosen.steps, chosen.copy, chosen.stopReason != null ? chosen.stopReason : HaltPolicy.MAX_STEPS,
-                chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), total, p.stage, ranked, by);
+                chosen.haltProbabilities.clone(), solved, p.nanos, p.lanes.size(), p.totalSteps(), p.stage, ranked, by);
         running.remove(p.index);
         finished.add(new Finished(p.index, p.solution));
         next.removeAll(p.lanes);
         p.lanes.forEach(lane -> lane.hold(null, null));
         batchChanged = true;
-    }
-
-    /** The copies' last answers, grouped and ranked as the puzzle's effort picks. */
-    private static List<Candidate> rank(Puzzle p) {
-        List<String> answers = new ArrayList<>();
-        List<Float> probabilities = new ArrayList<>();
-        for (Lane lane : p.lanes) {
-            if (lane.last != null) {
-                answers.add(lane.last.answer());
-                probabilities.add(lane.last.haltProbability());
-            }
-        }
-        return p.effort.pick().rank(Candidate.group(answers, probabilities));
-    }
-
-    private static Lane laneOf(Puzzle p, String answer) {
-        Lane best = null;
-        for (Lane lane : p.lanes) {
-            if (lane.last != null && lane.last.answer().equals(answer)
-                    && (best == null || lane.last.haltProbability() > best.last.haltProbability())) {
-                best = lane;
-            }
-        }
-        return best;
     }
 
     private static List<Puzzle> puzzlesOf(List<Lane> ran) {
@@ -467,17 +355,6 @@ public final class Solver implements AutoCloseable {
             batchChanged = true;
         }
         lanes = next;
-    }
-
-    /** Index of the largest of {@code x[from .. from + n)}, the first on ties: one cell's predicted token. */
-    public static int argmax(float[] x, int from, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (x[from + i] > x[from + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /** One solution per puzzle, in submission order (complete once {@link #isDone()}); a batch solver's only. */

@@ -76,4 +76,15 @@ public final class StepContract {
 
     private StepContract() {
     }
+
+    /** Index of the largest of {@code logits[from .. from + n)}, the first on ties: one cell's predicted token. */
+    public static int argmax(float[] logits, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (logits[from + i] > logits[from + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

@@ -2,20 +2,20 @@ package dev.trm.runtime;
 
 /** One puzzle after one supervision step: what a policy or an observer sees. */
 public final class StepState {
-    private final PuzzleTask task;
+    private final Question question;
+    private final boolean checked;
     private final int puzzleIndex;
-    private final String puzzle;
     private final int step;
     private final String answer;
     private final float haltProbability;
     private final int copy;
     private Boolean solved;
 
-    /** {@code task} is null when the effort turns the checker off: no answer is then solved as far as a policy can see. */
-    StepState(PuzzleTask task, int puzzleIndex, String puzzle, int step, String answer, float haltProbability, int copy) {
-        this.task = task;
+    /** {@code checked} is false when the effort turns the checker off: no answer is then solved as far as a policy can see. */
+    StepState(Question question, boolean checked, int puzzleIndex, int step, String answer, float haltProbability, int copy) {
+        this.question = question;
+        this.checked = checked;
         this.puzzleIndex = puzzleIndex;
-        this.puzzle = puzzle;
         this.step = step;
         this.answer = answer;
         this.haltProbability = haltProbability;
@@ -33,7 +33,7 @@ public final class StepState {
     }
 
     public String puzzle() {
-        return puzzle;
+        return question.text();
     }
 
     /** Supervision steps this copy has done so far (1-based). */
@@ -54,7 +54,7 @@ public final class StepState {
     /** Whether the task checker confirms the answer (computed once, on demand); false when the effort turns the checker off. */
     public boolean isSolved() {
         if (solved == null) {
-            solved = task != null && task.isSolution(puzzle, answer);
+            solved = checked && question.isSolution(answer);
         }
         return solved;
     }

@@ -23,8 +23,19 @@ final class SudokuPuzzleTask extends PuzzleTask {
 
     @Override
     public int[] encode(String puzzle) {
+        return SudokuCodec.INSTANCE.encode(given(puzzle));
+    }
+
+    /** The puzzle parsed once: its checker keeps the parsed grid for every answer it is asked about. */
+    @Override
+    public Question parse(String puzzle) {
+        SudokuGrid given = given(puzzle);
+        return new Question(puzzle, SudokuCodec.INSTANCE.encode(given), answer -> SudokuChecker.isSolution(given, SudokuGrid.parse(answer)));
+    }
+
+    private static SudokuGrid given(String puzzle) {
         try {
-            return SudokuCodec.INSTANCE.encode(SudokuGrid.parse(puzzle).requireConsistent());
+            return SudokuGrid.parse(puzzle).requireConsistent();
         } catch (PuzzleException e) {
             throw new InvalidPuzzleException("sudoku: " + e.getMessage(), e);
         }

@@ -2,23 +2,13 @@ package dev.trm.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A loaded TRM step file. It drives the recursion in Java: y and z start from the file's
@@ -30,12 +20,6 @@ import java.util.logging.Logger;
  * once; a solve that goes on after it fails with {@link TrmRuntimeException}.
  */
 public final class TrmModel implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(TrmModel.class.getName());
-    private static final String[] INPUTS = {StepContract.IN_TOKENS, StepContract.IN_PUZZLE_IDS, StepContract.IN_Y,
-        StepContract.IN_Z};
-    private static final String[] OUTPUTS = {StepContract.OUT_Y, StepContract.OUT_Z, StepContract.OUT_LOGITS,
-        StepContract.OUT_Q_HALT, StepContract.OUT_Q_CONTINUE};
-
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelInfo info;
@@ -45,11 +29,12 @@ public final class TrmModel implements AutoCloseable {
     private final ReentrantReadWriteLock lifetime = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private TrmModel(OrtEnvironment env, OrtSession session, ModelInfo info, Provider provider) {
+    /** A model over a session {@link ModelLoader} made and checked. */
+    TrmModel(OrtEnvironment env, OrtSession session, ModelInfo info, Provider provider) {
         this.env = env;
         this.session = session;
         this.info = info;
-        this.task = PuzzleTask.of(info);
+        this.task = PuzzleTasks.of(info);
         this.provider = provider;
         if (task.sequenceLength() != info.seqLen()) {
             throw new ModelLoadException("model for " + info.task() + " has S = " + info.seqLen() + ", the task needs "
@@ -57,211 +42,18 @@ public final class TrmModel implements AutoCloseable {
         }
     }
 
-    /**
-     * The ONNX Runtime environment every part of the toolkit uses: telemetry off, and ONNX Runtime's
-     * own log lines off, since they would only repeat what our
-     * exceptions say (a failed CUDA load prints one in red). Create sessions from this, not from
-     * {@code OrtEnvironment.getEnvironment()}, whose other log level ONNX Runtime would warn about.
-     */
-    public static OrtEnvironment environment() {
-        OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-        telemetryOffOnce(env);
-        return env;
+    /** Loads a step file ({@link ModelLoader#load(Path, RuntimeConfig)}). */
+    public static TrmModel load(Path file, RuntimeConfig options) {
+        return ModelLoader.load(file, options);
     }
 
-    /** Set to {@code true} to leave ONNX Runtime's usage telemetry on (it is off unless asked for). */
-    public static final String TELEMETRY_PROPERTY = "trm.onnxruntime.telemetry";
-    private static volatile boolean telemetryDecided;
-
-    /**
-     * ONNX Runtime builds with telemetry record an event per model load (with the model's metadata
-     * and a device id it stores under the user's home). The runtime turns that off once per process,
-     * before the first session, unless {@link #TELEMETRY_PROPERTY} is {@code true}; an app may still
-     * call {@code setTelemetry(true)} on the environment itself.
-     */
-    private static synchronized void telemetryOffOnce(OrtEnvironment env) {
-        if (telemetryDecided) {
-            return;
-        }
-        telemetryDecided = true;
-        if (!Boolean.getBoolean(TELEMETRY_PROPERTY)) {
-            try {
-                env.setTelemetry(false);
-            } catch (OrtException e) {
-                LOG.fine("ONNX Runtime telemetry could not be turned off: " + e.getMessage());
-            }
-        }
+    /** Loads a step file from a stream (an app's asset, say). */
+    public static TrmModel load(InputStream in, RuntimeConfig options) {
+        return ModelLoader.load(in, options);
     }
 
-    /**
-     * Largest model file read: a protobuf message (an ONNX model without external data) cannot pass
-     * 2 GiB, so anything larger is refused before it is read into memory.
-     */
-    public static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
-    /** An ONNX model's first byte: the tag of {@code ir_version} (field 1, a varint), which every writer puts first. */
-    private static final int ONNX_FIRST_BYTE = 0x08;
-
-    public static TrmModel load(Path file, RuntimeOptions options) {
-        try {
-            requireModelFile(file);
-            return load(Files.readAllBytes(file), options, file.toString());
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw new ModelLoadException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Checks what can be checked before reading: a regular file (not a device such as /dev/zero, a
-     * folder or a pipe), no larger than {@link #MAX_MODEL_BYTES}, starting as an ONNX model does.
-     */
-    static void requireModelFile(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString());
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new ModelLoadException(file + ": not a model file (a folder, device or pipe); give the .onnx file trm-export wrote");
-        }
-        long size = Files.size(file);
-        if (size > MAX_MODEL_BYTES) {
-            throw new ModelLoadException(file + ": " + size + " bytes is larger than an ONNX model can be (" + MAX_MODEL_BYTES
-                    + " bytes, protobuf's limit)");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            int first = in.read();
-            if (first != ONNX_FIRST_BYTE) {
-                throw new ModelLoadException(file + ": not an ONNX model (" + (first < 0 ? "empty" : String.format(
-                        "it starts with byte 0x%02x, an ONNX model with 0x%02x", first, ONNX_FIRST_BYTE)) + ")");
-            }
-        }
-    }
-
-    public static TrmModel load(InputStream in, RuntimeOptions options) {
-        try {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            byte[] chunk = new byte[1 << 16];
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-                if (buf.size() + (long) n > MAX_MODEL_BYTES) {
-                    throw new ModelLoadException("model stream: larger than an ONNX model can be (" + MAX_MODEL_BYTES + " bytes)");
-                }
-                buf.write(chunk, 0, n);
-            }
-            return load(buf.toByteArray(), options, "model stream");
-        } catch (IOException e) {
-            throw new ModelLoadException("model stream: cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    public static TrmModel load(byte[] bytes, RuntimeOptions options) {
-        return load(bytes, options, "model bytes");
-    }
-
-    private static TrmModel load(byte[] bytes, RuntimeOptions options, String source) {
-        OrtEnvironment env;
-        Provider used = options.provider();
-        OrtSession session;
-        try {
-            env = environment();
-            if (options.provider() == Provider.CPU || options.provider() == Provider.XNNPACK || options.provider() == Provider.NNAPI) {
-                session = cpuSession(env, bytes, options, source);
-            } else if (options.provider() == Provider.AUTO && !OrtNatives.nvidiaGpuPresent()) {
-                session = cpuSession(env, bytes, options, source); // no GPU: trying CUDA would only cost seconds
-                used = Provider.CPU;
-            } else {
-                try {
-                    OrtNatives.prepareCuda();
-                    session = cudaSession(env, bytes, options);
-                    used = Provider.CUDA;
-                } catch (OrtException e) {
-                    if (options.provider() == Provider.CUDA) {
-                        throw new ModelLoadException(source + ": the CUDA provider cannot load (" + e.getMessage()
-                                + "); it needs the onnxruntime_gpu artifact, CUDA 12 and cuDNN 9", e);
-                    }
-                    LOG.info("CUDA provider unavailable (" + e.getMessage() + "); running on the CPU");
-                    session = cpuSession(env, bytes, options, source);
-                    used = Provider.CPU;
-                }
-            }
-        } catch (UnsatisfiedLinkError e) {
-            throw new ModelLoadException(source + ": ONNX Runtime's native library cannot load: " + e.getMessage(), e);
-        }
-        try {
-            ModelInfo info = ModelInfo.of(session.getMetadata().getCustomMetadata(), source);
-            requireNames(session.getInputNames(), INPUTS, "inputs", source);
-            requireNames(session.getOutputNames(), OUTPUTS, "outputs", source);
-            GraphCheck.requireMatches(session, info, source);
-            return new TrmModel(env, session, info, used);
-        } catch (OrtException | RuntimeException e) {
-            closeQuietly(session);
-            if (e instanceof TrmRuntimeException) {
-                throw (TrmRuntimeException) e;
-            }
-            throw new ModelLoadException(source + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static OrtSession cpuSession(OrtEnvironment env, byte[] bytes, RuntimeOptions o, String source) {
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (o.threads() > 0) {
-                opts.setIntraOpNumThreads(o.threads());
-            }
-            if (!o.spinning()) {
-                opts.addConfigEntry(ALLOW_SPINNING, "0");
-            }
-            addMobileProvider(opts, o, source);
-            return env.createSession(bytes, opts);
-        } catch (OrtException e) {
-            throw new ModelLoadException(source + ": not a loadable ONNX model (truncated or not ONNX?): " + e.getMessage(), e);
-        }
-    }
-
-    /** ONNX Runtime's session setting that lets idle intra-op threads spin. */
-    private static final String ALLOW_SPINNING = "session.intra_op.allow_spinning";
-
-    /** XNNPACK or NNAPI in front of the CPU provider; a clear error where this ONNX Runtime build lacks them. */
-    private static void addMobileProvider(OrtSession.SessionOptions opts, RuntimeOptions o, String source) {
-        try {
-            if (o.provider() == Provider.XNNPACK) {
-                Map<String, String> xnn = new HashMap<>();
-                xnn.put("intra_op_num_threads", Integer.toString(Math.max(1, o.threads())));
-                opts.addXnnpack(xnn);
-            } else if (o.provider() == Provider.NNAPI) {
-                opts.addNnapi();
-            }
-        } catch (OrtException e) {
-            throw new ModelLoadException(source + ": the " + o.provider() + " provider is not in this ONNX Runtime build (it is in"
-                    + " the Android one): " + e.getMessage(), e);
-        }
-    }
-
-    private static OrtSession cudaSession(OrtEnvironment env, byte[] bytes, RuntimeOptions o) throws OrtException {
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            opts.addCUDA(o.cudaDevice());
-            return env.createSession(bytes, opts);
-        }
-    }
-
-    private static void requireNames(Set<String> have, String[] want, String what, String source) {
-        List<String> missing = new ArrayList<>();
-        for (String w : want) {
-            if (!have.contains(w)) {
-                missing.add(w);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new ModelLoadException(source + ": not a TRM step: " + what + " " + missing + " missing (has " + have + ")");
-        }
-    }
-
-    private static void closeQuietly(OrtSession s) {
-        try {
-            s.close();
-        } catch (OrtException e) {
-            LOG.log(Level.FINE, "closing a failed session", e);
-        }
+    public static TrmModel load(byte[] bytes, RuntimeConfig options) {
+        return ModelLoader.load(bytes, options);
     }
 
     public ModelInfo info() {
@@ -303,23 +95,46 @@ public final class TrmModel implements AutoCloseable {
         R run(OrtSession session) throws OrtException;
     }
 
-    public boolean isClosed() {
-        return closed;
+    /** One puzzle, solved as {@code policy} and {@code effort} say (a bad puzzle is an {@link InvalidPuzzleException}). */
+    public Solution solve(String puzzle, HaltPolicy policy, Effort effort) {
+        return solveAll(Arrays.asList(puzzle), policy, effort, 1, null).get(0);
     }
 
-    /** A step-by-step solver over a batch of puzzles (validated now), one copy each for N_sup steps. */
-    public Solver solver(List<String> puzzles, HaltPolicy policy, StepObserver observer) {
-        return solver(puzzles, policy, Effort.plain(), observer);
+    /** Solves every puzzle, {@code batch} puzzles (with all their copies) at a time; puzzles leave their batch as they halt. */
+    public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
+        return solveQuestions(parseAll(puzzles), policy, effort, batch, observer);
     }
 
-    /** A step-by-step solver that spends test-time compute as {@code effort} allows (copies, more steps). */
+    /** {@link #solveAll} over puzzles the task parsed already ({@link #parseAll}, {@link PuzzleTask#parse}). */
+    public List<Solution> solveQuestions(List<Question> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+        }
+        List<Solution> out = new ArrayList<>();
+        for (int start = 0; start < puzzles.size(); start += batch) {
+            List<Question> part = puzzles.subList(start, Math.min(puzzles.size(), start + batch));
+            try (Solver s = new Solver(this, part, policy, effort, observer)) {
+                while (!s.isDone()) {
+                    s.step();
+                }
+                out.addAll(s.solutions());
+            }
+        }
+        return out;
+    }
+
+    /** A step-by-step solver over a batch of puzzles (validated now) that spends test-time compute as {@code effort} allows. */
     public Solver solver(List<String> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
-        return solverFor(parseAll(puzzles), policy, effort, observer);
+        return new Solver(this, parseAll(puzzles), policy, effort, observer);
     }
 
-    /** A step-by-step solver over puzzles the task parsed already ({@link #parseAll}, {@link PuzzleTask#parse}). */
-    public Solver solverFor(List<Question> puzzles, HaltPolicy policy, Effort effort, StepObserver observer) {
-        return new Solver(this, puzzles, policy, effort, observer);
+    /**
+     * A continuous solver: it starts empty, puzzles join between steps with {@link Solver#add} (each
+     * with its own policy and effort) and leave as soon as they finish ({@link Solver#takeFinished}).
+     * What a server's scheduler drives.
+     */
+    public Solver continuousSolver(StepObserver observer) {
+        return new Solver(this, observer);
     }
 
     /**
@@ -338,51 +153,6 @@ public final class TrmModel implements AutoCloseable {
         return out;
     }
 
-    /**
-     * A continuous solver: it starts empty, puzzles join between steps with {@link Solver#add} (each
-     * with its own policy and effort) and leave as soon as they finish ({@link Solver#takeFinished}).
-     * What a server's scheduler drives.
-     */
-    public Solver continuousSolver(StepObserver observer) {
-        return new Solver(this, observer);
-    }
-
-    public Solution solve(String puzzle, HaltPolicy policy) {
-        return solve(puzzle, policy, Effort.plain());
-    }
-
-    public Solution solve(String puzzle, HaltPolicy policy, Effort effort) {
-        return solveAll(Arrays.asList(puzzle), policy, effort, 1, null).get(0);
-    }
-
-    /** Solves every puzzle, {@code batch} at a time; puzzles leave their batch as they halt. */
-    public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, int batch, StepObserver observer) {
-        return solveAll(puzzles, policy, Effort.plain(), batch, observer);
-    }
-
-    /** Solves every puzzle, {@code batch} puzzles (with all their copies) at a time. */
-    public List<Solution> solveAll(List<String> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
-        return solveQuestions(parseAll(puzzles), policy, effort, batch, observer);
-    }
-
-    /** {@link #solveAll} over puzzles the task parsed already. */
-    public List<Solution> solveQuestions(List<Question> puzzles, HaltPolicy policy, Effort effort, int batch, StepObserver observer) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch must be at least 1, got " + batch);
-        }
-        List<Solution> out = new ArrayList<>();
-        for (int start = 0; start < puzzles.size(); start += batch) {
-            List<Question> part = puzzles.subList(start, Math.min(puzzles.size(), start + batch));
-            try (Solver s = solverFor(part, policy, effort, observer)) {
-                while (!s.isDone()) {
-                    s.step();
-                }
-                out.addAll(s.solutions());
-            }
-        }
-        return out;
-    }
-
     /** Closes the session once every step already running has finished; later steps fail with a clear error. */
     @Override
     public void close() {
@@ -390,7 +160,7 @@ public final class TrmModel implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                closeQuietly(session);
+                ModelLoader.closeQuietly(session);
             }
         } finally {
             lifetime.writeLock().unlock();

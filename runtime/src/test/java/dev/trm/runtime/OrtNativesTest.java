@@ -18,7 +18,7 @@ class OrtNativesTest {
     @Test
     void optingInUnpacksTheLibrariesIntoTheCacheFolderAndPointsOnnxRuntimeThere() {
         OrtNatives.useCache();
-        TrmModel.environment();
+        ModelLoader.environment();
         String path = System.getProperty(OrtNatives.NATIVE_PATH);
         assertTrue(path != null && Files.exists(Paths.get(path, System.mapLibraryName("onnxruntime"))), "natives cached in " + path);
     }

@@ -17,7 +17,7 @@ class RuntimeUnitTest {
     static final String SOLUTION = "981725634546831792237694185765248319892513476314967528129356847673482951458179263";
 
     private static StepState state(String answer, float p) {
-        return new StepState(PuzzleTask.forName("sudoku"), 0, PUZZLE, 2, answer, p, 0);
+        return new StepState(PuzzleTasks.forName("sudoku").parse(PUZZLE), true, 0, 2, answer, p, 0);
     }
 
     @Test
@@ -38,15 +38,15 @@ class RuntimeUnitTest {
 
     @Test
     void tasksRejectBadPuzzles() {
-        PuzzleTask sudoku = PuzzleTask.forName("sudoku");
+        PuzzleTask sudoku = PuzzleTasks.forName("sudoku");
         assertEquals(81, sudoku.encode(PUZZLE).length);
         assertTrue(assertThrows(InvalidPuzzleException.class, () -> sudoku.encode("1" + PUZZLE)).getMessage().contains("81 cells"));
         assertTrue(assertThrows(InvalidPuzzleException.class, () -> sudoku.encode("99" + PUZZLE.substring(2)))
                 .getMessage().contains("contradictory givens"));
-        PuzzleTask maze = PuzzleTask.forName("maze");
+        PuzzleTask maze = PuzzleTasks.forName("maze");
         assertTrue(assertThrows(InvalidPuzzleException.class, () -> maze.encode("S G")).getMessage().contains("900 cells"));
         assertFalse(maze.isSolution("S" + " ".repeat(898) + "G", "SS" + " ".repeat(897) + "G"));
-        assertThrows(ModelLoadException.class, () -> PuzzleTask.forName("chess"));
+        assertThrows(ModelLoadException.class, () -> PuzzleTasks.forName("chess"));
     }
 
     private static Map<String, String> metadata() {

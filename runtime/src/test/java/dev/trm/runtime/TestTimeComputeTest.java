@@ -19,7 +19,7 @@ class TestTimeComputeTest {
 
     @Test
     void everySudokuCopyMapsBackExactly() {
-        PuzzleTask sudoku = PuzzleTask.forName("sudoku");
+        PuzzleTask sudoku = PuzzleTasks.forName("sudoku");
         assertSame(Augmentation.IDENTITY, sudoku.augmentation(PUZZLE, 0, 7));
         Set<String> forms = new HashSet<>();
         for (int copy = 1; copy < 40; copy++) {
@@ -39,7 +39,7 @@ class TestTimeComputeTest {
 
     @Test
     void everyMazeSymmetryMapsBackExactlyEvenForAnInvalidPrediction() {
-        PuzzleTask maze = PuzzleTask.forName("maze");
+        PuzzleTask maze = PuzzleTasks.forName("maze");
         Random rng = new Random(3);
         char[] cells = new char[900];
         for (int i = 0; i < cells.length; i++) {
@@ -85,6 +85,6 @@ class TestTimeComputeTest {
 
     @Test
     void theExactSolversOfTheTasks() {
-        assertEquals(SOLUTION, PuzzleTask.forName("sudoku").solveExactly(PUZZLE));
+        assertEquals(SOLUTION, PuzzleTasks.forName("sudoku").solveExactly(PUZZLE));
     }
 }

@@ -2,7 +2,7 @@ package dev.trm.serve;
 
 import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
-import dev.trm.runtime.SolveSpec;
+import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
 import java.time.Duration;
@@ -109,7 +109,7 @@ final class Scheduler implements AutoCloseable {
     /** One caller's puzzles on their way through the batch. */
     static final class Request {
         final List<Question> puzzles;
-        final SolveSpec spec;
+        final SolveConfig spec;
         final long deadline;
         final CompletableFuture<Outcome> answer = new CompletableFuture<>();
         final Solution[] solutions;
@@ -120,7 +120,7 @@ final class Scheduler implements AutoCloseable {
         /** Solver ids of its puzzles in the batch. Scheduler thread only. */
         final List<Integer> ids = new ArrayList<>();
 
-        Request(List<Question> puzzles, SolveSpec spec, long deadline) {
+        Request(List<Question> puzzles, SolveConfig spec, long deadline) {
             this.puzzles = puzzles;
             this.spec = spec;
             this.deadline = deadline;
@@ -151,7 +151,7 @@ final class Scheduler implements AutoCloseable {
      * @throws QueueFullException if they would pass the queue's bound
      * @throws ClosingException   if the scheduler is draining
      */
-    Request submit(List<Question> puzzles, SolveSpec spec, Duration timeout) {
+    Request submit(List<Question> puzzles, SolveConfig spec, Duration timeout) {
         Request r = new Request(List.copyOf(puzzles), spec, System.nanoTime() + timeout.toNanos());
         lock.lock();
         try {

@@ -13,7 +13,7 @@ import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.ModelInfo;
 import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
-import dev.trm.runtime.SolveSpec;
+import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.io.ByteArrayOutputStream;
@@ -212,7 +212,7 @@ public final class SolveServer implements AutoCloseable {
                 throw new ApiError(ApiError.BAD_REQUEST, "model: no model '" + name + "' (have " + schedulers.keySet() + ")");
             }
             List<Question> puzzles = puzzles(body, scheduler.model());
-            SolveSpec spec = spec(body);
+            SolveConfig spec = spec(body);
             Duration timeout = timeout(body);
             Scheduler.Outcome outcome = await(scheduler, puzzles, spec, timeout);
             ArrayNode solutions = JSON.createArrayNode();
@@ -238,7 +238,7 @@ public final class SolveServer implements AutoCloseable {
         }
     }
 
-    private static Scheduler.Outcome await(Scheduler scheduler, List<Question> puzzles, SolveSpec spec, Duration timeout) {
+    private static Scheduler.Outcome await(Scheduler scheduler, List<Question> puzzles, SolveConfig spec, Duration timeout) {
         Scheduler.Request request;
         try {
             request = scheduler.submit(puzzles, spec, timeout);
@@ -324,14 +324,14 @@ public final class SolveServer implements AutoCloseable {
         return out;
     }
 
-    private static SolveSpec spec(JsonNode body) {
+    private static SolveConfig spec(JsonNode body) {
         JsonNode seed = body.get("seed");
         if (seed != null && !seed.canConvertToLong()) {
             throw new ApiError(ApiError.BAD_REQUEST, "seed: not a whole number: " + seed);
         }
         try {
-            return SolveSpec.parse(text(body, "policy", SolveSpec.DEFAULT_POLICY), text(body, "effort", SolveSpec.DEFAULT_EFFORT),
-                    text(body, "fallback", SolveSpec.DEFAULT_FALLBACK), seed == null ? Effort.DEFAULT_SEED : seed.asLong());
+            return SolveConfig.parse(text(body, "policy", SolveConfig.DEFAULT_POLICY), text(body, "effort", SolveConfig.DEFAULT_EFFORT),
+                    text(body, "fallback", SolveConfig.DEFAULT_FALLBACK), seed == null ? Effort.DEFAULT_SEED : seed.asLong());
         } catch (IllegalArgumentException e) {
             throw new ApiError(ApiError.BAD_REQUEST, e.getMessage());
         }

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.data.SudokuGenerator;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
-import dev.trm.runtime.SolveSpec;
+import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.net.URI;
@@ -53,7 +53,7 @@ class SolveServerTest {
 
     @BeforeAll
     static void load() throws IOException {
-        model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeOptions.cpu());
+        model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeConfig.cpu());
         SudokuGenerator gen = new SudokuGenerator(28);
         everyday = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
@@ -124,7 +124,7 @@ class SolveServerTest {
         assertEquals(200, r.statusCode(), r.body());
         JsonNode solutions = JSON.readTree(r.body()).get("solutions");
         assertEquals(3, solutions.size());
-        SolveSpec spec = SolveSpec.parse("verified", "plain", "none", 0);
+        SolveConfig spec = SolveConfig.parse("verified", "plain", "none", 0);
         for (int i = 0; i < 3; i++) {
             JsonNode s = solutions.get(i);
             Set<String> fields = new HashSet<>();
@@ -228,7 +228,7 @@ class SolveServerTest {
     @Test
     void manyConcurrentRequestsEachGetTheirOwnAnswersTheSameAsEachPuzzleAlone() throws Exception {
         start(ServeConfig.defaults().withMaxBatch(16));
-        SolveSpec spec = SolveSpec.defaults();
+        SolveConfig spec = SolveConfig.defaults();
         List<String> alone = new ArrayList<>();
         for (String p : everyday) {
             alone.add(model.solve(p, spec.policy(), spec.effort()).answer());

@@ -2,7 +2,7 @@ package dev.trm.spark;
 
 import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.Solution;
-import dev.trm.runtime.SolveSpec;
+import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.Solver;
 import dev.trm.runtime.TrmModel;
 import java.util.ArrayDeque;
@@ -24,14 +24,14 @@ final class SolvedRows implements Iterator<Row>, AutoCloseable {
     private final Iterator<Row> input;
     private final int column;
     private final TrmModel model;
-    private final SolveSpec spec;
+    private final SolveConfig spec;
     private final int batch;
     private final boolean failFast;
     private final Solver solver;
     private final Map<Integer, Row> running = new HashMap<>();
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
 
-    SolvedRows(Iterator<Row> input, int column, TrmModel model, SolveSpec spec, int batch, boolean failFast) {
+    SolvedRows(Iterator<Row> input, int column, TrmModel model, SolveConfig spec, int batch, boolean failFast) {
         this.input = input;
         this.column = column;
         this.model = model;

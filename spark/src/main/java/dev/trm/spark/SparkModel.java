@@ -2,7 +2,7 @@ package dev.trm.spark;
 
 import dev.trm.runtime.ModelLoadException;
 import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.io.Serializable;
@@ -57,7 +57,7 @@ public record SparkModel(String path, int threads) implements Serializable {
         }
         return LOADED.computeIfAbsent(sha256(bytes) + "/" + threads, k -> {
             LOADS.incrementAndGet();
-            return TrmModel.load(bytes, new RuntimeOptions(Provider.CPU, threads, 0, false));
+            return TrmModel.load(bytes, new RuntimeConfig(Provider.CPU, threads, 0, false));
         });
     }
 

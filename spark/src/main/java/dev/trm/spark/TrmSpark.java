@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import dev.trm.runtime.Scorecard;
 import dev.trm.runtime.Solution;
-import dev.trm.runtime.SolveSpec;
+import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.TrmModel;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -72,7 +75,7 @@ public final class TrmSpark {
      * @param column the column holding the puzzles (text)
      * @param batch  lanes one task runs together
      */
-    public static Dataset<Row> solve(Dataset<Row> puzzles, String column, SparkModel model, SolveSpec spec, int batch, boolean failFast) {
+    public static Dataset<Row> solve(Dataset<Row> puzzles, String column, SparkModel model, SolveConfig spec, int batch, boolean failFast) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
@@ -98,7 +101,7 @@ public final class TrmSpark {
     }
 
     /** Solves one partition (serialized to the executors). */
-    private record SolvePartition(SparkModel model, int column, SolveSpec spec, int batch, boolean failFast)
+    private record SolvePartition(SparkModel model, int column, SolveConfig spec, int batch, boolean failFast)
             implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
 
@@ -150,27 +153,28 @@ public final class TrmSpark {
     }
 
     /**
-     * Evaluates like {@code trm eval}: exact accuracy (the model's own verified answer equals the
-     * label), puzzles solved, steps and copies per puzzle.
+     * Evaluates like {@code trm eval}: exact accuracy ({@link Scorecard#isExact}: the model's own
+     * answer equals the label), puzzles solved, steps and copies per puzzle.
      */
-    public static Evaluation evaluate(Dataset<Row> puzzles, String questionColumn, String answerColumn, SparkModel model, String policy,
-                                      String effort, long seed, int batch) {
-        SolveSpec spec = SolveSpec.parse(policy, effort, SolveSpec.DEFAULT_FALLBACK, seed);
+    public static Evaluation evaluate(Dataset<Row> puzzles, String questionColumn, String answerColumn, SparkModel model, SolveConfig spec,
+                                      int batch) {
         if (!Arrays.asList(puzzles.columns()).contains(answerColumn)) {
             throw new IllegalArgumentException("no column '" + answerColumn + "' (the labels) in " + Arrays.toString(puzzles.columns()));
         }
         Dataset<Row> labelled = puzzles.withColumnRenamed(answerColumn, LABEL);
         long t0 = System.nanoTime();
         Column byModel = col(SOLVED).and(col(SOLVED_BY).equalTo(lit(Solution.MODEL)));
+        Column exact = udf((UDF3<String, String, String, Boolean>) Scorecard::isExact, DataTypes.BooleanType)
+                .apply(col(SOLVED_BY), col(ANSWER), col(LABEL));
         Row totals = solve(labelled, questionColumn, model, spec, batch, false).agg(
                 count(lit(1)),
-                sum(when(byModel.and(col(ANSWER).equalTo(col(LABEL))), 1).otherwise(0)),
+                sum(when(exact, 1).otherwise(0)),
                 sum(when(byModel, 1).otherwise(0)),
                 sum(when(col(ERROR).isNotNull(), 1).otherwise(0)),
                 sum(col(TOTAL_STEPS).cast(DataTypes.LongType)),
                 sum(col(COPIES).cast(DataTypes.LongType))).first();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Evaluation(policy, effort, totals.getLong(0), longOrZero(totals, 1), longOrZero(totals, 2), longOrZero(totals, 3),
+        return new Evaluation(spec.policyName(), spec.effortName(), totals.getLong(0), longOrZero(totals, 1), longOrZero(totals, 2), longOrZero(totals, 3),
                 longOrZero(totals, 4), longOrZero(totals, 5), seconds);
     }
 

@@ -1,6 +1,8 @@
 package dev.trm.spark;
 
-import dev.trm.runtime.SolveSpec;
+import dev.trm.options.SolveOptions;
+import dev.trm.runtime.SolveConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -77,14 +79,8 @@ public final class TrmSparkJob {
         @Option(names = "--column", defaultValue = "question", description = "the puzzle column (default: ${DEFAULT-VALUE})")
         String column;
 
-        @Option(names = "--effort", defaultValue = SolveSpec.DEFAULT_EFFORT, description = "as trm solve (default: ${DEFAULT-VALUE})")
-        String effort;
-
-        @Option(names = "--policy", defaultValue = SolveSpec.DEFAULT_POLICY, description = "as trm solve (default: ${DEFAULT-VALUE})")
-        String policy;
-
-        @Option(names = "--seed", defaultValue = "0", description = "seed of the copies' augmentations (default: ${DEFAULT-VALUE})")
-        long seed;
+        @Mixin
+        SolveOptions solve;
 
         @Option(names = "--master", description = "Spark master (default: spark-submit's, else " + LOCAL_MASTER + ")")
         String master;
@@ -145,9 +141,6 @@ public final class TrmSparkJob {
                 description = "parquet, csv, or json (one object per line with the fields of trm solve --json) (default: ${DEFAULT-VALUE})")
         String format;
 
-        @Option(names = "--fallback", defaultValue = SolveSpec.DEFAULT_FALLBACK, description = "none or exact (default: ${DEFAULT-VALUE})")
-        String fallback;
-
         @Option(names = "--fail-fast", description = "stop at the first bad puzzle instead of writing its row with an error")
         boolean failFast;
 
@@ -156,7 +149,7 @@ public final class TrmSparkJob {
             if (!List.of("parquet", "csv", "json").contains(format)) {
                 throw new IllegalArgumentException("--format: parquet, csv or json, got '" + format + "'");
             }
-            SolveSpec spec = SolveSpec.parse(common.policy, common.effort, fallback, common.seed);
+            SolveConfig spec = common.solve.config();
             SparkSession spark = common.session("trm-spark solve");
             try {
                 Dataset<Row> input = common.read(spark);
@@ -226,11 +219,12 @@ public final class TrmSparkJob {
 
         @Override
         public Integer call() {
-            List<String> es = efforts != null ? efforts : List.of(common.effort);
-            List<String> ps = policies != null ? policies : List.of(common.policy);
+            List<String> es = efforts != null ? efforts : List.of(common.solve.effortName());
+            List<String> ps = policies != null ? policies : List.of(common.solve.policyName());
+            List<SolveConfig> rows = new ArrayList<>();
             for (String p : ps) {
                 for (String e : es) {
-                    SolveSpec.parse(p, e, SolveSpec.DEFAULT_FALLBACK, common.seed); // a bad name fails before Spark starts
+                    rows.add(common.solve.with(p, e)); // a bad name fails before Spark starts
                 }
             }
             SparkSession spark = common.session("trm-spark eval");
@@ -241,14 +235,11 @@ public final class TrmSparkJob {
                         input.rdd().getNumPartitions(), spark.sparkContext().master());
                 System.out.printf("%-18s %-12s %8s %8s %14s %12s %12s %11s%n", "policy", "effort", "exact", "solved", "steps/puzzle",
                         "copies/pzl", "ms/puzzle", "puzzles/s");
-                for (String p : ps) {
-                    for (String e : es) {
-                        TrmSpark.Evaluation r = TrmSpark.evaluate(input, common.column, answerColumn, common.sparkModel(), p, e, common.seed,
-                                common.batch);
-                        System.out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%s%n", p, e, r.accuracy(), r.solved(), r.meanSteps(),
-                                r.meanCopies(), 1000 * r.seconds() / r.puzzles(), r.puzzlesPerSecond(),
-                                r.errors() == 0 ? "" : "  (" + r.errors() + " rows refused)");
-                    }
+                for (SolveConfig row : rows) {
+                    TrmSpark.Evaluation r = TrmSpark.evaluate(input, common.column, answerColumn, common.sparkModel(), row, common.batch);
+                    System.out.printf("%-18s %-12s %8.4f %8d %14.2f %12.2f %12.2f %11.1f%s%n", row.policyName(), row.effortName(), r.accuracy(),
+                            r.solved(), r.meanSteps(), r.meanCopies(), 1000 * r.seconds() / r.puzzles(), r.puzzlesPerSecond(),
+                            r.errors() == 0 ? "" : "  (" + r.errors() + " rows refused)");
                 }
                 return 0;
             } finally {

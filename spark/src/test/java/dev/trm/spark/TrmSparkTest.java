@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trm.data.SudokuGenerator;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
-import dev.trm.runtime.SolveSpec;
+import dev.trm.runtime.Scorecard;
+import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class TrmSparkTest {
             .add("answer", DataTypes.StringType);
     /** Small test-time compute, so that some puzzles take copies: two stages, a seed. */
     private static final String EFFORT = "1x8,4x16";
-    private static final SolveSpec SPEC = SolveSpec.parse(SolveSpec.DEFAULT_POLICY, EFFORT, SolveSpec.DEFAULT_FALLBACK, 7);
+    private static final SolveConfig SPEC = SolveConfig.parse(SolveConfig.DEFAULT_POLICY, EFFORT, SolveConfig.DEFAULT_FALLBACK, 7);
     private static SparkSession spark;
     private static List<String[]> puzzles;
 
@@ -84,7 +85,7 @@ class TrmSparkTest {
         List<String> questions = new ArrayList<>();
         puzzles.forEach(p -> questions.add(p[0]));
         List<Solution> local;
-        try (TrmModel m = TrmModel.load(MODEL, RuntimeOptions.cpu())) {
+        try (TrmModel m = TrmModel.load(MODEL, RuntimeConfig.cpu())) {
             local = m.solveAll(questions, SPEC.policy(), SPEC.effort(), questions.size(), null);
         }
         for (int partitions : new int[] {1, 3, 7}) {
@@ -137,29 +138,23 @@ class TrmSparkTest {
 
     @Test
     void evaluateSumsWhatTrmEvalCountsOnOneMachine() {
-        int exact = 0;
-        int solved = 0;
-        long steps = 0;
-        long copies = 0;
-        try (TrmModel m = TrmModel.load(MODEL, RuntimeOptions.cpu())) {
+        Scorecard local;
+        try (TrmModel m = TrmModel.load(MODEL, RuntimeConfig.cpu())) {
             List<String> questions = new ArrayList<>();
-            puzzles.forEach(p -> questions.add(p[0]));
-            List<Solution> sols = m.solveAll(questions, SPEC.policy(), SPEC.effort(), 32, null);
-            for (int i = 0; i < sols.size(); i++) {
-                Solution s = sols.get(i);
-                exact += s.solvedByModel() && s.answer().equals(puzzles.get(i)[1]) ? 1 : 0;
-                solved += s.solvedByModel() ? 1 : 0;
-                steps += s.totalSteps();
-                copies += s.copies();
-            }
+            List<String> labels = new ArrayList<>();
+            puzzles.forEach(p -> {
+                questions.add(p[0]);
+                labels.add(p[1]);
+            });
+            local = Scorecard.of(m.task(), m.solveAll(questions, SPEC.policy(), SPEC.effort(), 32, null), labels);
         }
         TrmSpark.Evaluation e = TrmSpark.evaluate(frame(puzzles).repartition(3), "question", "answer", SparkModel.of(MODEL.toString()),
-                SolveSpec.DEFAULT_POLICY, EFFORT, 7, 8);
+                SPEC, 8);
         assertEquals(puzzles.size(), e.puzzles());
-        assertEquals(exact, e.exact());
-        assertEquals(solved, e.solved());
-        assertEquals(steps, e.steps());
-        assertEquals(copies, e.copies());
+        assertEquals(local.exact(), e.exact());
+        assertEquals(local.solved(), e.solved());
+        assertEquals(local.steps(), e.steps());
+        assertEquals(local.copies(), e.copies());
         assertEquals(0, e.errors());
         assertFalse(e.exact() == e.puzzles(), "the hard rows keep the figure honest: not every puzzle is solved");
     }

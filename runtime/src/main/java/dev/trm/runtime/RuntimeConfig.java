@@ -9,12 +9,12 @@ package dev.trm.runtime;
  * @param spinning   whether idle intra-op threads spin waiting for work (ONNX Runtime's default): a little
  *                   faster between steps, but the cores stay busy; off on phones
  */
-public record RuntimeOptions(Provider provider, int threads, int cudaDevice, boolean spinning) {
-    public RuntimeOptions(Provider provider, int threads, int cudaDevice) {
+public record RuntimeConfig(Provider provider, int threads, int cudaDevice, boolean spinning) {
+    public RuntimeConfig(Provider provider, int threads, int cudaDevice) {
         this(provider, threads, cudaDevice, true);
     }
 
-    public RuntimeOptions {
+    public RuntimeConfig {
         if (provider == null) {
             throw new IllegalArgumentException("provider must be set");
         }
@@ -36,30 +36,30 @@ public record RuntimeOptions(Provider provider, int threads, int cudaDevice, boo
         return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
     }
 
-    public static RuntimeOptions cpu() {
-        return new RuntimeOptions(Provider.CPU, 0, 0);
+    public static RuntimeConfig cpu() {
+        return new RuntimeConfig(Provider.CPU, 0, 0);
     }
 
     /**
      * Settings for a phone: the CPU provider on at most {@link #PHONE_THREADS} threads (the big cores of
      * most phones), threads that sleep between steps instead of spinning.
      */
-    public static RuntimeOptions phone() {
-        return new RuntimeOptions(Provider.CPU, Math.min(PHONE_THREADS, Runtime.getRuntime().availableProcessors()), 0, false);
+    public static RuntimeConfig phone() {
+        return new RuntimeConfig(Provider.CPU, Math.min(PHONE_THREADS, Runtime.getRuntime().availableProcessors()), 0, false);
     }
 
     /** Intra-op threads of {@link #phone()} at most. */
     public static final int PHONE_THREADS = 4;
 
-    public RuntimeOptions withThreads(int n) {
-        return new RuntimeOptions(provider, n, cudaDevice, spinning);
+    public RuntimeConfig withThreads(int n) {
+        return new RuntimeConfig(provider, n, cudaDevice, spinning);
     }
 
-    public RuntimeOptions withProvider(Provider p) {
-        return new RuntimeOptions(p, threads, cudaDevice, spinning);
+    public RuntimeConfig withProvider(Provider p) {
+        return new RuntimeConfig(p, threads, cudaDevice, spinning);
     }
 
-    public RuntimeOptions withSpinning(boolean on) {
-        return new RuntimeOptions(provider, threads, cudaDevice, on);
+    public RuntimeConfig withSpinning(boolean on) {
+        return new RuntimeConfig(provider, threads, cudaDevice, on);
     }
 }

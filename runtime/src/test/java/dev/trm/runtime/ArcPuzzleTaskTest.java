@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** ARC in the runtime: variants from the model's identifiers, predictions mapped back, and the vote. */
-class ArcVoteTest {
+class ArcPuzzleTaskTest {
     static final ArcAugmentation ROT_SWAP = new ArcAugmentation(Dihedral.ROT90, new int[] {0, 2, 1, 3, 4, 5, 6, 7, 8, 9});
     static final ArcAugmentation FLIP_CYCLE = new ArcAugmentation(Dihedral.FLIP_LR, new int[] {0, 9, 1, 2, 3, 4, 5, 6, 7, 8});
 

@@ -1,11 +1,5 @@
-package dev.trm.cli;
+package dev.trm.runtime;
 
-import dev.trm.runtime.Candidate;
-import dev.trm.runtime.Effort;
-import dev.trm.runtime.HaltPolicy;
-import dev.trm.runtime.Pick;
-import dev.trm.runtime.Solution;
-import dev.trm.runtime.TrmModel;
 import dev.trm.task.arc.ArcPair;
 import dev.trm.task.arc.ArcTask;
 import java.util.ArrayList;
@@ -20,18 +14,18 @@ import java.util.Map;
  * the top K. A task scores the fraction of its test inputs solved; the headline figure is the mean
  * over tasks (the paper's ARC numbers are pass@2).
  */
-final class ArcVote {
+public final class ArcVote {
     /** Attempts the ARC rules allow per test input. */
-    static final int ATTEMPTS = 2;
+    public static final int ATTEMPTS = 2;
 
     /** One test input's ranked answers and, when its output is known, the rank of the right one (0 = not among them). */
-    record TestResult(String task, int index, List<Candidate> ranked, int copies, String expected, int rightRank) {
-        boolean passAt(int k) {
+    public record TestResult(String task, int index, List<Candidate> ranked, int copies, String expected, int rightRank) {
+        public boolean passAt(int k) {
             return rightRank >= 1 && rightRank <= k;
         }
 
         /** The same answers ranked by another pick. */
-        TestResult rankedBy(Pick pick) {
+        public TestResult rankedBy(Pick pick) {
             List<Candidate> again = pick.rank(ranked);
             return new TestResult(task, index, again, copies, expected, rankOf(again, expected));
         }
@@ -51,12 +45,12 @@ final class ArcVote {
     }
 
     /** The runtime's puzzle text of a test input: {@code TASK GRID}. */
-    static String puzzle(String task, ArcPair pair) {
+    public static String puzzle(String task, ArcPair pair) {
         return task + " " + pair.input().toText();
     }
 
     /** Solves every test input of the tasks, {@code batch} inputs (with all their variants) at a time; answers ranked by {@code pick}. */
-    static List<TestResult> solve(TrmModel model, Map<String, ArcTask> tasks, int batch, long seed, Pick pick) {
+    public static List<TestResult> solve(TrmModel model, Map<String, ArcTask> tasks, int batch, long seed, Pick pick) {
         List<String> puzzles = new ArrayList<>();
         List<String[]> keys = new ArrayList<>();
         List<String> expected = new ArrayList<>();
@@ -80,7 +74,7 @@ final class ArcVote {
     }
 
     /** Per task (in order): the fraction of its test inputs (with known outputs) solved within {@code k} attempts. */
-    static Map<String, Double> taskScores(List<TestResult> results, int k) {
+    public static Map<String, Double> taskScores(List<TestResult> results, int k) {
         Map<String, int[]> counts = new LinkedHashMap<>();
         for (TestResult r : results) {
             if (r.expected() != null) {
@@ -95,7 +89,20 @@ final class ArcVote {
     }
 
     /** The mean over tasks of {@link #taskScores} (0 when no output is known). */
-    static double meanScore(List<TestResult> results, int k) {
+    public static double meanScore(List<TestResult> results, int k) {
         return taskScores(results, k).values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    /** The tasks (in order) whose first test input the model's task accepts: those it was trained on. */
+    public static Map<String, ArcTask> trainedOn(TrmModel model, Map<String, ArcTask> tasks) {
+        Map<String, ArcTask> known = new LinkedHashMap<>();
+        tasks.values().stream().filter(t -> !t.test().isEmpty() && model.task().accepts(puzzle(t.id(), t.test().get(0))))
+                .forEach(t -> known.put(t.id(), t));
+        return known;
+    }
+
+    /** Test inputs with a known output, of one task ({@code null}: of every task). */
+    public static long testsWithOutputs(List<TestResult> results, String task) {
+        return results.stream().filter(r -> r.expected() != null && (task == null || r.task().equals(task))).count();
     }
 }

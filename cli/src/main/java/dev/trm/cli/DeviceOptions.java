@@ -5,7 +5,7 @@ import ai.djl.engine.Engine;
 import picocli.CommandLine.Option;
 
 /** Where DJL/PyTorch runs a checkpoint (train, eval): the one --device option. */
-final class DeviceSettings {
+final class DeviceOptions {
     @Option(names = "--device", defaultValue = "cpu",
             description = "cpu or gpu for PyTorch (gpu needs a build with -Pcuda and a CUDA 12 driver) (default: ${DEFAULT-VALUE})")
     String device;

@@ -1,11 +1,11 @@
 package dev.trm.cli;
 
 import dev.trm.runtime.Provider;
-import dev.trm.runtime.RuntimeOptions;
+import dev.trm.runtime.RuntimeConfig;
 import picocli.CommandLine.Option;
 
 /** The options of every command that runs an exported model: where it runs and how many puzzles go together. */
-final class RuntimeSettings {
+final class RuntimeOptions {
     @Option(names = "--provider", defaultValue = "auto",
             description = "cpu, cuda, auto (CUDA when a GPU is there, else the CPU), or in the Android build xnnpack or nnapi"
                     + " (default: ${DEFAULT-VALUE})")
@@ -22,8 +22,8 @@ final class RuntimeSettings {
     boolean spin;
 
     /** The checked runtime options (one place for all commands). */
-    RuntimeOptions options() {
-        return new RuntimeOptions(Provider.parse(provider), threads, 0, spin);
+    RuntimeConfig options() {
+        return new RuntimeConfig(Provider.parse(provider), threads, 0, spin);
     }
 
     /** The checked batch size. */
