@@ -1,18 +1,13 @@
 package dev.trm.serve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.trm.runtime.Effort;
-import dev.trm.runtime.InvalidPuzzleException;
 import dev.trm.runtime.ModelInfo;
 import dev.trm.runtime.Question;
-import dev.trm.runtime.Solution;
 import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
@@ -22,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +38,7 @@ import java.util.logging.Logger;
  */
 public final class SolveServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SolveServer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** Seconds a refused caller is told to wait ({@code Retry-After}). */
@@ -54,12 +48,11 @@ public final class SolveServer implements AutoCloseable {
     private static final int BACKLOG = 1024;
     /** Seconds {@link #close()} lets answers already being written finish. */
     private static final int STOP_GRACE_SECONDS = 1;
-    /** The fields a solve request may have. */
-    private static final List<String> REQUEST_FIELDS = List.of("puzzles", "effort", "policy", "fallback", "model", "timeout_ms", "seed");
 
     private final ServeConfig config;
     private final Map<String, Scheduler> schedulers = new LinkedHashMap<>();
-    private final String defaultModel;
+    /** The models served, by name, the default first. */
+    private final Map<String, TrmModel> models;
     private final ServeMetrics metrics = new ServeMetrics();
     private final HttpServer http;
     private final ExecutorService handlers;
@@ -92,7 +85,7 @@ public final class SolveServer implements AutoCloseable {
             throw new IllegalArgumentException("no model to serve");
         }
         this.config = config;
-        this.defaultModel = models.keySet().iterator().next();
+        this.models = new LinkedHashMap<>(models);
         models.forEach((name, model) -> schedulers.put(name, new Scheduler(name, model, config.maxBatch(), config.maxQueue(), metrics)));
         this.handlers = Executors.newFixedThreadPool(config.httpThreads(), daemonThreads());
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), BACKLOG);
@@ -176,7 +169,7 @@ public final class SolveServer implements AutoCloseable {
         ArrayNode list = body.putArray("models");
         schedulers.forEach((name, s) -> {
             ModelInfo info = s.model().info();
-            ObjectNode m = list.addObject().put("name", name).put("default", name.equals(defaultModel)).put("task", info.task())
+            ObjectNode m = list.addObject().put("name", name).put("default", name.equals(models.keySet().iterator().next())).put("task", info.task())
                     .put("n_sup", info.haltMaxSteps()).put("provider", s.model().provider().name().toLowerCase());
             ObjectNode md = m.putObject("metadata");
             info.metadata().forEach((k, v) -> {
@@ -205,31 +198,10 @@ public final class SolveServer implements AutoCloseable {
             if (draining) {
                 throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
             }
-            JsonNode body = readBody(ex);
-            String name = text(body, "model", defaultModel);
-            Scheduler scheduler = schedulers.get(name);
-            if (scheduler == null) {
-                throw new ApiError(ApiError.BAD_REQUEST, "model: no model '" + name + "' (have " + schedulers.keySet() + ")");
-            }
-            List<Question> puzzles = puzzles(body, scheduler.model());
-            SolveConfig spec = spec(body);
-            Duration timeout = timeout(body);
-            Scheduler.Outcome outcome = await(scheduler, puzzles, spec, timeout);
-            ArrayNode solutions = JSON.createArrayNode();
-            for (int i = 0; i < outcome.solutions().size(); i++) {
-                Solution s = outcome.solutions().get(i);
-                solutions.add(s == null ? JSON.nullNode() : SolutionJson.of("puzzles[" + i + "]", s));
-            }
-            if (outcome.deadlinePassed()) {
-                status = ApiError.DEADLINE;
-                ObjectNode err = JSON.createObjectNode().put("error", "the deadline of " + timeout.toMillis() + " ms passed: "
-                        + outcome.finished() + " of " + puzzles.size() + " puzzles finished (their solutions are here; the others"
-                        + " were taken out of the batch)");
-                err.set("solutions", solutions);
-                send(ex, status, err);
-            } else {
-                send(ex, status, JSON.createObjectNode().set("solutions", solutions));
-            }
+            SolveRequest request = SolveRequest.decode(readBody(ex), models, config);
+            Scheduler.Outcome outcome = await(schedulers.get(request.model()), request.puzzles(), request.config(), request.timeout());
+            status = outcome.deadlinePassed() ? ApiError.DEADLINE : OK;
+            send(ex, status, request.answer(outcome));
         } catch (ApiError e) {
             status = e.status;
             sendError(ex, e);
@@ -260,8 +232,8 @@ public final class SolveServer implements AutoCloseable {
         }
     }
 
-    /** The body as JSON, refused past the size limit. */
-    private JsonNode readBody(HttpExchange ex) throws IOException {
+    /** The body's bytes, refused past the size limit. */
+    private byte[] readBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             try {
@@ -279,84 +251,11 @@ public final class SolveServer implements AutoCloseable {
         if (bytes.length > config.maxBodyBytes()) {
             throw tooLarge();
         }
-        try {
-            JsonNode body = JSON.readTree(bytes);
-            if (body == null || !body.isObject()) {
-                throw new ApiError(ApiError.BAD_REQUEST, "the body must be a JSON object such as {\"puzzles\": [\"...\"]}");
-            }
-            body.fieldNames().forEachRemaining(f -> {
-                if (!REQUEST_FIELDS.contains(f)) {
-                    throw new ApiError(ApiError.BAD_REQUEST, "unknown field '" + f + "' (known: " + REQUEST_FIELDS + ")");
-                }
-            });
-            return body;
-        } catch (JsonProcessingException e) {
-            throw new ApiError(ApiError.BAD_REQUEST, "not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
-        }
+        return bytes;
     }
 
     private ApiError tooLarge() {
         return new ApiError(ApiError.TOO_LARGE, "the body is larger than " + config.maxBodyBytes() + " bytes");
-    }
-
-    /** The puzzles, each parsed by the model's task; a bad one is named by its index. */
-    private List<Question> puzzles(JsonNode body, TrmModel model) {
-        JsonNode list = body.get("puzzles");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new ApiError(ApiError.BAD_REQUEST, "puzzles: required, a non-empty list of puzzle strings");
-        }
-        if (list.size() > config.maxRequestSize()) {
-            throw new ApiError(ApiError.TOO_LARGE, "puzzles: " + list.size() + " in one request, the limit is " + config.maxRequestSize());
-        }
-        List<Question> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode p = list.get(i);
-            if (!p.isTextual()) {
-                throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: not a string", i);
-            }
-            try {
-                out.add(model.task().parse(p.asText()));
-            } catch (InvalidPuzzleException e) {
-                throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: " + e.getMessage(), i);
-            }
-        }
-        return out;
-    }
-
-    private static SolveConfig spec(JsonNode body) {
-        JsonNode seed = body.get("seed");
-        if (seed != null && !seed.canConvertToLong()) {
-            throw new ApiError(ApiError.BAD_REQUEST, "seed: not a whole number: " + seed);
-        }
-        try {
-            return SolveConfig.parse(text(body, "policy", SolveConfig.DEFAULT_POLICY), text(body, "effort", SolveConfig.DEFAULT_EFFORT),
-                    text(body, "fallback", SolveConfig.DEFAULT_FALLBACK), seed == null ? Effort.DEFAULT_SEED : seed.asLong());
-        } catch (IllegalArgumentException e) {
-            throw new ApiError(ApiError.BAD_REQUEST, e.getMessage());
-        }
-    }
-
-    private Duration timeout(JsonNode body) {
-        JsonNode t = body.get("timeout_ms");
-        if (t == null) {
-            return config.timeout();
-        }
-        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1) {
-            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a positive whole number of milliseconds, got " + t);
-        }
-        return Duration.ofMillis(t.asLong());
-    }
-
-    private static String text(JsonNode body, String field, String otherwise) {
-        JsonNode v = body.get(field);
-        if (v == null) {
-            return otherwise;
-        }
-        if (!v.isTextual()) {
-            throw new ApiError(ApiError.BAD_REQUEST, field + ": not a string: " + v);
-        }
-        return v.asText();
     }
 
     private static void sendError(HttpExchange ex, ApiError e) throws IOException {

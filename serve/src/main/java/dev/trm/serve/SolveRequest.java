@@ -1,0 +1,150 @@
+package dev.trm.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trm.runtime.Effort;
+import dev.trm.runtime.InvalidPuzzleException;
+import dev.trm.runtime.Question;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.SolveConfig;
+import dev.trm.runtime.TrmModel;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /v1/solve}, decoded and checked: which model, the puzzles parsed by its
+ * task, how to solve them and the deadline. Every field's error is a 400 ({@link ApiError}) naming
+ * the field (and the puzzle's index); too many puzzles is a 413.
+ *
+ * <pre>{"puzzles": ["..."], "model": "NAME", "effort": "adaptive", "policy": "verified+q-halt",
+ *  "fallback": "none", "seed": 0, "timeout_ms": 30000}</pre>
+ *
+ * <p>{@link #answer} writes the body of its answer.
+ */
+record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Duration timeout) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The fields a solve request may have. */
+    static final List<String> FIELDS = List.of("puzzles", "effort", "policy", "fallback", "model", "timeout_ms", "seed");
+
+    /**
+     * Decodes a body.
+     *
+     * @param models       the models served, by name (the first is the default)
+     * @param limits       the server's bounds (puzzles per request, the default deadline)
+     */
+    static SolveRequest decode(byte[] bytes, Map<String, TrmModel> models, ServeConfig limits) {
+        JsonNode body = object(bytes);
+        String name = text(body, "model", models.keySet().iterator().next());
+        TrmModel model = models.get(name);
+        if (model == null) {
+            throw new ApiError(ApiError.BAD_REQUEST, "model: no model '" + name + "' (have " + models.keySet() + ")");
+        }
+        return new SolveRequest(name, puzzles(body, model, limits.maxRequestSize()), config(body), timeout(body, limits.timeout()));
+    }
+
+    /** The body as a JSON object with known fields only. */
+    private static JsonNode object(byte[] bytes) {
+        try {
+            JsonNode body = JSON.readTree(bytes);
+            if (body == null || !body.isObject()) {
+                throw new ApiError(ApiError.BAD_REQUEST, "the body must be a JSON object such as {\"puzzles\": [\"...\"]}");
+            }
+            body.fieldNames().forEachRemaining(f -> {
+                if (!FIELDS.contains(f)) {
+                    throw new ApiError(ApiError.BAD_REQUEST, "unknown field '" + f + "' (known: " + FIELDS + ")");
+                }
+            });
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new ApiError(ApiError.BAD_REQUEST, "not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw new ApiError(ApiError.BAD_REQUEST, "the body cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** The puzzles, each parsed by the model's task; a bad one is named by its index. */
+    private static List<Question> puzzles(JsonNode body, TrmModel model, int most) {
+        JsonNode list = body.get("puzzles");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "puzzles: required, a non-empty list of puzzle strings");
+        }
+        if (list.size() > most) {
+            throw new ApiError(ApiError.TOO_LARGE, "puzzles: " + list.size() + " in one request, the limit is " + most);
+        }
+        List<Question> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode p = list.get(i);
+            if (!p.isTextual()) {
+                throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: not a string", i);
+            }
+            try {
+                out.add(model.task().parse(p.asText()));
+            } catch (InvalidPuzzleException e) {
+                throw new ApiError(ApiError.BAD_REQUEST, "puzzles[" + i + "]: " + e.getMessage(), i);
+            }
+        }
+        return out;
+    }
+
+    private static SolveConfig config(JsonNode body) {
+        JsonNode seed = body.get("seed");
+        if (seed != null && !seed.canConvertToLong()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "seed: not a whole number: " + seed);
+        }
+        try {
+            return SolveConfig.parse(text(body, "policy", SolveConfig.DEFAULT_POLICY), text(body, "effort", SolveConfig.DEFAULT_EFFORT),
+                    text(body, "fallback", SolveConfig.DEFAULT_FALLBACK), seed == null ? Effort.DEFAULT_SEED : seed.asLong());
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static Duration timeout(JsonNode body, Duration otherwise) {
+        JsonNode t = body.get("timeout_ms");
+        if (t == null) {
+            return otherwise;
+        }
+        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1) {
+            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a positive whole number of milliseconds, got " + t);
+        }
+        return Duration.ofMillis(t.asLong());
+    }
+
+    private static String text(JsonNode body, String field, String otherwise) {
+        JsonNode v = body.get(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.isTextual()) {
+            throw new ApiError(ApiError.BAD_REQUEST, field + ": not a string: " + v);
+        }
+        return v.asText();
+    }
+
+    /**
+     * The answer's body for this request's outcome: the solutions in order; when the deadline passed,
+     * the error too, with the solutions that finished in time (null for the others).
+     */
+    ObjectNode answer(Scheduler.Outcome outcome) {
+        ArrayNode solutions = JSON.createArrayNode();
+        for (int i = 0; i < outcome.solutions().size(); i++) {
+            Solution s = outcome.solutions().get(i);
+            solutions.add(s == null ? JSON.nullNode() : SolutionJson.of("puzzles[" + i + "]", s));
+        }
+        ObjectNode body = JSON.createObjectNode();
+        if (outcome.deadlinePassed()) {
+            body.put("error", "the deadline of " + timeout.toMillis() + " ms passed: " + outcome.finished() + " of " + puzzles.size()
+                    + " puzzles finished (their solutions are here; the others were taken out of the batch)");
+        }
+        body.set("solutions", solutions);
+        return body;
+    }
+}
