@@ -1,31 +1,22 @@
 package dev.trm.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.data.AtomicFile;
+import dev.trm.export.ExportSource;
 import dev.trm.export.Exporter;
 import dev.trm.export.OfficialArch;
 import dev.trm.export.OfficialRun;
 import dev.trm.export.OfficialWeights;
 import dev.trm.export.WeightEncoding;
 import dev.trm.model.Architecture;
-import dev.trm.model.Presets;
 import dev.trm.model.TrmConfig;
-import dev.trm.model.TrmParameters;
 import dev.trm.runtime.StepContract;
 import dev.trm.task.TaskKind;
-import dev.trm.train.Checkpoint;
 import dev.trm.train.PuzzleSamples;
 import dev.trm.train.TrainingSets;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,100 +108,21 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The weights to export, their architecture and where they came from (the model's provenance metadata). */
-    private record Source(TrmConfig config, Map<String, float[]> values, Map<String, String> provenance) {
-    }
-
-    /** Reads what to export: a checkpoint, an official run, official weights with a preset, or seeded random weights. */
-    private Source source() throws IOException {
+    /** Reads what to export: a checkpoint or official run, official weights with a preset, or seeded random weights. */
+    private ExportSource source() throws IOException {
         if (checkpoint != null && other != null) {
             throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
         }
-        Source s;
-        if (checkpoint != null && isOfficial(checkpoint)) {
-            s = officialRun();
-        } else if (checkpoint != null) {
-            s = trainerCheckpoint();
+        if (checkpoint != null) {
+            return ExportSource.of(checkpoint, new OfficialRun.Request(arch, task == null ? null : TaskKind.of(task)), identifiers,
+                    checkpointWeights.ema);
         } else if (other != null && other.safetensors != null) {
-            OfficialWeights.Weights w = OfficialWeights.read(other.safetensors, Presets.get(other.preset));
-            s = official(w, other.safetensors.getFileName().toString());
+            return ExportSource.officialWeights(other.safetensors, other.preset, identifiers);
         } else if (other != null && other.random) {
-            TrmConfig config = Presets.get(other.preset);
-            s = new Source(config, new TrmParameters(config).initialise(other.seed),
-                    Map.of(StepContract.SOURCE_CHECKPOINT, "random weights, preset " + other.preset + ", seed " + other.seed));
-        } else {
-            throw new IllegalArgumentException("nothing to export: give a CHECKPOINT or run folder, or --preset with"
-                    + " --from-safetensors or --random-weights");
+            return ExportSource.random(other.preset, other.seed);
         }
-        if (TaskKind.ARC.is(s.config().task()) && !s.provenance().containsKey(StepContract.PUZZLE_IDENTIFIERS)) {
-            throw new IllegalArgumentException("an ARC model needs the names of its puzzle-embedding rows: export a checkpoint"
-                    + " trained by trm train, or give --identifiers with official weights");
-        }
-        return s;
-    }
-
-    /** Whether the positional source is an official run rather than one of this toolkit's checkpoints. */
-    private static boolean isOfficial(Path source) {
-        return OfficialRun.isRun(source) || source.getFileName().toString().endsWith(".safetensors");
-    }
-
-    private Source trainerCheckpoint() throws IOException {
-        Checkpoint c = Checkpoint.read(checkpoint);
-        c.requireFinite();
-        Map<String, String> provenance = new LinkedHashMap<>(Exporter.provenance(checkpoint.getFileName().toString(), c.step(), c.info()));
-        provenance.put(StepContract.WEIGHTS, checkpointWeights.describe());
-        return new Source(c.model(), checkpointWeights.values(c), provenance);
-    }
-
-    private Source officialRun() throws IOException {
-        OfficialRun.Loaded run = OfficialRun.read(checkpoint, new OfficialRun.Request(arch, task == null ? null : TaskKind.of(task)));
-        Path folder = run.checkpoint().toAbsolutePath().getParent();
-        Source s = official(run.weights(), folder.getFileName() + "/" + run.checkpoint().getFileName());
-        long step = OfficialRun.stepOf(run.checkpoint());
-        if (step >= 0) {
-            s.provenance().put(StepContract.TRAINING_STEP, Long.toString(step));
-        }
-        return s;
-    }
-
-    /** Official weights and their provenance (and the ARC puzzle names of --identifiers). */
-    private Source official(OfficialWeights.Weights w, String from) throws IOException {
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put(StepContract.SOURCE_CHECKPOINT, from);
-        if (identifiers != null) {
-            provenance.put(StepContract.PUZZLE_IDENTIFIERS, identifiers(identifiers, w.config().numPuzzleIds()));
-        }
-        return new Source(w.config(), w.values(), provenance);
-    }
-
-    /** The reference identifiers.json (a JSON list of names, index = puzzle id) as metadata: one name per line. */
-    static String identifiers(Path file, int rows) throws IOException {
-        JsonNode list;
-        try (InputStream in = Files.newInputStream(file)) {
-            list = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new IOException("--identifiers " + file + ": no such file", e);
-        } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
-            throw new IOException("--identifiers " + file + at + ": not JSON (" + e.getOriginalMessage() + ")", e);
-        } catch (IOException e) {
-            throw new IOException("--identifiers " + file + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-        if (list == null || !list.isArray()) {
-            throw new IllegalArgumentException(file + ": expected a JSON list of puzzle identifiers (index = puzzle id)");
-        }
-        if (list.size() != rows) {
-            throw new IllegalArgumentException(file + ": " + list.size() + " identifiers, but the weights' puzzle_emb table has "
-                    + rows + " rows");
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            if (!list.get(i).isTextual() || list.get(i).asText().contains("\n")) {
-                throw new IllegalArgumentException(file + ": identifier " + i + " is not a one-line string");
-            }
-            names.add(list.get(i).asText());
-        }
-        return String.join("\n", names);
+        throw new IllegalArgumentException("nothing to export: give a CHECKPOINT or run folder, or --preset with"
+                + " --from-safetensors or --random-weights");
     }
 
     @Override
@@ -218,7 +130,7 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, identifiers, verifyData);
         WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);
-        Source source = source();
+        ExportSource source = source();
         TrmConfig config = source.config();
         Map<String, float[]> values = source.values();
         Map<String, String> provenance = source.provenance();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.trm.data.AtomicFile;
 import dev.trm.io.SafeTensors;
-import dev.trm.io.TorchCheckpoint;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.task.TaskKind;
@@ -108,12 +107,8 @@ public final class OfficialRun {
      */
     public static Path write(Path runDir, TrmConfig c, Map<String, float[]> values, long step) throws IOException {
         Files.createDirectories(runDir);
-        Map<String, SafeTensors.Tensor> stateDict = new LinkedHashMap<>();
-        for (TrmParameters.Spec s : new TrmParameters(c).specs()) {
-            stateDict.put(TrmParameters.OFFICIAL_PREFIX + s.name(), SafeTensors.Tensor.of(values.get(s.name()), s.shape()));
-        }
         Path checkpoint = runDir.resolve("step_" + step);
-        TorchCheckpoint.write(checkpoint, stateDict);
+        TorchCheckpoint.write(checkpoint, OfficialWeights.stateDict(c, values));
         byte[] yaml = YAML.writeValueAsBytes(runConfig(c, runDir));
         AtomicFile.write(runDir.resolve(CONFIG), out -> out.write(yaml));
         return checkpoint;

@@ -2,7 +2,6 @@ package dev.trm.export;
 
 import dev.trm.data.AtomicFile;
 import dev.trm.io.SafeTensors;
-import dev.trm.io.TorchCheckpoint;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.train.TensorCheck;
@@ -88,11 +87,20 @@ public final class OfficialWeights {
     /** Writes fp32 weights under the official keys (with the compiled-model prefix), atomically. */
     public static void write(Path file, TrmConfig config, Map<String, float[]> values, Map<String, String> metadata)
             throws IOException {
+        byte[] bytes = SafeTensors.write(stateDict(config, values), metadata);
+        AtomicFile.write(file, o -> o.write(bytes));
+    }
+
+    /**
+     * The official state dict of the weights: every tensor under the key torch.compile gives it
+     * ({@code _orig_mod.model.inner.*}), in the order of the parameters; what both official writers
+     * (safetensors and a run's step_N) store.
+     */
+    public static Map<String, SafeTensors.Tensor> stateDict(TrmConfig config, Map<String, float[]> values) {
         Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
         for (TrmParameters.Spec s : new TrmParameters(config).specs()) {
             out.put(TrmParameters.OFFICIAL_PREFIX + s.name(), SafeTensors.Tensor.of(values.get(s.name()), s.shape()));
         }
-        byte[] bytes = SafeTensors.write(out, metadata);
-        AtomicFile.write(file, o -> o.write(bytes));
+        return out;
     }
 }

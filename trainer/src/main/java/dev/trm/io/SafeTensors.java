@@ -166,7 +166,7 @@ public final class SafeTensors {
     }
 
     /** The values of a checked tensor: floats widen or narrow to float32, integers to int64. */
-    static Tensor decode(String dtype, long[] shape, ByteBuffer b, int n32) {
+    public static Tensor decode(String dtype, long[] shape, ByteBuffer b, int n32) {
         switch (dtype) {
             case "F32": {
                 float[] f = new float[n32];
@@ -209,7 +209,8 @@ public final class SafeTensors {
         }
     }
 
-    static int width(String dtype) {
+    /** Bytes per element of a safetensors dtype. */
+    public static int width(String dtype) {
         switch (dtype) {
             case "F32": case "I32": return 4;
             case "F64": case "I64": return 8;

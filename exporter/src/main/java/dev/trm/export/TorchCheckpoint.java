@@ -1,6 +1,7 @@
-package dev.trm.io;
+package dev.trm.export;
 
 import dev.trm.data.AtomicFile;
+import dev.trm.io.SafeTensors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
