@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -194,9 +195,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--steps", defaultValue = "5", description = "timed steps after 2 warm-up steps (default: ${DEFAULT-VALUE})")
         int steps;
 
-        @Option(names = "--hidden", description = "override every preset's hidden size D") Integer hidden;
-        @Option(names = "--h-cycles", description = "override T") Integer hCycles;
-        @Option(names = "--l-cycles", description = "override n") Integer lCycles;
+        @Mixin
+        ModelSizeOptions sizes;
 
         @Option(names = "--profile", paramLabel = "TRACE.json",
                 description = "also run the timed steps of the last preset under PyTorch's profiler: write its Chrome trace"
@@ -221,13 +221,7 @@ final class BenchCommand implements Callable<Integer> {
                 set.add(new Example<>(i, "bench", p.question(), p.answer(), p.rating()));
             }
             for (int i = 0; i < presets.size(); i++) {
-                TrmConfig c = Presets.get(presets.get(i));
-                if (hidden != null) {
-                    c = c.withHiddenSize(hidden, c.heads());
-                }
-                if (hCycles != null || lCycles != null) {
-                    c = c.withCycles(hCycles != null ? hCycles : c.hCycles(), lCycles != null ? lCycles : c.lCycles(), c.haltMaxSteps());
-                }
+                TrmConfig c = sizes.applyTo(Presets.get(presets.get(i)), null);
                 int batch = batches.get(Math.min(i, batches.size() - 1));
                 TrainConfig tc = TrainConfig.builder().batchSize(batch).steps(steps + 2).lr(1e-4f).warmupSteps(0)
                         .emaRate(0.999f).evalInterval(0).build();

@@ -23,7 +23,7 @@ final class RuntimeOptions {
 
     /** The checked runtime options (one place for all commands). */
     RuntimeConfig options() {
-        return new RuntimeConfig(Provider.parse(provider), threads, 0, spin);
+        return RuntimeConfig.cpu().withProvider(Provider.parse(provider)).withThreads(threads).withSpinning(spin);
     }
 
     /** The checked batch size. */

@@ -81,9 +81,9 @@ final class ServeCommand implements Callable<Integer> {
         if (drainSeconds < 0) {
             throw new IllegalArgumentException("--drain-timeout must not be negative, got " + drainSeconds);
         }
-        ServeConfig config = new ServeConfig(host, port, maxBatch, maxQueue, ServeConfig.DEFAULT_MAX_BODY_BYTES,
-                Duration.ofMillis(timeoutMs), httpThreads, Math.min(ServeConfig.DEFAULT_MAX_REQUEST_SIZE, maxQueue));
-        RuntimeConfig options = new RuntimeConfig(Provider.parse(provider), threads, 0, spin);
+        ServeConfig config = ServeConfig.defaults().withHost(host).withPort(port).withMaxBatch(maxBatch).withMaxQueue(maxQueue)
+                .withTimeout(Duration.ofMillis(timeoutMs)).withHttpThreads(httpThreads);
+        RuntimeConfig options = RuntimeConfig.cpu().withProvider(Provider.parse(provider)).withThreads(threads).withSpinning(spin);
         Map<String, Path> files = modelFiles();
         Map<String, TrmModel> loaded = new LinkedHashMap<>();
         CountDownLatch stop = new CountDownLatch(1);

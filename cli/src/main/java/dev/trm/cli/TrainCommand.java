@@ -54,10 +54,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--list-presets", description = "print the presets and exit")
     boolean listPresets;
 
-    @Option(names = "--hidden", description = "override: hidden size D") Integer hidden;
-    @Option(names = "--heads", description = "override: attention heads") Integer heads;
-    @Option(names = "--h-cycles", description = "override: T") Integer hCycles;
-    @Option(names = "--l-cycles", description = "override: n") Integer lCycles;
+    @Mixin
+    ModelSizeOptions sizes;
     @Option(names = "--halt-max-steps", description = "override: N_sup; with --resume, continues the run "
             + "with this many supervision steps per puzzle (no weight depends on it)") Integer haltMaxSteps;
 
@@ -148,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
     /** A new run: from --recipe, or a preset with the options given. */
     private RunPlan.Run started(RunPlan plan, PrintWriter stdout) throws IOException {
         Recipe recipe = recipeName != null ? Recipe.get(recipeName) : null;
-        TrmConfig model = overrides(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset));
+        TrmConfig model = sizes.applyTo(recipe != null && !given("--preset") ? recipe.model() : Presets.get(preset), haltMaxSteps);
         TrainConfig train = schedule.applyTo(recipe != null ? recipe.train().toBuilder() : TrainConfig.builder(), this::given,
                 recipe == null).build();
         Path outDir = out != null ? out : Path.of("runs", recipe != null ? recipe.name() : preset);
@@ -224,17 +222,5 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(o + " cannot change on resume: the checkpoint fixes the model and its data stream");
             }
         }
-    }
-
-    private TrmConfig overrides(TrmConfig c) {
-        TrmConfig r = c;
-        if (hidden != null || heads != null) {
-            r = r.withHiddenSize(hidden != null ? hidden : r.hiddenSize(), heads != null ? heads : r.heads());
-        }
-        if (hCycles != null || lCycles != null || haltMaxSteps != null) {
-            r = r.withCycles(hCycles != null ? hCycles : r.hCycles(), lCycles != null ? lCycles : r.lCycles(),
-                    haltMaxSteps != null ? haltMaxSteps : r.haltMaxSteps());
-        }
-        return r;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SharedData;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,9 +39,7 @@ class TrmCommandTest {
     }
 
     static Path shared(String relative) {
-        Path p = Paths.get(System.getProperty("trm.data.dir", "../shared/data")).resolve(relative);
-        assertTrue(Files.isRegularFile(p), "shared data missing: " + p.toAbsolutePath());
-        return p;
+        return SharedData.file(relative);
     }
 
     static final String PUZZLE = "98.7..6..5..8.......7.9..857...4...9.9.5.34....4....2.1..3......7..8...1......26.";

@@ -68,10 +68,6 @@ public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activa
      */
     public static final WeightEncoding INT8 = new WeightEncoding(true, false, ActivationScales.ROWS, 1f);
 
-    public WeightEncoding withFp16(boolean on) {
-        return new WeightEncoding(int8, on, activations, scaleFactor);
-    }
-
     public WeightEncoding withActivations(ActivationScales a) {
         return new WeightEncoding(int8, fp16, a, scaleFactor);
     }

@@ -2,6 +2,7 @@ package dev.trm.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trm.data.SharedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.io.SafeTensors;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenParityTest {
 
     static Path golden() {
-        return Path.of(System.getProperty("trm.data.dir", "../shared/data")).resolveSibling("golden");
+        return SharedData.dir().resolveSibling("golden");
     }
 
     @ParameterizedTest

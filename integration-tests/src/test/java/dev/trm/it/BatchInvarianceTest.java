@@ -2,6 +2,7 @@ package dev.trm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.trm.data.SharedData;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.Provider;
@@ -24,7 +25,7 @@ class BatchInvarianceTest {
     private static final Path MODEL = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
 
     private static List<String> puzzles() throws IOException {
-        List<String> rows = Files.readAllLines(Path.of(System.getProperty("trm.data.dir", "../../shared/data"), "sudoku", "train_1k.csv"));
+        List<String> rows = Files.readAllLines(SharedData.file("sudoku/train_1k.csv"));
         List<String> out = new ArrayList<>();
         for (String row : rows.subList(1, 26)) {
             out.add(row.split(",")[1]);

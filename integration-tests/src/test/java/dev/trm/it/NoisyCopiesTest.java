@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SharedData;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.RuntimeConfig;
@@ -30,7 +31,7 @@ class NoisyCopiesTest {
     private static final Path MODEL = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
 
     private static List<String> puzzles(int n) throws IOException {
-        List<String> rows = Files.readAllLines(Path.of(System.getProperty("trm.data.dir", "../../shared/data"), "sudoku", "train_1k.csv"));
+        List<String> rows = Files.readAllLines(SharedData.file("sudoku/train_1k.csv"));
         List<String> out = new ArrayList<>();
         for (String row : rows.subList(1, 1 + n)) {
             out.add(row.split(",")[1]);

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * One distinct answer among a puzzle's copies: how many copies gave it and how sure they were.
- * A {@link Pick} ranks them; {@link #rank} ranks by votes, then by mean halt probability (as the
- * reference ARC evaluator ranks).
+ * A {@code Pick} ranks them (its votes pick as the reference ARC evaluator ranks: by votes, then by
+ * mean halt probability).
  *
  * @param answer              the answer, in the puzzle's own frame
  * @param votes               copies whose last answer it was
@@ -39,10 +39,5 @@ public record Candidate(String answer, int votes, double meanHaltProbability, do
         List<Candidate> out = new ArrayList<>();
         seen.forEach((answer, v) -> out.add(new Candidate(answer, (int) v[0], v[1] / v[0], v[2])));
         return out;
-    }
-
-    /** The distinct answers ranked by {@link Pick#VOTES}: most votes first, ties by the higher mean halt probability. */
-    public static List<Candidate> rank(List<String> answers, List<Float> haltProbabilities) {
-        return Pick.VOTES.rank(group(answers, haltProbabilities));
     }
 }

@@ -299,9 +299,4 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
         }
         return out;
     }
-
-    /** The largest number of copies and steps any stage allows (for cost bounds). */
-    public int maxCopies() {
-        return stages.get(stages.size() - 1).copies();
-    }
 }

@@ -60,9 +60,9 @@ class ArcPuzzleTaskTest {
     }
 
     @Test
-    void answersRankByVotesThenByMeanHaltProbability() {
-        List<Candidate> ranked = Candidate.rank(List.of("A", "B", "B", "C", "C", "A", "D"),
-                List.of(0.9f, 0.2f, 0.4f, 0.6f, 0.8f, 0.1f, 1.0f));
+    void theVotesPickRanksByVotesThenByMeanHaltProbabilityAsTheReferenceArcEvaluatorDoes() {
+        List<Candidate> ranked = Pick.VOTES.rank(Candidate.group(List.of("A", "B", "B", "C", "C", "A", "D"),
+                List.of(0.9f, 0.2f, 0.4f, 0.6f, 0.8f, 0.1f, 1.0f)));
         assertEquals(List.of("C", "A", "B", "D"), ranked.stream().map(Candidate::answer).toList());
         assertEquals(2, ranked.get(0).votes());
         assertEquals(0.7, ranked.get(0).meanHaltProbability(), 1e-6, "C: mean of 0.6 and 0.8");

@@ -47,13 +47,6 @@ class PickTest {
     }
 
     @Test
-    void theReferenceRankIsTheVotesPick() {
-        List<String> answers = List.of("A", "B", "B", "C", "C", "A", "D");
-        List<Float> probabilities = List.of(0.9f, 0.2f, 0.4f, 0.6f, 0.8f, 0.1f, 1.0f);
-        assertEquals(Pick.VOTES.rank(Candidate.group(answers, probabilities)), Candidate.rank(answers, probabilities));
-    }
-
-    @Test
     void anEffortNamesItsPickAfterAnAtSign() {
         assertEquals(Pick.VOTES, Effort.parse("adaptive").pick(), "votes unless told otherwise");
         Effort halt = Effort.parse("adaptive@halt");

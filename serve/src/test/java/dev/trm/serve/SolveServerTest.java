@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SharedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,7 +61,7 @@ class SolveServerTest {
             everyday.add(gen.next(SudokuGenerator.Difficulty.givens(26, 34)).question().toLine());
         }
         // row 2 of dev_1k (rating 70): a hard puzzle the model does not verify (the app's test of a puzzle beyond the model)
-        List<String> rows = Files.readAllLines(Path.of(System.getProperty("trm.data.dir", "../../shared/data"), "sudoku", "dev_1k.csv"));
+        List<String> rows = Files.readAllLines(SharedData.file("sudoku/dev_1k.csv"));
         hard = rows.get(2).split(",")[1];
     }
 

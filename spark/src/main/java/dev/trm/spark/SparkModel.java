@@ -1,7 +1,6 @@
 package dev.trm.spark;
 
 import dev.trm.runtime.ModelLoadException;
-import dev.trm.runtime.Provider;
 import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
@@ -57,7 +56,7 @@ public record SparkModel(String path, int threads) implements Serializable {
         }
         return LOADED.computeIfAbsent(sha256(bytes) + "/" + threads, k -> {
             LOADS.incrementAndGet();
-            return TrmModel.load(bytes, new RuntimeConfig(Provider.CPU, threads, 0, false));
+            return TrmModel.load(bytes, RuntimeConfig.cpu().withThreads(threads).withSpinning(false));
         });
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.trm.data.SharedData;
 import dev.trm.data.SudokuGenerator;
 import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
@@ -52,7 +53,7 @@ class TrmSparkTest {
             SudokuGenerator.Puzzle p = gen.next(SudokuGenerator.Difficulty.givens(22, 30));
             puzzles.add(new String[] {p.question().toLine(), p.answer().toLine()});
         }
-        List<String> rows = Files.readAllLines(Path.of(System.getProperty("trm.data.dir", "../../shared/data"), "sudoku", "train_1k.csv"));
+        List<String> rows = Files.readAllLines(SharedData.file("sudoku/train_1k.csv"));
         for (String row : rows.subList(1, 5)) { // hard ones: the model rarely verifies them, so they take every copy
             String[] f = row.split(",");
             puzzles.add(new String[] {f[1], f[2]});
