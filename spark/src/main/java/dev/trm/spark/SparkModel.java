@@ -54,9 +54,14 @@ public record SparkModel(String path, int threads) implements Serializable {
         } catch (IOException e) {
             throw new ModelLoadException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return LOADED.computeIfAbsent(sha256(bytes) + "/" + threads, k -> {
+        String hash = sha256(bytes);
+        return LOADED.computeIfAbsent(hash + "/" + threads, k -> {
             LOADS.incrementAndGet();
-            return TrmModel.load(bytes, RuntimeConfig.cpu().withThreads(threads).withSpinning(false));
+            TrmModel m = TrmModel.load(bytes, RuntimeConfig.cpu().withThreads(threads).withSpinning(false));
+            // one line in the executor's log per load: on a cluster, each executor's stderr shows it loaded the model once
+            System.err.printf("trm-spark: loaded model %s (sha256 %s) in process %d%n", file.toAbsolutePath(), hash,
+                    ProcessHandle.current().pid());
+            return m;
         });
     }
 

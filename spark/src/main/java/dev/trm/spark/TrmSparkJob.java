@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "trm-spark", mixinStandardHelpOptions = true, version = "trm-spark 0.1.0",
         description = "Solve or evaluate puzzle data sets (CSV or Parquet) with a TRM on Apache Spark.",
-        subcommands = {TrmSparkJob.Solve.class, TrmSparkJob.Eval.class})
+        subcommands = {TrmSparkJob.Solve.class, TrmSparkJob.Eval.class, ClusterCommand.class})
 public final class TrmSparkJob {
     /** The master when neither --master nor spark-submit names one: both cores of this machine. */
     static final String LOCAL_MASTER = "local[2]";
@@ -99,12 +99,22 @@ public final class TrmSparkJob {
             SparkSession.Builder b = SparkSession.builder().appName(app);
             if (master != null) {
                 b.master(master);
+                if (master.startsWith("spark://") && !new org.apache.spark.SparkConf().contains("spark.jars")) {
+                    // run without spark-submit against a standalone cluster: ship this job's jar to the executors
+                    b.config("spark.jars", jobJar()).config("spark.driver.host", "127.0.0.1")
+                            .config("spark.driver.bindAddress", "127.0.0.1");
+                }
             } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
                 b.master(LOCAL_MASTER).config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                         .config("spark.ui.enabled", "false");
             }
             SparkSession spark = b.getOrCreate();
             spark.sparkContext().setLogLevel("WARN");
+            java.nio.file.Path local = java.nio.file.Path.of(modelPath());
+            if (!spark.sparkContext().isLocal() && java.nio.file.Files.isRegularFile(local)) {
+                // a model on the driver's disk travels to the executors as --files would take it (SparkModel finds it there)
+                spark.sparkContext().addFile(local.toAbsolutePath().toString());
+            }
             return spark;
         }
 
@@ -113,6 +123,15 @@ public final class TrmSparkJob {
             Dataset<Row> rows = parquet ? spark.read().parquet(in) : spark.read().option("header", "true").csv(in);
             rows = rows.withColumn(WHERE, functions.input_file_name()); // while the rows still come straight from their files
             return partitions != null ? rows.repartition(partitions) : rows;
+        }
+
+        /** The jar this class came from (the shaded job jar when run by ./trm-spark). */
+        private static String jobJar() {
+            try {
+                return java.nio.file.Path.of(TrmSparkJob.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         SparkModel sparkModel() {
