@@ -7,6 +7,8 @@
 #   3. A truncated archive left by a run killed while writing it (its PID gone) is dropped, not
 #      mapped: the JVM used to die with SIGBUS on every start until it was deleted by hand.
 #   4. `trm solve <&-` (standard input closed) says there are no puzzles, not "not UTF-8 text".
+#   5. 50 puzzles as arguments (a command line over 4 KB) solve, and nothing is written under
+#      ~/.cache/Microsoft: ONNX Runtime's start-up telemetry, which crashed such a JVM (exit 139), is off.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 trm="$root/trm"
@@ -58,6 +60,20 @@ out=$(HOME="$home" XDG_CACHE_HOME= "$trm" solve <&- 2>&1)
 code=$?
 check "trm solve with standard input closed says there are no puzzles (exit $code: $out)" \
   test "$code" = 1 -a "$out" = "trm solve: standard input: no puzzles in it (give puzzles as arguments, with --file or on standard input)"
+
+# 5. a long command line: 50 everyday puzzles as arguments, an empty home
+long_home="$(mktemp -d)"
+puzzles=()
+while IFS=, read -r _ question _; do
+  puzzles+=("$question")
+done < <(HOME="$long_home" "$trm" data generate --count 50 --givens 30-34 --seed 5 -o "$long_home/p.csv" >/dev/null && tail -n +2 "$long_home/p.csv")
+rm -f "$long_home/p.csv"
+out=$(cd "$long_home" && HOME="$long_home" XDG_CACHE_HOME= "$trm" solve --effort plain "${puzzles[@]}" 2>&1)
+code=$?
+check "50 puzzles as arguments ($(echo "${puzzles[*]}" | wc -c) bytes) solve (exit $code)" test "$code" = 0 -o "$code" = 1
+check "each of them has its answer" test "$(echo "$out" | grep -c '^puzzle [0-9]*:')" = 50
+check "nothing under ~/.cache/Microsoft" test ! -e "$long_home/.cache/Microsoft"
+rm -rf "$long_home"
 
 echo "launcher: $passed passed, $failed failed"
 [ "$failed" = 0 ]

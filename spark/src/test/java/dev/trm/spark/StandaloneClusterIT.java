@@ -121,8 +121,7 @@ class StandaloneClusterIT {
     @Order(1)
     void solveAndEvalOnTwoWorkersGiveTrmSolvesAnswersWithTheModelShippedByFilesAndLoadedOncePerExecutor() throws Exception {
         Path out = dir.resolve("few-out");
-        Run solve = submit("few-solve", "solve", dir.resolve("few.csv").toString(), "-m", MODEL.getFileName().toString(), "-o",
-                out.toString(), "--format", "json", "--partitions", "4", "--effort", "plain", "--policy", "verified");
+        Run solve = submit("few-solve", solveArgs(dir.resolve("few.csv"), out));
         assertEquals(0, solve.exitCode(), solve.log());
         Map<String, List<JsonNode>> rows = rowsByPuzzle(out);
         assertEquals(FEW, rows.size());
@@ -139,7 +138,7 @@ class StandaloneClusterIT {
         }
 
         Run eval = submit("few-eval", "eval", dir.resolve("few.csv").toString(), "-m", MODEL.getFileName().toString(),
-                "--partitions", "4", "--effort", "plain", "--policy", "verified");
+                "--partitions", "8", "--effort", CONFIG.effortName(), "--policy", CONFIG.policyName());
         assertEquals(0, eval.exitCode(), eval.log());
         Matcher row = Pattern.compile("verified\\s+plain\\s+([0-9.]+)\\s+([0-9]+)\\s+([0-9.]+)").matcher(eval.log());
         assertTrue(row.find(), eval.log());
@@ -152,8 +151,7 @@ class StandaloneClusterIT {
     @Order(2)
     void aDriverKilledOutrightLeavesNoSuccessMarkerSoNoReaderTakesTheFolderForAResult() throws Exception {
         Path out = dir.resolve("killed-out");
-        Run job = start("killed", "solve", dir.resolve("all.csv").toString(), "-m", MODEL.getFileName().toString(), "-o",
-                out.toString(), "--format", "json", "--partitions", "8", "--effort", "plain", "--policy", "verified");
+        Run job = start("killed", solveArgs(dir.resolve("all.csv"), out));
         awaitLoads(job, 1);
         List<ProcessHandle> driver = new ArrayList<>(job.process().descendants().toList());
         driver.add(job.process().toHandle());
@@ -167,8 +165,7 @@ class StandaloneClusterIT {
     @Order(3)
     void aWorkerLostMidJobLosesNoRowAndDuplicatesNoneAndBadRowsKeepTheirError() throws Exception {
         Path out = dir.resolve("lost-out");
-        Run job = start("lost", "solve", dir.resolve("with-bad.csv").toString(), "-m", MODEL.getFileName().toString(), "-o",
-                out.toString(), "--format", "json", "--partitions", "8", "--effort", "plain", "--policy", "verified");
+        Run job = start("lost", solveArgs(dir.resolve("with-bad.csv"), out));
         awaitLoads(job, 2);
         Thread.sleep(2000); // both executors are solving
         started.addAll(cluster.processes());
@@ -199,6 +196,12 @@ class StandaloneClusterIT {
             assertEquals(1, rows.get(bad).size(), "the bad row, once: " + bad);
             assertFalse(rows.get(bad).get(0).get("error").isNull(), "the bad row keeps its error: " + bad);
         }
+    }
+
+    /** The job's arguments to solve {@code in} into {@code out} as JSON lines, naming the model only as --files shipped it. */
+    private static String[] solveArgs(Path in, Path out) {
+        return new String[] {"solve", in.toString(), "-m", MODEL.getFileName().toString(), "-o", out.toString(), "--format", "json",
+            "--partitions", "8", "--effort", CONFIG.effortName(), "--policy", CONFIG.policyName()};
     }
 
     /** What the runtime in this JVM answers (trm solve's answers: the same runtime, the same settings). */
