@@ -131,6 +131,8 @@ final class ExportCommand implements Callable<Integer> {
         AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, identifiers, verifyData);
         WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);
         ExportSource source = source();
+        stdout.println(source.describe());
+        stdout.flush();
         TrmConfig config = source.config();
         Map<String, float[]> values = source.values();
         Map<String, String> provenance = source.provenance();

@@ -93,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
                 Signal.handle(new Signal("TERM"), s -> stop.countDown());
                 Signal.handle(new Signal("INT"), s -> stop.countDown());
                 PrintWriter out = spec.commandLine().getOut();
-                out.println("listening on http://" + server.address().getHostString() + ":" + server.address().getPort());
+                out.println("listening on " + ServeConfig.url(server.address()) + (server.address().getAddress().isAnyLocalAddress() ? " (every address)" : ""));
                 out.flush();
                 stop.await();
                 PrintWriter err = spec.commandLine().getErr();

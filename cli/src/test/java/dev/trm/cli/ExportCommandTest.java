@@ -52,6 +52,8 @@ class ExportCommandTest {
         TrmCommandTest.Run r = trm("export", OFFICIAL_HRM.toString(), "-o", hrm.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("PASS") && r.out().contains("sudoku hrm attention"), r.out());
+        String said = r.out().lines().findFirst().orElseThrow();
+        assertTrue(said.startsWith("read run/step_1234: sudoku, hrm, H layers 2, L layers 1,"), "it says first what it read: " + said);
         try (TrmModel m = TrmModel.load(hrm, RuntimeConfig.cpu())) {
             assertEquals("step_1234", m.info().metadata().get(StepContract.SOURCE_CHECKPOINT).replaceFirst(".*/", ""));
             assertEquals("1234", m.info().metadata().get(StepContract.TRAINING_STEP));

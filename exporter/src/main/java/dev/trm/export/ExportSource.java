@@ -36,6 +36,20 @@ public record ExportSource(TrmConfig config, Map<String, float[]> values, Map<St
     }
 
     /**
+     * One line on what was read: the source (a checkpoint, an official run's step file, weights) and
+     * the architecture taken from it or derived from its config and shapes.
+     */
+    public String describe() {
+        TrmConfig c = config;
+        String arch = c.architecture() == dev.trm.model.Architecture.HRM
+                ? "hrm, H layers " + c.hLayers() + ", L layers " + c.layers()
+                : "trm " + c.variant().name().toLowerCase() + ", " + c.layers() + " layers";
+        return String.format("read %s: %s, %s, D=%d, heads %d, T=%d n=%d N_sup=%d, positions %s, puzzle_emb_len %d, %d puzzle ids",
+                provenance.get(StepContract.SOURCE_CHECKPOINT), c.task(), arch, c.hiddenSize(), c.heads(), c.hCycles(), c.lCycles(),
+                c.haltMaxSteps(), c.posEncoding().name().toLowerCase(), c.puzzleEmbLen(), c.numPuzzleIds());
+    }
+
+    /**
      * A file or folder given by name: an official run (a folder, step_N, .pt/.pth, .safetensors) or
      * else one of this toolkit's checkpoints.
      *

@@ -85,4 +85,15 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
     public ServeConfig withHttpThreads(int n) {
         return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, n, maxRequestSize);
     }
+
+    /**
+     * A URL a client on this machine can use for a server bound to {@code bound}: the address (an IPv6
+     * one in brackets), or for a wildcard bind (0.0.0.0, ::), which listens on every address, loopback.
+     */
+    public static String url(java.net.InetSocketAddress bound) {
+        java.net.InetAddress a = bound.getAddress();
+        String host = a.isAnyLocalAddress() ? LOOPBACK
+                : a instanceof java.net.Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*", "") + "]" : a.getHostAddress();
+        return "http://" + host + ":" + bound.getPort();
+    }
 }

@@ -81,6 +81,18 @@ class SolveServerTest {
         server = SolveServer.start(config.withPort(0), Map.of(MODEL, model));
     }
 
+    @Test
+    void theUrlItPrintsIsUsableForLoopbackWildcardAndIpv6Binds() throws IOException {
+        start(ServeConfig.defaults());
+        assertEquals("http://127.0.0.1:" + server.address().getPort(), ServeConfig.url(server.address()));
+        server.close();
+        start(ServeConfig.defaults().withHost("0.0.0.0")); // listens on every address; nothing is sent to it
+        assertEquals("http://127.0.0.1:" + server.address().getPort(), ServeConfig.url(server.address()), "a wildcard bind is reached on loopback");
+        server.close();
+        start(ServeConfig.defaults().withHost("::1"));
+        assertEquals("http://[::1]:" + server.address().getPort(), ServeConfig.url(server.address()), "an IPv6 address in brackets");
+    }
+
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
