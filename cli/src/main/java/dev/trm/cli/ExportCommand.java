@@ -114,7 +114,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give either a CHECKPOINT or --preset with --from-safetensors/--random-weights");
         }
         if (checkpoint != null) {
-            return ExportSource.of(checkpoint, new OfficialRun.Request(arch, task == null ? null : TaskKind.of(task)), identifiers,
+            return ExportSource.of(checkpoint, new OfficialRun.Overrides(arch, task == null ? null : TaskKind.of(task)), identifiers,
                     checkpointWeights.ema);
         } else if (other != null && other.safetensors != null) {
             return ExportSource.officialWeights(other.safetensors, other.preset, identifiers);

@@ -67,7 +67,7 @@ class ExportCommandTest {
         assertEquals(0, back.code(), back.err());
         // the folder holds the checkpoint's exported weights (its EMA) bit for bit
         Checkpoint c = Checkpoint.read(checkpoint);
-        OfficialRun.Loaded read = OfficialRun.read(run, new OfficialRun.Request(Map.of(), null));
+        OfficialRun.Loaded read = OfficialRun.read(run, new OfficialRun.Overrides(Map.of(), null));
         assertEquals(c.model(), read.weights().config());
         for (Map.Entry<String, SafeTensors.Tensor> e : c.ema().entrySet()) {
             assertArrayEquals(e.getValue().floats(), read.weights().values().get(e.getKey()), e.getKey());

@@ -56,7 +56,7 @@ public record ExportSource(TrmConfig config, Map<String, float[]> values, Map<St
      * @param official how to read an official run where its folder does not say (ignored for a checkpoint)
      * @param ema      from a checkpoint: its EMA weights (else the trained ones)
      */
-    public static ExportSource of(Path source, OfficialRun.Request official, Path identifiers, boolean ema) throws IOException {
+    public static ExportSource of(Path source, OfficialRun.Overrides official, Path identifiers, boolean ema) throws IOException {
         if (OfficialRun.isRun(source) || source.getFileName().toString().endsWith(".safetensors")) {
             return officialRun(source, official, identifiers);
         }
@@ -73,8 +73,8 @@ public record ExportSource(TrmConfig config, Map<String, float[]> values, Map<St
     }
 
     /** An official run: its folder (the newest step_N), one step file, or a state dict beside its all_config.yaml. */
-    public static ExportSource officialRun(Path runOrFile, OfficialRun.Request request, Path identifiers) throws IOException {
-        OfficialRun.Loaded run = OfficialRun.read(runOrFile, request);
+    public static ExportSource officialRun(Path runOrFile, OfficialRun.Overrides overrides, Path identifiers) throws IOException {
+        OfficialRun.Loaded run = OfficialRun.read(runOrFile, overrides);
         Path folder = run.checkpoint().toAbsolutePath().getParent();
         Map<String, String> provenance = official(folder.getFileName() + "/" + run.checkpoint().getFileName(), identifiers,
                 run.weights().config());

@@ -43,9 +43,9 @@ public final class OfficialRun {
     private OfficialRun() {
     }
 
-    /** What to read: the arch fields as options (empty: from all_config.yaml), and the task when the config does not say. */
-    public record Request(Map<String, String> archFields, TaskKind task) {
-        public Request {
+    /** What the command line adds to a run: the arch fields as options (empty: from all_config.yaml), and the task when the config does not say. */
+    public record Overrides(Map<String, String> archFields, TaskKind task) {
+        public Overrides {
             archFields = Map.copyOf(archFields);
         }
     }
@@ -65,7 +65,7 @@ public final class OfficialRun {
      *
      * @throws IOException naming the file and field that is missing, malformed or disagrees with the weights
      */
-    public static Loaded read(Path runOrFile, Request request) throws IOException {
+    public static Loaded read(Path runOrFile, Overrides request) throws IOException {
         Path checkpoint = Files.isDirectory(runOrFile) ? newestStep(runOrFile) : runOrFile;
         Path folder = checkpoint.toAbsolutePath().getParent();
         Path configFile = folder.resolve(CONFIG);

