@@ -9,6 +9,7 @@
 #   4. `trm solve <&-` (standard input closed) says there are no puzzles, not "not UTF-8 text".
 #   5. 50 puzzles as arguments (a command line over 4 KB) solve, and nothing is written under
 #      ~/.cache/Microsoft: ONNX Runtime's start-up telemetry, which crashed such a JVM (exit 139), is off.
+#   6. `trm solve > /dev/full`: a write error is reported (exit 1), not taken for a closed pipe (141).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 trm="$root/trm"
@@ -74,6 +75,14 @@ check "50 puzzles as arguments ($(echo "${puzzles[*]}" | wc -c) bytes) solve (ex
 check "each of them has its answer" test "$(echo "$out" | grep -c '^puzzle [0-9]*:')" = 50
 check "nothing under ~/.cache/Microsoft" test ! -e "$long_home/.cache/Microsoft"
 rm -rf "$long_home"
+
+# 6. a write error is not a closed pipe: > /dev/full says so and exits 1 (it used to exit 141 silently)
+if [ -w /dev/full ]; then
+  err=$(HOME="$home" XDG_CACHE_HOME= "$trm" solve --exact "${puzzles[0]}" 2>&1 >/dev/full)
+  code=$?
+  check "trm solve > /dev/full exits 1 with a message (exit $code: $err)" \
+    test "$code" = 1 -a "$err" = "trm solve: cannot write to standard output (/dev/full): the write failed (a full disk or device?)"
+fi
 
 echo "launcher: $passed passed, $failed failed"
 [ "$failed" = 0 ]

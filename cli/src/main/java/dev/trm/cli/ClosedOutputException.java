@@ -16,10 +16,27 @@ final class ClosedOutputException extends RuntimeException {
         super("standard output is closed", null, false, false);
     }
 
-    /** Flushes {@code out} and stops the run when its reader has gone. */
+    /**
+     * Flushes {@code out} and stops the run when its reader has gone. A write that failed on a file or
+     * device (a full disk, {@code > /dev/full}) is no closed pipe: it is an error with a message.
+     */
     static void check(PrintWriter out) {
         if (out.checkError() || System.out.checkError()) {
-            throw new ClosedOutputException();
+            String where = standardOutput();
+            if (where.startsWith("pipe:") || where.startsWith("socket:")) {
+                throw new ClosedOutputException();
+            }
+            String message = "cannot write to standard output (" + where + "): the write failed (a full disk or device?)";
+            throw new java.io.UncheckedIOException(message, new java.io.IOException(message));
+        }
+    }
+
+    /** What standard output is, as Linux names it ({@code pipe:[123]}, {@code /dev/full}); "a pipe" where it cannot tell. */
+    private static String standardOutput() {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/1")).toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "pipe:";
         }
     }
 }

@@ -34,9 +34,10 @@ public final class AtomicFile {
 
     /**
      * Makes sure {@code target} can be written, so a long job can fail before it starts rather than at
-     * the end: its folder exists (it is created) and is writable, it is not a folder, it is not
-     * read-only (a file its owner may not write is not replaced, even by root), and it is none of
-     * {@code inputs} (a command never writes over what it reads). Returns the folder.
+     * the end: its folder exists and is writable, or can be made in a writable folder (nothing is
+     * created now: a run that fails leaves no folder behind), it is not a folder, it is not read-only
+     * (a file its owner may not write is not replaced, even by root), and it is none of {@code inputs}
+     * (a command never writes over what it reads). Returns the folder.
      */
     public static Path requireWritableFolder(Path target, Path... inputs) throws IOException {
         if (Files.isDirectory(target)) {
@@ -51,13 +52,16 @@ public final class AtomicFile {
             throw new IOException("cannot write " + target + ": the file is read-only (make it writable to replace it)");
         }
         Path dir = target.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IOException("cannot write " + target + ": " + describe(e), e);
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
         }
-        if (!Files.isWritable(dir) || !canCreateIn(dir)) {
-            throw new IOException("cannot write " + target + ": folder " + dir + " is not writable");
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new IOException("cannot write " + target + ": " + (existing == null ? "no folder of " + dir + " exists"
+                    : existing + " is not a folder"));
+        }
+        if (!Files.isWritable(existing) || !canCreateIn(existing)) {
+            throw new IOException("cannot write " + target + ": folder " + existing + " is not writable");
         }
         return dir;
     }
@@ -106,14 +110,31 @@ public final class AtomicFile {
         }
     }
 
+    /** Gives {@code temp} the permissions of the file it will replace (none to copy for a new file). */
+    private static void keepPermissions(Path target, Path temp) throws IOException {
+        if (Files.exists(target) && target.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+        }
+    }
+
     private static String describe(IOException e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
     }
 
+    /**
+     * Writes {@code target} through a temporary sibling renamed over it, so a reader never sees half a
+     * file; missing folders are made now; a file it replaces keeps its permissions (a private 0600 file
+     * stays private).
+     */
     public static void write(Path target, Writer body) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = requireWritableFolder(target);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + target + ": " + describe(e), e);
+        }
         removeStaleTemporaries(dir, absolute.getFileName().toString());
         // created as any new file is (the process's umask applies), not as a private temporary file
         Path temp = temporarySibling(dir, absolute.getFileName().toString());
@@ -123,6 +144,7 @@ public final class AtomicFile {
             } catch (FileAlreadyExistsException | AccessDeniedException e) {
                 throw new IOException("cannot write " + target + ": " + describe(e), e);
             }
+            keepPermissions(absolute, temp);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

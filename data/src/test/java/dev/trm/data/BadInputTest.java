@@ -267,4 +267,29 @@ class BadInputTest {
         Path plain = Files.createFile(dir.resolve("plain.bin"));
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
     }
+
+    @Test
+    void aReplacedFileKeepsItsPermissionsSoAPrivateFileStaysPrivate() throws IOException {
+        Path out = dir.resolve("secret.csv");
+        Files.write(out, new byte[] {1});
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        AtomicFile.write(out, o -> o.write(2));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        assertEquals(2, Files.readAllBytes(out)[0]);
+    }
+
+    @Test
+    void theEarlyCheckMakesNoFolderAndTheWriteMakesThem() throws IOException {
+        Path out = dir.resolve("a/b/c.csv");
+        AtomicFile.requireWritableFolder(out);
+        assertTrue(!Files.exists(dir.resolve("a")), "a check before a long job leaves nothing behind if the job fails");
+        AtomicFile.write(out, o -> o.write(3));
+        assertTrue(Files.isRegularFile(out));
+        Path file = dir.resolve("plain");
+        Files.write(file, new byte[] {1});
+        IOException underAFile = assertThrows(IOException.class, () -> AtomicFile.requireWritableFolder(file.resolve("x/y.csv")));
+        assertTrue(underAFile.getMessage().contains(file + " is not a folder"), underAFile.getMessage());
+        IOException proc = assertThrows(IOException.class, () -> AtomicFile.requireWritableFolder(Path.of("/proc/trm-test/x.csv")));
+        assertTrue(proc.getMessage().contains("folder /proc is not writable"), proc.getMessage());
+    }
 }

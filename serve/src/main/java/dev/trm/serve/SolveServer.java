@@ -2,14 +2,11 @@ package dev.trm.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.trm.runtime.ModelInfo;
 import dev.trm.runtime.Question;
 import dev.trm.runtime.SolveConfig;
-import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -138,7 +135,7 @@ public final class SolveServer implements AutoCloseable {
             try {
                 switch (path) {
                     case "/v1/solve": requireMethod(method, "POST"); solve(ex); break;
-                    case "/v1/models": requireMethod(method, "GET"); send(ex, OK, models()); break;
+                    case "/v1/models": requireMethod(method, "GET"); send(ex, OK, ModelList.of(schedulers)); break;
                     case "/healthz": requireMethod(method, "GET"); send(ex, OK, JSON.createObjectNode().put("status", "ok")); break;
                     case "/readyz": requireMethod(method, "GET"); ready(ex); break;
                     case "/metrics": requireMethod(method, "GET"); metrics(ex); break;
@@ -162,23 +159,6 @@ public final class SolveServer implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode().put("ready", !draining).put("draining", draining);
         body.putArray("models").addAll(schedulers.keySet().stream().map(body::textNode).toList());
         send(ex, draining ? ApiError.UNAVAILABLE : OK, body);
-    }
-
-    private ObjectNode models() {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("models");
-        schedulers.forEach((name, s) -> {
-            ModelInfo info = s.model().info();
-            ObjectNode m = list.addObject().put("name", name).put("default", name.equals(models.keySet().iterator().next())).put("task", info.task())
-                    .put("n_sup", info.haltMaxSteps()).put("provider", s.model().provider().name().toLowerCase());
-            ObjectNode md = m.putObject("metadata");
-            info.metadata().forEach((k, v) -> {
-                if (!k.equals(StepContract.Y_INIT) && !k.equals(StepContract.Z_INIT)) { // vectors, not facts for a caller
-                    md.put(k, v);
-                }
-            });
-        });
-        return body;
     }
 
     private void metrics(HttpExchange ex) throws IOException {
@@ -228,7 +208,8 @@ public final class SolveServer implements AutoCloseable {
             if (e.getCause() instanceof Scheduler.ClosingException) {
                 throw new ApiError(ApiError.UNAVAILABLE, e.getCause().getMessage());
             }
-            throw new ApiError(ApiError.FAILED, "the model failed: " + e.getCause().getMessage());
+            LOG.log(Level.WARNING, "a step failed", e.getCause()); // the details (ONNX Runtime's own) stay in the server's log
+            throw new ApiError(ApiError.FAILED, "the model failed on this request's batch (the server's log says why)");
         }
     }
 

@@ -292,6 +292,8 @@ class SolveServerTest {
         assertEquals(model.info().haltMaxSteps(), models.get(0).get("n_sup").asInt());
         assertNotNull(models.get(0).get("metadata").get("trm.D"));
         assertNull(models.get(0).get("metadata").get("trm.y_init"));
+        assertNull(models.get(0).get("metadata").get("trm.source_checkpoint"), "no host path of the checkpoint in an answer");
+        assertNull(models.get(0).get("metadata").get("trm.dataset"), "no host path of the data set in an answer");
         assertEquals(200, post("/v1/solve", request(List.of(everyday.get(0)))).statusCode());
         HttpResponse<String> exact = post("/v1/solve", request(List.of(hard), "effort", "1x1", "policy", "fixed", "fallback", "exact"));
         assertEquals("exact", JSON.readTree(exact.body()).get("solutions").get(0).get("solved_by").asText());
