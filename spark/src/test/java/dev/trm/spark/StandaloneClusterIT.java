@@ -48,9 +48,9 @@ class StandaloneClusterIT {
     private static final Path JOB_JAR = Path.of(System.getProperty("trm.spark.jobJar", "target/trm-spark-job.jar")).toAbsolutePath();
     /** The solve every run here asks for: one copy, stopping on a verified answer (bounded: at most N_sup steps). */
     private static final SolveConfig CONFIG = SolveConfig.parse("verified", "plain", "none", 0);
-    /** Rows of the lost-worker run: enough that one worker alone still has about a minute of work after the kill. */
-    private static final int PUZZLES = 1000;
-    private static final int FEW = 300;
+    /** Rows of the lost-worker run: enough that one worker alone still has half a minute of work after the kill. */
+    private static final int PUZZLES = 600;
+    private static final int FEW = 200;
     private static final String[] BAD_ROWS = {"not a puzzle", "12", "11" + ".".repeat(79), "x".repeat(81), "0".repeat(80)};
     private static final Pattern LOADED = Pattern.compile("trm-spark: loaded model (\\S+) ");
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
@@ -97,7 +97,9 @@ class StandaloneClusterIT {
             }
             expectedFew = Scorecard.of(m.task(), sols, few.stream().map(labels::get).toList());
         }
+        long t0 = System.nanoTime();
         cluster = StandaloneCluster.start(dir.resolve("cluster"), SPARK_LIB, new StandaloneCluster.ClusterConfig(2, 1, "1g"));
+        System.out.printf("cluster: a Master and 2 Workers registered in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         started.addAll(cluster.processes());
     }
 
@@ -253,8 +255,10 @@ class StandaloneClusterIT {
 
     /** Submits the job and waits for it to end. */
     private static Run submit(String name, String... args) throws Exception {
+        long t0 = System.nanoTime();
         Run r = start(name, args);
         assertTrue(r.process().waitFor(JOB_TIMEOUT.toSeconds(), TimeUnit.SECONDS), name + " finished in time");
+        System.out.printf("%s: %.1f s from spark-submit to its exit%n", name, (System.nanoTime() - t0) / 1e9);
         return r;
     }
 
@@ -263,10 +267,12 @@ class StandaloneClusterIT {
         Path cwd = Files.createDirectories(dir.resolve("driver-" + name));
         List<String> command = new ArrayList<>(List.of(StandaloneCluster.javaCommand()));
         command.addAll(StandaloneCluster.JAVA_17_OPENS);
+        command.add("-XX:TieredStopAtLevel=1"); // the driver only schedules: the quick JIT starts it sooner
         command.addAll(List.of("-cp", cluster.home().resolve("conf") + "/:" + cluster.home().resolve("jars") + "/*",
                 "org.apache.spark.deploy.SparkSubmit", "--master", cluster.masterUrl(), "--deploy-mode", "client",
                 "--files", MODEL.toString(), "--conf", "spark.driver.host=" + StandaloneCluster.HOST,
                 "--conf", "spark.driver.bindAddress=" + StandaloneCluster.HOST, "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.locality.wait=0", // one machine: no task waits for a "more local" executor
                 "--conf", "spark.logConf=false", "--class", TrmSparkJob.class.getName(), JOB_JAR.toString()));
         command.addAll(List.of(jobArgs));
         Path log = cwd.resolve("driver.log");
