@@ -15,6 +15,7 @@ import dev.trm.model.TrmParameters;
 import dev.trm.model.TrmStep;
 import dev.trm.model.TrmWeights;
 import dev.trm.runtime.ModelLoader;
+import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.util.Map;
 
@@ -80,20 +81,10 @@ final class ReferenceSteps {
     private static int argmaxDifferences(float[] a, float[] b, int vocab) {
         int differ = 0;
         for (int cell = 0; cell < a.length / vocab; cell++) {
-            if (argmax(a, cell * vocab, vocab) != argmax(b, cell * vocab, vocab)) {
+            if (StepContract.argmax(a, cell * vocab, vocab) != StepContract.argmax(b, cell * vocab, vocab)) {
                 differ++;
             }
         }
         return differ;
-    }
-
-    private static int argmax(float[] v, int from, int n) {
-        int best = 0;
-        for (int i = 1; i < n; i++) {
-            if (v[from + i] > v[from + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
