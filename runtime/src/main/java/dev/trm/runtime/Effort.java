@@ -214,7 +214,7 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
             return max();
         }
         List<Stage> stages = new ArrayList<>();
-        for (String part : t.split(",")) {
+        for (String part : t.split(",", -1)) { // -1: a trailing comma is an empty stage, refused below
             String stage = part.trim();
             boolean symmetric = stage.endsWith(SYMMETRY_MARK);
             if (symmetric) {

@@ -17,6 +17,8 @@ public final class SolveConfig implements Serializable {
     public static final String DEFAULT_EFFORT = "adaptive";
     public static final String DEFAULT_FALLBACK = "none";
     private static final String EXACT = "exact";
+    /** The longest policy or effort name taken: the longest sensible one is a few dozen characters. */
+    public static final int MAX_NAME_CHARS = 200;
 
     private final String policyName;
     private final String effortName;
@@ -35,6 +37,10 @@ public final class SolveConfig implements Serializable {
     public SolveConfig(String policyName, String effortName, String fallback, long seed) {
         if (policyName == null || effortName == null || fallback == null) {
             throw new IllegalArgumentException("a solve needs a policy, an effort and a fallback");
+        }
+        if (policyName.length() > MAX_NAME_CHARS || effortName.length() > MAX_NAME_CHARS) {
+            throw new IllegalArgumentException((policyName.length() > MAX_NAME_CHARS ? "policy" : "effort") + ": "
+                    + Math.max(policyName.length(), effortName.length()) + " characters, more than the " + MAX_NAME_CHARS + " a name may have");
         }
         if (!fallback.equals(DEFAULT_FALLBACK) && !fallback.equals(EXACT)) {
             throw new IllegalArgumentException("fallback: expected none or exact, got '" + fallback + "'");

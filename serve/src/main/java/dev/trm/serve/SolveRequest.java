@@ -29,7 +29,9 @@ import java.util.Map;
  * <p>{@link #answer} writes the body of its answer.
  */
 record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Duration timeout) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Strict JSON: one value, and a key given twice is an error (not "the last one wins"). */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The fields a solve request may have. */
     static final List<String> FIELDS = List.of("puzzles", "effort", "policy", "fallback", "model", "timeout_ms", "seed");
 
@@ -49,10 +51,19 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
         return new SolveRequest(name, puzzles(body, model, limits.maxRequestSize()), config(body), timeout(body, limits.timeout()));
     }
 
-    /** The body as a JSON object with known fields only. */
+    /** The body as a JSON object with known fields only; its bytes must be well-formed UTF-8 (no overlong forms). */
     private static JsonNode object(byte[] bytes) {
+        String text;
         try {
-            JsonNode body = JSON.readTree(bytes);
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ApiError(ApiError.BAD_REQUEST, "not JSON: the body is not well-formed UTF-8");
+        }
+        try {
+            JsonNode body = JSON.readTree(text);
             if (body == null || !body.isObject()) {
                 throw new ApiError(ApiError.BAD_REQUEST, "the body must be a JSON object such as {\"puzzles\": [\"...\"]}");
             }
@@ -96,7 +107,7 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
 
     private static SolveConfig config(JsonNode body) {
         JsonNode seed = body.get("seed");
-        if (seed != null && !seed.canConvertToLong()) {
+        if (seed != null && (!seed.isIntegralNumber() || !seed.canConvertToLong())) {
             throw new ApiError(ApiError.BAD_REQUEST, "seed: not a whole number: " + seed);
         }
         try {

@@ -68,4 +68,27 @@ class SolveRequestTest {
         assertTrue(refused("{\"puzzles\": [\"" + PUZZLE + "\"], \"policy\": 3}").getMessage().startsWith("policy: not a string"));
         assertTrue(refused("{\"puzzles\": [\"" + PUZZLE + "\"]").getMessage().startsWith("not JSON"));
     }
+
+    @Test
+    void lenientReadingsAreRefused() {
+        String p = "\"" + PUZZLE + "\"";
+        assertTrue(refused("{\"puzzles\": [" + p + "], \"puzzles\": [" + p + "]}").getMessage().contains("Duplicate field 'puzzles'"),
+                "a key given twice");
+        assertTrue(refused("{\"puzzles\": [" + p + "], \"seed\": 1.5}").getMessage().startsWith("seed:"), "a seed of 1.5 is not 1");
+        assertTrue(refused("{\"puzzles\": [" + p + "], \"seed\": -1e18}").getMessage().startsWith("seed:"));
+        assertTrue(refused("{\"puzzles\": [" + p + "], \"effort\": \"1xN,\"}").getMessage().startsWith("effort:"), "a trailing comma");
+        String huge = "1xN".repeat(200_000);
+        ApiError tooLong = refused("{\"puzzles\": [" + p + "], \"effort\": \"" + huge + "\"}");
+        assertTrue(tooLong.getMessage().startsWith("effort: 600000 characters"), tooLong.getMessage());
+        assertTrue(tooLong.getMessage().length() < 200, "the answer does not echo the 600 KB back");
+        byte[] overlongNul = ("{\"puzzles\": [\"x\u0001\"]}").getBytes(StandardCharsets.UTF_8);
+        overlongNul[15] = (byte) 0xC0; // "x" then C0 80: NUL in the overlong form UTF-8 forbids
+        overlongNul = java.util.Arrays.copyOf(overlongNul, overlongNul.length + 1);
+        System.arraycopy(overlongNul, 16, overlongNul, 17, overlongNul.length - 17);
+        overlongNul[16] = (byte) 0x80;
+        byte[] body = overlongNul;
+        ApiError utf8 = assertThrows(ApiError.class, () -> SolveRequest.decode(body, models, ServeConfig.defaults()));
+        assertEquals(ApiError.BAD_REQUEST, utf8.status, utf8.getMessage());
+        assertTrue(utf8.getMessage().startsWith("not JSON") && utf8.getMessage().contains("UTF-8"), "refused as bad UTF-8, not read as a NUL: " + utf8.getMessage());
+    }
 }
