@@ -34,6 +34,8 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The fields a solve request may have. */
     static final List<String> FIELDS = List.of("puzzles", "effort", "policy", "fallback", "model", "timeout_ms", "seed");
+    /** The longest deadline a request may ask for: a day (a longer one only holds lanes for a caller long gone). */
+    static final long MAX_TIMEOUT_MS = Duration.ofDays(1).toMillis();
 
     /**
      * Decodes a body.
@@ -74,8 +76,8 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
             });
             return body;
         } catch (JsonProcessingException e) {
-            throw new ApiError(ApiError.BAD_REQUEST, "not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ApiError(ApiError.BAD_REQUEST, "not JSON: " + e.getOriginalMessage() + at); // too deep or too long a number too
         } catch (IOException e) {
             throw new ApiError(ApiError.BAD_REQUEST, "the body cannot be read: " + e.getMessage());
         }
@@ -123,8 +125,8 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
         if (t == null) {
             return otherwise;
         }
-        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1) {
-            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a positive whole number of milliseconds, got " + t);
+        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > MAX_TIMEOUT_MS) {
+            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a whole number of milliseconds from 1 to " + MAX_TIMEOUT_MS + ", got " + t);
         }
         return Duration.ofMillis(t.asLong());
     }

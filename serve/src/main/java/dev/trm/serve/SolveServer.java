@@ -185,6 +185,10 @@ public final class SolveServer implements AutoCloseable {
         } catch (ApiError e) {
             status = e.status;
             sendError(ex, e);
+        } catch (RuntimeException e) { // a caller always gets an answer, and the counters count it
+            LOG.log(Level.WARNING, "a solve request failed", e);
+            status = ApiError.FAILED;
+            sendError(ex, new ApiError(status, "the server failed on this request (its log says why)"));
         } finally {
             metrics.request(status, (System.nanoTime() - t0) / 1e9);
         }

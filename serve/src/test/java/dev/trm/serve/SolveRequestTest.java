@@ -91,4 +91,16 @@ class SolveRequestTest {
         assertEquals(ApiError.BAD_REQUEST, utf8.status, utf8.getMessage());
         assertTrue(utf8.getMessage().startsWith("not JSON") && utf8.getMessage().contains("UTF-8"), "refused as bad UTF-8, not read as a NUL: " + utf8.getMessage());
     }
+
+    @Test
+    void whatJacksonOrTheDeadlineCannotTakeIsA400NotASilentlyClosedConnection() {
+        String p = "\"" + PUZZLE + "\"";
+        ApiError deep = refused("{\"puzzles\": [" + p + "], \"seed\": " + "[".repeat(2000) + "]".repeat(2000) + "}");
+        assertEquals(ApiError.BAD_REQUEST, deep.status);
+        assertTrue(deep.getMessage().startsWith("not JSON"), deep.getMessage());
+        ApiError digits = refused("{\"puzzles\": [" + p + "], \"seed\": " + "9".repeat(200_000) + "}");
+        assertTrue(digits.getMessage().startsWith("not JSON"), digits.getMessage());
+        assertTrue(refused("{\"puzzles\": [" + p + "], \"timeout_ms\": 9223372036854775807}").getMessage().startsWith("timeout_ms:"));
+        assertTrue(refused("{\"puzzles\": [" + p + "], \"timeout_ms\": 1e13}").getMessage().startsWith("timeout_ms:"));
+    }
 }
