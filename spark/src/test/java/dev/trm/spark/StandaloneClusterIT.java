@@ -48,8 +48,8 @@ class StandaloneClusterIT {
     private static final Path JOB_JAR = Path.of(System.getProperty("trm.spark.jobJar", "target/trm-spark-job.jar")).toAbsolutePath();
     /** The solve every run here asks for: one copy, stopping on a verified answer (bounded: at most N_sup steps). */
     private static final SolveConfig CONFIG = SolveConfig.parse("verified", "plain", "none", 0);
-    /** Rows of the lost-worker run: enough that one worker alone still has half a minute of work after the kill. */
-    private static final int PUZZLES = 600;
+    /** Rows of the lost-worker run: enough that one worker alone still has about twenty seconds of work after the kill. */
+    private static final int PUZZLES = 400;
     private static final int FEW = 200;
     private static final String[] BAD_ROWS = {"not a puzzle", "12", "11" + ".".repeat(79), "x".repeat(81), "0".repeat(80)};
     private static final Pattern LOADED = Pattern.compile("trm-spark: loaded model (\\S+) ");
@@ -168,8 +168,7 @@ class StandaloneClusterIT {
     void aWorkerLostMidJobLosesNoRowAndDuplicatesNoneAndBadRowsKeepTheirError() throws Exception {
         Path out = dir.resolve("lost-out");
         Run job = start("lost", solveArgs(dir.resolve("with-bad.csv"), out));
-        awaitLoads(job, 2);
-        Thread.sleep(2000); // both executors are solving
+        awaitLoads(job, 2); // both executors are solving
         started.addAll(cluster.processes());
         cluster.killWorker(0);
         long t0 = System.nanoTime();
