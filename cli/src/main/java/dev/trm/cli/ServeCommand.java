@@ -1,10 +1,12 @@
 package dev.trm.cli;
 
+import dev.trm.runtime.ModelLoader;
 import dev.trm.runtime.Provider;
 import dev.trm.runtime.RuntimeConfig;
-import dev.trm.runtime.TrmModel;
 import dev.trm.serve.ServeConfig;
 import dev.trm.serve.SolveServer;
+import dev.trm.serve.TlsFiles;
+import dev.trm.serve.Tokens;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,11 +26,12 @@ import sun.misc.Signal;
 /**
  * {@code trm serve}: models behind HTTP, the puzzles of all callers batched together (see
  * {@link SolveServer}). SIGTERM or SIGINT drains: no new requests, those in flight are answered
- * (up to {@code --drain-timeout}), then exit 0.
+ * (up to {@code --drain-timeout}), then exit 0. SIGHUP reloads every model from its file.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve models over HTTP (POST /v1/solve, GET /v1/models, /healthz, /readyz, /metrics), batching the puzzles of"
-                + " all callers into shared steps. Prints 'listening on http://HOST:PORT' once ready; SIGTERM drains and exits 0.")
+        description = "Serve models over HTTP (POST /v1/solve, GET /v1/models, the Open Inference Protocol v2 under /v2, /healthz,"
+                + " /readyz, /metrics), batching the puzzles of all callers into shared steps. Prints 'listening on URL' once ready;"
+                + " SIGTERM drains and exits 0; SIGHUP reloads the models from their files.")
 final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "NAME=FILE",
             description = "a model to serve, by name (repeatable; the first is the default). None: the bundled model as '"
@@ -57,8 +60,28 @@ final class ServeCommand implements Callable<Integer> {
     long drainSeconds;
 
     @Option(names = "--http-threads", defaultValue = "" + ServeConfig.DEFAULT_HTTP_THREADS,
-            description = "threads reading requests and waiting for their answers (default: ${DEFAULT-VALUE})")
+            description = "event-loop threads reading requests and writing answers (default: ${DEFAULT-VALUE})")
     int httpThreads;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "bearer tokens, one per line (# comments): every /v1 and /v2 request but the probes needs 'Authorization: Bearer TOKEN'")
+    Path tokenFile;
+
+    @Option(names = "--allow-unauthenticated", description = "serve an address other than loopback without --token-file, on purpose")
+    boolean allowUnauthenticated;
+
+    @Option(names = "--metrics-need-token", description = "/metrics needs a token too (open by default, for scrapers)")
+    boolean metricsNeedToken;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "speak TLS (1.2, 1.3) with this certificate chain, leaf first")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "the certificate's private key: PKCS#8, PKCS#1 RSA or EC, unencrypted")
+    Path tlsKey;
+
+    @Option(names = "--access-log", defaultValue = "on", paramLabel = "on|off",
+            description = "one JSON line per request on standard error (default: ${DEFAULT-VALUE})")
+    String accessLog;
 
     @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda or auto (default: ${DEFAULT-VALUE})")
     String provider;
@@ -82,31 +105,49 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--drain-timeout must not be negative, got " + drainSeconds);
         }
         ServeConfig config = ServeConfig.defaults().withHost(host).withPort(port).withMaxBatch(maxBatch).withMaxQueue(maxQueue)
-                .withTimeout(Duration.ofMillis(timeoutMs)).withHttpThreads(httpThreads);
+                .withTimeout(Duration.ofMillis(timeoutMs)).withHttpThreads(httpThreads).withAccess(access());
         RuntimeConfig options = RuntimeConfig.cpu().withProvider(Provider.parse(provider)).withThreads(threads).withSpinning(spin);
         Map<String, Path> files = modelFiles();
-        Map<String, TrmModel> loaded = new LinkedHashMap<>();
-        CountDownLatch stop = new CountDownLatch(1);
-        try {
-            files.forEach((name, file) -> loaded.put(name, BundledModel.load(file, options)));
-            try (SolveServer server = SolveServer.start(config, loaded)) {
-                Signal.handle(new Signal("TERM"), s -> stop.countDown());
-                Signal.handle(new Signal("INT"), s -> stop.countDown());
-                PrintWriter out = spec.commandLine().getOut();
-                out.println("listening on " + ServeConfig.url(server.address()) + (server.address().getAddress().isAnyLocalAddress() ? " (every address)" : ""));
-                out.flush();
-                stop.await();
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("trm serve: draining (up to " + drainSeconds + " s)");
-                err.flush();
-                boolean all = server.drain(Duration.ofSeconds(drainSeconds));
-                err.println(all ? "trm serve: every request answered; stopped" : "trm serve: drain timeout passed; stopped with requests unanswered");
+        PrintWriter err = spec.commandLine().getErr();
+        if (config.access().tokens() != null && config.access().tokens().warning() != null) {
+            err.println("trm serve: warning: " + config.access().tokens().warning());
+        }
+        LinkedBlockingQueue<String> signals = new LinkedBlockingQueue<>();
+        try (SolveServer server = SolveServer.start(config, List.copyOf(files.keySet()), name -> read(files.get(name)), options)) {
+            Signal.handle(new Signal("TERM"), s -> signals.add("TERM"));
+            Signal.handle(new Signal("INT"), s -> signals.add("TERM"));
+            Signal.handle(new Signal("HUP"), s -> signals.add("HUP"));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("listening on " + server.url() + (server.address().getAddress().isAnyLocalAddress() ? " (every address)" : ""));
+            out.flush();
+            while (signals.take().equals("HUP")) {
+                server.reloadAll().forEach(line -> err.println("trm serve: reload " + line));
                 err.flush();
             }
-        } finally {
-            loaded.values().forEach(TrmModel::close);
+            err.println("trm serve: draining (up to " + drainSeconds + " s)");
+            err.flush();
+            boolean all = server.drain(Duration.ofSeconds(drainSeconds));
+            err.println(all ? "trm serve: every request answered; stopped" : "trm serve: drain timeout passed; stopped with requests unanswered");
+            err.flush();
         }
         return 0;
+    }
+
+    private ServeConfig.Access access() {
+        if (!accessLog.equals("on") && !accessLog.equals("off")) {
+            throw new IllegalArgumentException("--access-log: on or off, got '" + accessLog + "'");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
+        }
+        return ServeConfig.Access.open().withTokens(tokenFile == null ? null : Tokens.read(tokenFile))
+                .withTls(tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey)).withAllowUnauthenticated(allowUnauthenticated)
+                .withMetricsNeedToken(metricsNeedToken).withAccessLog(accessLog.equals("on"));
+    }
+
+    /** A model's bytes: its file, or the bundled model's (null). */
+    private static byte[] read(Path file) throws IOException {
+        return file == null ? BundledModel.bytes() : ModelLoader.read(file);
     }
 
     /** NAME=FILE pairs in order; none: the bundled model (a null file). */

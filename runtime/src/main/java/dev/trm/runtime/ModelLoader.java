@@ -95,6 +95,23 @@ public final class ModelLoader {
     }
 
     /**
+     * A step file's bytes, after the checks of {@link #load(Path, RuntimeConfig)} that need no
+     * session (a regular ONNX file of a sane size): for a caller that keeps or digests the bytes.
+     *
+     * @throws ModelLoadException naming the file and what is wrong with it
+     */
+    public static byte[] read(Path file) {
+        try {
+            requireModelFile(file);
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file + ": no such file", e);
+        } catch (IOException e) {
+            throw new ModelLoadException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Checks what can be checked before reading: a regular file (not a device such as /dev/zero, a
      * folder or a pipe), no larger than {@link #MAX_MODEL_BYTES}, starting as an ONNX model does.
      */
@@ -139,7 +156,12 @@ public final class ModelLoader {
         return load(bytes, options, "model bytes");
     }
 
-    private static TrmModel load(byte[] bytes, RuntimeConfig options, String source) {
+    /**
+     * Loads a step file's bytes.
+     *
+     * @param source what errors name it by (its file, or the name it is served as)
+     */
+    public static TrmModel load(byte[] bytes, RuntimeConfig options, String source) {
         OrtEnvironment env;
         Provider used = options.provider();
         OrtSession session;

@@ -6,9 +6,13 @@ package dev.trm.serve;
  */
 final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    static final int OK = 200;
     static final int BAD_REQUEST = 400;
+    static final int UNAUTHORIZED = 401;
     static final int NOT_FOUND = 404;
     static final int METHOD_NOT_ALLOWED = 405;
+    static final int TIMEOUT = 408;
+    static final int CONFLICT = 409;
     static final int TOO_LARGE = 413;
     static final int TOO_MANY = 429;
     static final int FAILED = 500;

@@ -21,14 +21,15 @@ final class ModelList {
     private ModelList() {
     }
 
-    static ObjectNode of(Map<String, Scheduler> schedulers) {
+    static ObjectNode of(Map<String, ServedModels.Entry> schedulers) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode list = body.putArray("models");
         String first = schedulers.keySet().iterator().next();
         schedulers.forEach((name, s) -> {
-            ModelInfo info = s.model().info();
+            ModelInfo info = s.served().model().info();
             ObjectNode m = list.addObject().put("name", name).put("default", name.equals(first)).put("task", info.task())
-                    .put("n_sup", info.haltMaxSteps()).put("provider", s.model().provider().name().toLowerCase());
+                    .put("n_sup", info.haltMaxSteps()).put("provider", s.served().model().provider().name().toLowerCase())
+                    .put("sha256", s.served().sha256()).put("loaded_at", s.served().loadedAt().toString());
             ObjectNode md = m.putObject("metadata");
             info.metadata().forEach((k, v) -> {
                 if (!HIDDEN_METADATA.contains(k)) {

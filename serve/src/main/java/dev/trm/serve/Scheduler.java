@@ -33,12 +33,15 @@ import java.util.logging.Logger;
  * ({@link QueueFullException}). A request whose deadline passes is answered with what finished, and
  * its other puzzles leave the batch at once.
  *
+ * <p>A request whose caller left ({@link #cancel}) leaves the batch before the next step.
+ *
  * <p>One thread owns the {@link Solver}; requests arrive from any thread.
  */
 final class Scheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
     /** How long the idle loop sleeps before it looks at deadlines again. */
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final double NANOS_PER_SECOND = 1e9;
 
     private final String name;
     private final TrmModel model;
@@ -81,6 +84,15 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** A request taken out because its caller left. */
+    static final class CancelledException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CancelledException() {
+            super("the caller left; the request was taken out of the batch");
+        }
+    }
+
     /** A request refused because the server is draining. */
     static final class ClosingException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -111,6 +123,10 @@ final class Scheduler implements AutoCloseable {
         final List<Question> puzzles;
         final SolveConfig spec;
         final long deadline;
+        /** When it was queued (System.nanoTime), for the queue-time histogram. */
+        final long arrival = System.nanoTime();
+        /** Its caller left: take it out at the next step boundary. Guarded by the scheduler's lock. */
+        boolean cancelled;
         final CompletableFuture<Outcome> answer = new CompletableFuture<>();
         final Solution[] solutions;
         /** The next puzzle to join the batch. Guarded by the scheduler's lock. */
@@ -172,6 +188,22 @@ final class Scheduler implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Takes a request out: its waiting puzzles never join, its lanes leave the batch before the next
+     * step, and its answer fails with {@link CancelledException}. Nothing happens to a request already answered.
+     */
+    void cancel(Request r) {
+        lock.lock();
+        try {
+            if (open.contains(r) && !r.answer.isDone()) {
+                r.cancelled = true;
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Lanes in the batch (puzzle copies running), as of the scheduler's last change to it. */
     int lanes() {
         return lanes;
@@ -213,19 +245,20 @@ final class Scheduler implements AutoCloseable {
     private void loop() {
         while (true) {
             List<Request> expired = new ArrayList<>();
+            List<Request> cancelled = new ArrayList<>();
             lock.lock();
             try {
                 if (stopped) {
                     return;
                 }
-                expire(expired);
-                while (expired.isEmpty() && solver.isDone() && waiting.isEmpty()) {
+                expire(expired, cancelled);
+                while (expired.isEmpty() && cancelled.isEmpty() && solver.isDone() && waiting.isEmpty()) {
                     if (stopped) {
                         return;
                     }
                     idle.signalAll();
                     work.awaitNanos(IDLE_WAIT_NANOS);
-                    expire(expired);
+                    expire(expired, cancelled);
                 }
                 admit();
             } catch (InterruptedException e) {
@@ -234,7 +267,13 @@ final class Scheduler implements AutoCloseable {
                 lock.unlock();
             }
             for (Request r : expired) {
-                answerAtDeadline(r);
+                leave(r);
+                r.answer.complete(new Outcome(Arrays.asList(r.solutions.clone()), true));
+            }
+            for (Request r : cancelled) {
+                leave(r);
+                metrics.cancelled(name);
+                r.answer.completeExceptionally(new CancelledException());
             }
             if (!solver.isDone()) {
                 step();
@@ -244,21 +283,28 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Moves requests whose deadline passed out of the queue. Holds the lock. */
-    private void expire(List<Request> expired) {
+    /** Moves requests whose deadline passed, or whose caller left, out of the queue. Holds the lock. */
+    private void expire(List<Request> expired, List<Request> cancelled) {
         long now = System.nanoTime();
         for (Request r : open) {
-            if (now - r.deadline >= 0 && !r.answer.isDone()) {
+            if (r.answer.isDone()) {
+                continue;
+            }
+            if (r.cancelled) {
+                cancelled.add(r);
+            } else if (now - r.deadline >= 0) {
                 expired.add(r);
             }
         }
-        for (Request r : expired) {
+        List<Request> leaving = new ArrayList<>(expired);
+        leaving.addAll(cancelled);
+        for (Request r : leaving) {
             if (waiting.remove(r)) {
                 queued -= r.puzzles.size() - r.next;
             }
             open.remove(r);
         }
-        if (!expired.isEmpty()) {
+        if (!leaving.isEmpty()) {
             metrics.queueDepth(name, queued);
             if (open.isEmpty()) {
                 idle.signalAll();
@@ -272,6 +318,7 @@ final class Scheduler implements AutoCloseable {
             Request r = waiting.pollFirst();
             int index = r.next++;
             queued--;
+            metrics.queueSeconds(name, (System.nanoTime() - r.arrival) / NANOS_PER_SECOND);
             int id = solver.add(r.puzzles.get(index), r.spec.policy(), r.spec.effort());
             seats.put(id, new Seat(r, index));
             r.ids.add(id);
@@ -308,14 +355,13 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** The deadline passed: what finished goes back, the rest leaves the batch. */
-    private void answerAtDeadline(Request r) {
+    /** A request's puzzles still in the batch leave it (a passed deadline, a caller who left). */
+    private void leave(Request r) {
         for (int id : r.ids) {
             if (seats.remove(id) != null) {
                 solver.cancel(id);
             }
         }
-        r.answer.complete(new Outcome(Arrays.asList(r.solutions.clone()), true));
     }
 
     private void answer(Request r, boolean deadlinePassed) {

@@ -1,9 +1,14 @@
 package dev.trm.serve;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
- * How {@code trm serve} listens and batches.
+ * How {@code trm serve} listens, whom it answers and how it batches. Build one by name:
+ * {@code ServeConfig.defaults().withPort(0).withMaxBatch(16)}.
  *
  * @param host           the address to bind (loopback by default)
  * @param port           the port, 0 for a free one
@@ -11,19 +16,62 @@ import java.time.Duration;
  * @param maxQueue       puzzles that may wait for the batch, over all requests; a request that would pass it gets 429
  * @param maxBodyBytes   the largest request body; a larger one gets 413
  * @param timeout        a request's deadline when it names none ({@code timeout_ms})
- * @param httpThreads    threads that read requests and wait for their answers
+ * @param httpThreads    event-loop threads that read requests and write answers (no thread waits for a step)
  * @param maxRequestSize puzzles one request may carry
+ * @param access         who may call (tokens), over what (TLS), and what is logged
+ * @param readTimeout    time a caller has to send a whole request once its first byte arrived; past it 408 and the connection closes
+ * @param idleTimeout    a kept-alive connection with no request in flight closes after this long
+ * @param maxConnections connections open at once, over all callers; past it a new one is closed at once
  */
 public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int maxBodyBytes, Duration timeout, int httpThreads,
-                          int maxRequestSize) {
+                          int maxRequestSize, Access access, Duration readTimeout, Duration idleTimeout, int maxConnections) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 32;
     public static final int DEFAULT_MAX_QUEUE = 4096;
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-    public static final int DEFAULT_HTTP_THREADS = 128;
+    public static final int DEFAULT_HTTP_THREADS = 2;
     public static final int DEFAULT_MAX_REQUEST_SIZE = 1024;
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
+    /**
+     * Who may call and how the server is reached.
+     *
+     * @param tokens               bearer tokens every {@code /v1} and {@code /v2} request must carry; null: none needed
+     * @param tls                  the certificate chain and key to speak TLS with; null: plain HTTP
+     * @param allowUnauthenticated bind an address other than loopback without tokens, on purpose
+     * @param metricsNeedToken     {@code /metrics} needs a token too (it is open by default, for scrapers)
+     * @param accessLog            one JSON line per request on standard error
+     */
+    public record Access(Tokens tokens, TlsFiles tls, boolean allowUnauthenticated, boolean metricsNeedToken, boolean accessLog) {
+        /** Loopback's defaults: no tokens, plain HTTP, the access log on. */
+        public static Access open() {
+            return new Access(null, null, false, false, true);
+        }
+
+        public Access withTokens(Tokens t) {
+            return new Access(t, tls, allowUnauthenticated, metricsNeedToken, accessLog);
+        }
+
+        public Access withTls(TlsFiles files) {
+            return new Access(tokens, files, allowUnauthenticated, metricsNeedToken, accessLog);
+        }
+
+        public Access withAllowUnauthenticated(boolean allow) {
+            return new Access(tokens, tls, allow, metricsNeedToken, accessLog);
+        }
+
+        public Access withMetricsNeedToken(boolean need) {
+            return new Access(tokens, tls, allowUnauthenticated, need, accessLog);
+        }
+
+        public Access withAccessLog(boolean on) {
+            return new Access(tokens, tls, allowUnauthenticated, metricsNeedToken, on);
+        }
+    }
 
     public ServeConfig {
         if (host == null || host.isBlank()) {
@@ -37,8 +85,12 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
         positive("max body bytes", maxBodyBytes);
         positive("http threads", httpThreads);
         positive("max request size", maxRequestSize);
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: must be positive, got " + timeout);
+        positive("max connections", maxConnections);
+        positive("timeout", timeout);
+        positive("read timeout", readTimeout);
+        positive("idle timeout", idleTimeout);
+        if (access == null) {
+            throw new IllegalArgumentException("access: required (Access.open() for loopback's defaults)");
         }
         if (maxRequestSize > maxQueue) {
             throw new IllegalArgumentException("max request size (" + maxRequestSize + ") is larger than the queue (" + maxQueue
@@ -52,48 +104,100 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
         }
     }
 
+    private static void positive(String what, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + ": must be positive, got " + value);
+        }
+    }
+
     /** Loopback, port 8080, and the defaults above. */
     public static ServeConfig defaults() {
         return new ServeConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUE, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
-                DEFAULT_HTTP_THREADS, DEFAULT_MAX_REQUEST_SIZE);
+                DEFAULT_HTTP_THREADS, DEFAULT_MAX_REQUEST_SIZE, Access.open(), DEFAULT_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS);
     }
 
     public ServeConfig withPort(int p) {
-        return new ServeConfig(host, p, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize);
+        return new ServeConfig(host, p, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections);
     }
 
     public ServeConfig withHost(String h) {
-        return new ServeConfig(h, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize);
+        return new ServeConfig(h, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections);
     }
 
     public ServeConfig withMaxBatch(int b) {
-        return new ServeConfig(host, port, b, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize);
+        return new ServeConfig(host, port, b, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections);
     }
 
     public ServeConfig withMaxQueue(int q) {
-        return new ServeConfig(host, port, maxBatch, q, maxBodyBytes, timeout, httpThreads, Math.min(maxRequestSize, q));
+        return new ServeConfig(host, port, maxBatch, q, maxBodyBytes, timeout, httpThreads, Math.min(maxRequestSize, q), access,
+                readTimeout, idleTimeout, maxConnections);
     }
 
     public ServeConfig withMaxBodyBytes(int bytes) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, bytes, timeout, httpThreads, maxRequestSize);
+        return new ServeConfig(host, port, maxBatch, maxQueue, bytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections);
     }
 
     public ServeConfig withTimeout(Duration t) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, t, httpThreads, maxRequestSize);
+        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, t, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections);
     }
 
     public ServeConfig withHttpThreads(int n) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, n, maxRequestSize);
+        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, n, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections);
+    }
+
+    public ServeConfig withAccess(Access a) {
+        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, a, readTimeout,
+                idleTimeout, maxConnections);
+    }
+
+    public ServeConfig withReadTimeout(Duration t) {
+        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, t,
+                idleTimeout, maxConnections);
+    }
+
+    public ServeConfig withMaxConnections(int n) {
+        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, n);
+    }
+
+    /**
+     * Refuses to listen beyond this machine with nobody checked: an address other than loopback needs
+     * tokens, or {@link Access#allowUnauthenticated()} said on purpose.
+     *
+     * @throws IllegalArgumentException naming the flags
+     */
+    public void checkExposure() {
+        if (access.tokens() != null || access.allowUnauthenticated()) {
+            return;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--host: cannot resolve '" + host + "'");
+        }
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("--host " + host + " is reachable from other machines, and without --token-file anyone"
+                    + " who reaches the port can spend its CPU: give --token-file FILE (and --tls-cert/--tls-key), or"
+                    + " --allow-unauthenticated to serve it open on purpose");
+        }
     }
 
     /**
      * A URL a client on this machine can use for a server bound to {@code bound}: the address (an IPv6
      * one in brackets), or for a wildcard bind (0.0.0.0, ::), which listens on every address, loopback.
      */
-    public static String url(java.net.InetSocketAddress bound) {
-        java.net.InetAddress a = bound.getAddress();
-        String host = a.isAnyLocalAddress() ? LOOPBACK
-                : a instanceof java.net.Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*", "") + "]" : a.getHostAddress();
-        return "http://" + host + ":" + bound.getPort();
+    public String url(InetSocketAddress bound) {
+        InetAddress a = bound.getAddress();
+        String h = a.isAnyLocalAddress() ? LOOPBACK
+                : a instanceof Inet6Address ? "[" + a.getHostAddress().replaceFirst("%.*", "") + "]" : a.getHostAddress();
+        return (access.tls() != null ? "https" : "http") + "://" + h + ":" + bound.getPort();
     }
 }

@@ -33,6 +33,14 @@ final class ServeMetrics {
     private final Histogram stepSeconds = Histogram.builder().name("trm_step_seconds")
             .help("time of one supervision step of a model's batch").labelNames("model").classicOnly()
             .classicUpperBounds(STEP_BOUNDS).register(registry);
+    private final Counter cancelled = Counter.builder().name("trm_requests_cancelled_total")
+            .help("requests taken out of the batch because their caller left").labelNames("model").register(registry);
+    private final Histogram queueSeconds = Histogram.builder().name("trm_queue_seconds")
+            .help("time a puzzle waited before it joined the batch").labelNames("model").classicOnly()
+            .classicUpperBounds(REQUEST_BOUNDS).register(registry);
+    private final Counter reloads = Counter.builder().name("trm_model_reloads_total")
+            .help("model reloads, by outcome: loaded, or kept (the new file failed, the old model stays)").labelNames("model", "outcome")
+            .register(registry);
     private final Counter puzzles = Counter.builder().name("trm_puzzles_total")
             .help("puzzles finished, by who solved them: model, exact (the fallback), or unsolved").labelNames("model", "solved_by")
             .register(registry);
@@ -53,6 +61,19 @@ final class ServeMetrics {
     void step(String model, int lanes, double seconds) {
         batchLanes.labelValues(model).observe(lanes);
         stepSeconds.labelValues(model).observe(seconds);
+    }
+
+    void cancelled(String model) {
+        cancelled.labelValues(model).inc();
+    }
+
+    void queueSeconds(String model, double seconds) {
+        queueSeconds.labelValues(model).observe(seconds);
+    }
+
+    /** @param outcome {@code loaded} or {@code kept} */
+    void reload(String model, String outcome) {
+        reloads.labelValues(model, outcome).inc();
     }
 
     /** @param solvedBy {@code model}, {@code exact}, or {@code unsolved} */

@@ -44,7 +44,12 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
      * @param limits       the server's bounds (puzzles per request, the default deadline)
      */
     static SolveRequest decode(byte[] bytes, Map<String, TrmModel> models, ServeConfig limits) {
-        JsonNode body = object(bytes);
+        return decode(object(bytes), models, limits);
+    }
+
+    /** Decodes a body already read as JSON (the Open Inference Protocol's request, its fields gathered). */
+    static SolveRequest decode(JsonNode body, Map<String, TrmModel> models, ServeConfig limits) {
+        knownFields(body);
         String name = text(body, "model", models.keySet().iterator().next());
         TrmModel model = models.get(name);
         if (model == null) {
@@ -54,7 +59,7 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
     }
 
     /** The body as a JSON object with known fields only; its bytes must be well-formed UTF-8 (no overlong forms). */
-    private static JsonNode object(byte[] bytes) {
+    static JsonNode object(byte[] bytes) {
         String text;
         try {
             text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
@@ -69,11 +74,6 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
             if (body == null || !body.isObject()) {
                 throw new ApiError(ApiError.BAD_REQUEST, "the body must be a JSON object such as {\"puzzles\": [\"...\"]}");
             }
-            body.fieldNames().forEachRemaining(f -> {
-                if (!FIELDS.contains(f)) {
-                    throw new ApiError(ApiError.BAD_REQUEST, "unknown field '" + f + "' (known: " + FIELDS + ")");
-                }
-            });
             return body;
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -81,6 +81,14 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
         } catch (IOException e) {
             throw new ApiError(ApiError.BAD_REQUEST, "the body cannot be read: " + e.getMessage());
         }
+    }
+
+    private static void knownFields(JsonNode body) {
+        body.fieldNames().forEachRemaining(f -> {
+            if (!FIELDS.contains(f)) {
+                throw new ApiError(ApiError.BAD_REQUEST, "unknown field '" + f + "' (known: " + FIELDS + ")");
+            }
+        });
     }
 
     /** The puzzles, each parsed by the model's task; a bad one is named by its index. */

@@ -1,107 +1,103 @@
 package dev.trm.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.trm.runtime.Question;
-import dev.trm.runtime.SolveConfig;
+import dev.trm.runtime.RuntimeConfig;
+import dev.trm.runtime.Solution;
 import dev.trm.runtime.TrmModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP face of {@code trm serve}, on the JDK's own HTTP server behind a small router:
- * {@code POST /v1/solve}, {@code GET /v1/models}, {@code /healthz}, {@code /readyz} and
- * {@code /metrics}. Each model has one {@link Scheduler} whose batch every request shares.
+ * The HTTP face of {@code trm serve}: {@code POST /v1/solve}, {@code GET /v1/models},
+ * {@code POST /v1/models/{name}/reload}, the Open Inference Protocol v2 under {@code /v2}
+ * ({@link OpenInference}), {@code /healthz}, {@code /readyz} and {@code /metrics}, on Netty
+ * ({@link HttpFront}). Each model has one {@link Scheduler} whose batch every request shares, v1 and
+ * v2 alike. With tokens, every {@code /v1} and {@code /v2} request but the probes needs one.
  *
  * <p>A request's deadline ({@code timeout_ms}) that passes answers 504 with the solutions that
- * finished in time (null for the others, which leave the batch at once).
+ * finished in time (null for the others, which leave the batch at once); a caller that closes its
+ * connection takes its puzzles out of the batch before the next step.
  */
 public final class SolveServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SolveServer.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    /** Seconds a refused caller is told to wait ({@code Retry-After}). */
-    private static final String RETRY_AFTER_SECONDS = "1";
-    private static final int OK = 200;
-    /** Connections the listening socket may hold before they are accepted. */
-    private static final int BACKLOG = 1024;
-    /** Seconds {@link #close()} lets answers already being written finish. */
-    private static final int STOP_GRACE_SECONDS = 1;
+    /** The server's version in {@code GET /v2}. */
+    private static final String VERSION = "0.1.0";
+    /** How often a request retries on the new batch when a reload retired the one it found. */
+    private static final int RESUBMITS = 3;
+    private static final String GET = "GET";
+    private static final String POST = "POST";
 
     private final ServeConfig config;
-    private final Map<String, Scheduler> schedulers = new LinkedHashMap<>();
-    /** The models served, by name, the default first. */
-    private final Map<String, TrmModel> models;
-    private final ServeMetrics metrics = new ServeMetrics();
-    private final HttpServer http;
-    private final ExecutorService handlers;
+    private final ServedModels models;
+    private final ServeMetrics metrics;
+    private final HttpFront front;
     private volatile boolean draining;
 
-    /**
-     * The JDK server's switch for TCP_NODELAY on accepted connections (read once, when its first
-     * server starts). Without it an answer's headers and body leave in two segments and a keep-alive
-     * client's delayed ACK holds the second for about 40 ms: measured, a one-step solve took 68 ms at
-     * the median instead of 28 under wrk.
-     */
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-    /**
-     * The JDK server's bound on idle keep-alive connections (200 by default): past it, a connection
-     * that goes idle is closed, and a client that then reuses it sees a reset. Raised so that every
-     * caller's connection can wait between its requests (measured: 33 read errors of 2,095 requests
-     * from 256 connections before).
-     */
-    private static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
-    private static final String IDLE_CONNECTIONS_ALLOWED = "65536";
-
-    private SolveServer(ServeConfig config, Map<String, TrmModel> models) throws IOException {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
-            System.setProperty(MAX_IDLE_CONNECTIONS, IDLE_CONNECTIONS_ALLOWED);
-        }
-        if (models.isEmpty()) {
-            throw new IllegalArgumentException("no model to serve");
-        }
+    private SolveServer(ServeConfig config, Function<ServeMetrics, ServedModels> models) throws IOException {
+        config.checkExposure();
         this.config = config;
-        this.models = new LinkedHashMap<>(models);
-        models.forEach((name, model) -> schedulers.put(name, new Scheduler(name, model, config.maxBatch(), config.maxQueue(), metrics)));
-        this.handlers = Executors.newFixedThreadPool(config.httpThreads(), daemonThreads());
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), BACKLOG);
-        http.setExecutor(handlers);
-        http.createContext("/", this::route);
-        http.start();
+        this.metrics = new ServeMetrics();
+        this.models = models.apply(metrics);
+        try {
+            this.front = new HttpFront(config, config.access().tls() == null ? null : config.access().tls().serverContext(), this::route,
+                    config.access().accessLog() ? new AccessLog(System.err) : null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            this.models.close();
+            throw new IOException("interrupted while binding " + config.host() + ":" + config.port(), e);
+        } catch (RuntimeException e) {
+            this.models.close();
+            throw e;
+        }
     }
 
     /**
-     * Starts serving the models (the first is the default of a request that names none). The models
-     * stay the caller's: {@link #close()} does not close them.
+     * Starts serving models the caller loaded (the first is the default of a request that names none).
+     * They stay the caller's: {@link #close()} does not close them, and they cannot be reloaded.
      */
     public static SolveServer start(ServeConfig config, Map<String, TrmModel> models) throws IOException {
-        return new SolveServer(config, models);
+        return new SolveServer(config, metrics -> ServedModels.of(models, config, metrics));
+    }
+
+    /**
+     * Starts serving models the server loads from their files (the first name is the default) and
+     * can reload ({@link #reloadAll()}); they are the server's and {@link #close()} closes them.
+     */
+    public static SolveServer start(ServeConfig config, List<String> names, ModelFiles files, RuntimeConfig options) throws IOException {
+        try {
+            return new SolveServer(config, metrics -> {
+                try {
+                    return ServedModels.load(names, files, options, config, metrics);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** The address it listens on (with the port chosen when the config said 0). */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return front.address();
+    }
+
+    /** A URL a client on this machine reaches it by. */
+    public String url() {
+        return config.url(address());
     }
 
     /**
@@ -112,173 +108,222 @@ public final class SolveServer implements AutoCloseable {
      */
     public boolean drain(Duration timeout) throws InterruptedException {
         draining = true;
-        long end = System.nanoTime() + timeout.toNanos();
-        boolean all = true;
-        for (Scheduler s : schedulers.values()) {
-            all &= s.drain(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-        }
-        return all;
+        return models.drain(timeout);
+    }
+
+    /** Reloads every model from its file (SIGHUP); each line says what happened to one model. */
+    public List<String> reloadAll() {
+        return models.reloadAll().stream().map(r -> r.name() + ": " + r.message()).toList();
     }
 
     @Override
     public void close() {
         draining = true;
-        http.stop(STOP_GRACE_SECONDS);
-        schedulers.values().forEach(Scheduler::close);
-        handlers.shutdownNow();
+        front.close();
+        models.close();
     }
 
-    private void route(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            try {
-                switch (path) {
-                    case "/v1/solve": requireMethod(method, "POST"); solve(ex); break;
-                    case "/v1/models": requireMethod(method, "GET"); send(ex, OK, ModelList.of(schedulers)); break;
-                    case "/healthz": requireMethod(method, "GET"); send(ex, OK, JSON.createObjectNode().put("status", "ok")); break;
-                    case "/readyz": requireMethod(method, "GET"); ready(ex); break;
-                    case "/metrics": requireMethod(method, "GET"); metrics(ex); break;
-                    default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
-                }
-            } catch (ApiError e) {
-                sendError(ex, e);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "an answer could not be written (the caller left?)", e);
-        }
-    }
-
-    private static void requireMethod(String method, String allowed) {
-        if (!method.equals(allowed)) {
-            throw new ApiError(ApiError.METHOD_NOT_ALLOWED, method + " is not allowed here: use " + allowed);
-        }
-    }
-
-    private void ready(HttpExchange ex) throws IOException {
-        ObjectNode body = JSON.createObjectNode().put("ready", !draining).put("draining", draining);
-        body.putArray("models").addAll(schedulers.keySet().stream().map(body::textNode).toList());
-        send(ex, draining ? ApiError.UNAVAILABLE : OK, body);
-    }
-
-    private void metrics(HttpExchange ex) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        metrics.write(out);
-        ex.getResponseHeaders().set("Content-Type", PROMETHEUS_TYPE);
-        ex.sendResponseHeaders(OK, out.size());
-        try (OutputStream body = ex.getResponseBody()) {
-            out.writeTo(body);
-        }
-    }
-
-    private void solve(HttpExchange ex) throws IOException {
-        long t0 = System.nanoTime();
-        int status = OK;
+    private CompletableFuture<Reply> route(Call call) {
+        String path = call.path();
+        boolean v2 = path.equals("/v2") || path.startsWith("/v2/");
         try {
-            if (draining) {
-                throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
+            authorize(call);
+            if (v2) {
+                return v2(call);
             }
-            SolveRequest request = SolveRequest.decode(readBody(ex), models, config);
-            Scheduler.Outcome outcome = await(schedulers.get(request.model()), request.puzzles(), request.config(), request.timeout());
-            status = outcome.deadlinePassed() ? ApiError.DEADLINE : OK;
-            send(ex, status, request.answer(outcome));
+            if (path.startsWith("/v1/models/") && path.endsWith("/reload")) {
+                require(call, POST);
+                return done(reload(path.substring("/v1/models/".length(), path.length() - "/reload".length())));
+            }
+            switch (path) {
+                case "/v1/solve": require(call, POST); return solve(call);
+                case "/v1/models": require(call, GET); return done(Reply.json(ApiError.OK, ModelList.of(models.entries())));
+                case "/healthz": require(call, GET); return done(Reply.json(ApiError.OK, JSON.createObjectNode().put("status", "ok")));
+                case "/readyz": require(call, GET); return done(ready());
+                case "/metrics": require(call, GET); return done(metrics());
+                default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
+            }
         } catch (ApiError e) {
-            status = e.status;
-            sendError(ex, e);
-        } catch (RuntimeException e) { // a caller always gets an answer, and the counters count it
-            LOG.log(Level.WARNING, "a solve request failed", e);
-            status = ApiError.FAILED;
-            sendError(ex, new ApiError(status, "the server failed on this request (its log says why)"));
-        } finally {
-            metrics.request(status, (System.nanoTime() - t0) / 1e9);
+            return done(v2 ? OpenInference.error(e) : Reply.error(e));
         }
     }
 
-    private static Scheduler.Outcome await(Scheduler scheduler, List<Question> puzzles, SolveConfig spec, Duration timeout) {
-        Scheduler.Request request;
-        try {
-            request = scheduler.submit(puzzles, spec, timeout);
-        } catch (Scheduler.QueueFullException e) {
-            throw new ApiError(ApiError.TOO_MANY, e.getMessage());
-        } catch (Scheduler.ClosingException e) {
-            throw new ApiError(ApiError.UNAVAILABLE, e.getMessage());
+    /** With tokens, every /v1 and /v2 path but the probes needs one; /metrics only when told. */
+    private void authorize(Call call) {
+        Tokens tokens = config.access().tokens();
+        String path = call.path();
+        boolean open = path.equals("/healthz") || path.equals("/readyz") || path.startsWith("/v2/health/")
+                || path.equals("/metrics") && !config.access().metricsNeedToken();
+        if (tokens != null && !open && !tokens.accepts(call.header("Authorization"))) {
+            throw new ApiError(ApiError.UNAUTHORIZED, call.header("Authorization") == null
+                    ? "this server needs a token: send 'Authorization: Bearer TOKEN'" : "the token is not one this server accepts");
         }
+    }
+
+    private static CompletableFuture<Reply> done(Reply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    private static void require(Call call, String allowed) {
+        if (!call.method().equals(allowed)) {
+            throw new ApiError(ApiError.METHOD_NOT_ALLOWED, call.method() + " is not allowed here: use " + allowed);
+        }
+    }
+
+    private Reply ready() {
+        ObjectNode body = JSON.createObjectNode().put("ready", !draining).put("draining", draining);
+        body.putArray("models").addAll(models.entries().keySet().stream().map(body::textNode).toList());
+        return Reply.json(draining ? ApiError.UNAVAILABLE : ApiError.OK, body);
+    }
+
+    private Reply metrics() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            return request.answer.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            metrics.write(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("metrics could not be written to memory", e);
+        }
+        return new Reply(ApiError.OK, PROMETHEUS_TYPE, Map.of(), out.toByteArray(), 0);
+    }
+
+    private Reply reload(String name) {
+        ServedModels.Reload r = models.reload(name);
+        ObjectNode body = JSON.createObjectNode().put("model", r.name()).put("reloaded", r.loaded()).put("message", r.message());
+        if (r.sha256() != null) {
+            body.put("sha256", r.sha256());
+        }
+        return Reply.json(r.loaded() ? ApiError.OK : ApiError.CONFLICT, body);
+    }
+
+    private CompletableFuture<Reply> solve(Call call) {
+        long t0 = System.nanoTime();
+        SolveRequest request = counted(() -> SolveRequest.decode(call.body(), models.models(), config), t0);
+        return submit(call, request, t0).thenApply(outcome -> {
+            Reply reply = Reply.json(outcome.deadlinePassed() ? ApiError.DEADLINE : ApiError.OK, request.answer(outcome));
+            return reply.withPuzzles(request.puzzles().size());
+        }).exceptionally(e -> Reply.error(apiError(e)));
+    }
+
+    /** The Open Inference Protocol's paths: {@code /v2}, its probes, and a model's metadata, readiness and inference. */
+    private CompletableFuture<Reply> v2(Call call) {
+        String path = call.path();
+        require(call, path.endsWith("/infer") ? POST : GET);
+        switch (path) {
+            case "/v2": return done(Reply.json(ApiError.OK, OpenInference.serverMetadata(VERSION)));
+            case "/v2/health/live": return done(Reply.empty(ApiError.OK));
+            case "/v2/health/ready": return done(Reply.empty(draining ? ApiError.BAD_REQUEST : ApiError.OK));
+            default: break;
+        }
+        String[] parts = path.substring("/v2/models/".length()).split("/", -1);
+        if (!path.startsWith("/v2/models/") || parts[0].isEmpty()) {
+            throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
+        }
+        ServedModels.Entry model = models.get(parts[0]);
+        if (model == null) {
+            throw new ApiError(ApiError.NOT_FOUND, "no model '" + parts[0] + "' (have " + models.entries().keySet() + ")");
+        }
+        int at = 1;
+        if (parts.length > 2 && parts[1].equals("versions")) {
+            if (!parts[2].equals(model.served().version())) {
+                throw new ApiError(ApiError.NOT_FOUND, "model '" + parts[0] + "' has no version '" + parts[2] + "' (it serves "
+                        + model.served().version() + ")");
+            }
+            at = 3;
+        }
+        String rest = String.join("/", java.util.Arrays.asList(parts).subList(at, parts.length));
+        switch (rest) {
+            case "": return done(Reply.json(ApiError.OK, OpenInference.modelMetadata(model)));
+            case "ready": return done(Reply.empty(draining ? ApiError.BAD_REQUEST : ApiError.OK));
+            case "infer": return infer(call, model.name());
+            default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
+        }
+    }
+
+    private CompletableFuture<Reply> infer(Call call, String name) {
+        long t0 = System.nanoTime();
+        OpenInference.Infer infer = counted(() -> OpenInference.decode(call, name), t0);
+        SolveRequest request = counted(() -> SolveRequest.decode(infer.body(), models.models(), config), t0);
+        return submit(call, request, t0).thenApply(outcome -> {
+            if (outcome.deadlinePassed()) {
+                throw new ApiError(ApiError.DEADLINE, "the deadline of " + request.timeout().toMillis() + " ms passed: "
+                        + outcome.finished() + " of " + request.puzzles().size() + " puzzles finished");
+            }
+            return OpenInference.encode(infer, models.get(name), outcome.solutions());
+        }).exceptionally(e -> OpenInference.error(apiError(e)));
+    }
+
+    /**
+     * Queues a request's puzzles on its model's batch (again on the new batch if a reload retired the
+     * one it found), takes them out if the caller leaves, and counts the answer.
+     */
+    private CompletableFuture<Scheduler.Outcome> submit(Call call, SolveRequest request, long t0) {
+        if (draining) {
             throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Scheduler.ClosingException) {
-                throw new ApiError(ApiError.UNAVAILABLE, e.getCause().getMessage());
-            }
-            LOG.log(Level.WARNING, "a step failed", e.getCause()); // the details (ONNX Runtime's own) stay in the server's log
-            throw new ApiError(ApiError.FAILED, "the model failed on this request's batch (the server's log says why)");
         }
-    }
-
-    /** The body's bytes, refused past the size limit. */
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
+        Scheduler.Request queued = null;
+        Scheduler scheduler = null;
+        for (int attempt = 0; queued == null; attempt++) {
+            scheduler = models.get(request.model()).scheduler();
             try {
-                if (Long.parseLong(length.trim()) > config.maxBodyBytes()) {
-                    throw tooLarge();
+                queued = scheduler.submit(request.puzzles(), request.config(), request.timeout());
+            } catch (Scheduler.QueueFullException e) {
+                throw countedError(ApiError.TOO_MANY, e.getMessage(), t0);
+            } catch (Scheduler.ClosingException e) {
+                if (draining || attempt == RESUBMITS) {
+                    throw countedError(ApiError.UNAVAILABLE, e.getMessage(), t0);
                 }
-            } catch (NumberFormatException e) {
-                throw new ApiError(ApiError.BAD_REQUEST, "Content-Length is not a number: '" + length + "'");
             }
         }
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(config.maxBodyBytes() + 1);
-        }
-        if (bytes.length > config.maxBodyBytes()) {
-            throw tooLarge();
-        }
-        return bytes;
+        Scheduler.Request r = queued;
+        Scheduler s = scheduler;
+        call.gone().thenRun(() -> s.cancel(r));
+        return r.answer.whenComplete((outcome, e) -> {
+            if (!(unwrap(e) instanceof Scheduler.CancelledException)) { // a caller who left is counted as cancelled, not answered
+                metrics.request(e != null ? apiError(e).status : outcome.deadlinePassed() ? ApiError.DEADLINE : ApiError.OK,
+                        (System.nanoTime() - t0) / 1e9);
+            }
+        });
     }
 
-    private ApiError tooLarge() {
-        return new ApiError(ApiError.TOO_LARGE, "the body is larger than " + config.maxBodyBytes() + " bytes");
-    }
-
-    private static void sendError(HttpExchange ex, ApiError e) throws IOException {
-        ObjectNode body = JSON.createObjectNode().put("error", e.getMessage());
-        if (e.index != null) {
-            body.put("index", e.index);
-        }
-        if (e.status == ApiError.TOO_MANY || e.status == ApiError.UNAVAILABLE) {
-            ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-        }
-        send(ex, e.status, body);
-    }
-
-    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", JSON_TYPE);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
+    /** A request refused before it was queued is counted too. */
+    private <T> T counted(java.util.function.Supplier<T> decode, long t0) {
+        try {
+            return decode.get();
+        } catch (ApiError e) {
+            metrics.request(e.status, (System.nanoTime() - t0) / 1e9);
+            throw e;
         }
     }
 
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "trm-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    private ApiError countedError(int status, String message, long t0) {
+        metrics.request(status, (System.nanoTime() - t0) / 1e9);
+        return new ApiError(status, message);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** What a failed answer says to the caller: the details of a failed step stay in the server's log. */
+    private static ApiError apiError(Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof ApiError a) {
+            return a;
+        }
+        if (e instanceof Scheduler.ClosingException || e instanceof Scheduler.CancelledException) {
+            return new ApiError(ApiError.UNAVAILABLE, e.getMessage());
+        }
+        LOG.log(Level.WARNING, "a step failed", e);
+        return new ApiError(ApiError.FAILED, "the model failed on this request's batch (the server's log says why)");
     }
 
     /** Puzzles waiting to join a model's batch. */
     int queued(String model) {
-        return schedulers.get(model).queued();
+        return models.get(model).scheduler().queued();
     }
 
     /** Lanes running in a model's batch. */
     int lanes(String model) {
-        return schedulers.get(model).lanes();
+        return models.get(model).scheduler().lanes();
     }
 }

@@ -84,13 +84,14 @@ class SolveServerTest {
     @Test
     void theUrlItPrintsIsUsableForLoopbackWildcardAndIpv6Binds() throws IOException {
         start(ServeConfig.defaults());
-        assertEquals("http://127.0.0.1:" + server.address().getPort(), ServeConfig.url(server.address()));
+        assertEquals("http://127.0.0.1:" + server.address().getPort(), server.url());
         server.close();
-        start(ServeConfig.defaults().withHost("0.0.0.0")); // listens on every address; nothing is sent to it
-        assertEquals("http://127.0.0.1:" + server.address().getPort(), ServeConfig.url(server.address()), "a wildcard bind is reached on loopback");
+        // listens on every address (nothing is sent to it); open on purpose, since it has no tokens
+        start(ServeConfig.defaults().withHost("0.0.0.0").withAccess(ServeConfig.Access.open().withAllowUnauthenticated(true)));
+        assertEquals("http://127.0.0.1:" + server.address().getPort(), server.url(), "a wildcard bind is reached on loopback");
         server.close();
         start(ServeConfig.defaults().withHost("::1"));
-        assertEquals("http://[0:0:0:0:0:0:0:1]:" + server.address().getPort(), ServeConfig.url(server.address()), "an IPv6 address in brackets");
+        assertEquals("http://[0:0:0:0:0:0:0:1]:" + server.address().getPort(), server.url(), "an IPv6 address in brackets");
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
