@@ -124,6 +124,7 @@ public final class SolveServer implements AutoCloseable {
     }
 
     private CompletableFuture<Reply> route(Call call) {
+        long t0 = System.nanoTime();
         String path = call.path();
         boolean v2 = path.equals("/v2") || path.startsWith("/v2/");
         try {
@@ -144,6 +145,9 @@ public final class SolveServer implements AutoCloseable {
                 default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
             }
         } catch (ApiError e) {
+            if (path.equals("/v1/solve") || v2 && path.endsWith("/infer")) { // refused before it was queued: counted here
+                metrics.request(e.status, (System.nanoTime() - t0) / 1e9);
+            }
             return done(v2 ? OpenInference.error(e) : Reply.error(e));
         }
     }
@@ -197,7 +201,7 @@ public final class SolveServer implements AutoCloseable {
 
     private CompletableFuture<Reply> solve(Call call) {
         long t0 = System.nanoTime();
-        SolveRequest request = counted(() -> SolveRequest.decode(call.body(), models.models(), config), t0);
+        SolveRequest request = SolveRequest.decode(call.body(), models.models(), config);
         return submit(call, request, t0).thenApply(outcome -> {
             Reply reply = Reply.json(outcome.deadlinePassed() ? ApiError.DEADLINE : ApiError.OK, request.answer(outcome));
             return reply.withPuzzles(request.puzzles().size());
@@ -241,8 +245,8 @@ public final class SolveServer implements AutoCloseable {
 
     private CompletableFuture<Reply> infer(Call call, String name) {
         long t0 = System.nanoTime();
-        OpenInference.Infer infer = counted(() -> OpenInference.decode(call, name), t0);
-        SolveRequest request = counted(() -> SolveRequest.decode(infer.body(), models.models(), config), t0);
+        OpenInference.Infer infer = OpenInference.decode(call, name);
+        SolveRequest request = SolveRequest.decode(infer.body(), models.models(), config);
         return submit(call, request, t0).thenApply(outcome -> {
             if (outcome.deadlinePassed()) {
                 throw new ApiError(ApiError.DEADLINE, "the deadline of " + request.timeout().toMillis() + " ms passed: "
@@ -267,10 +271,10 @@ public final class SolveServer implements AutoCloseable {
             try {
                 queued = scheduler.submit(request.puzzles(), request.config(), request.timeout());
             } catch (Scheduler.QueueFullException e) {
-                throw countedError(ApiError.TOO_MANY, e.getMessage(), t0);
+                throw new ApiError(ApiError.TOO_MANY, e.getMessage());
             } catch (Scheduler.ClosingException e) {
                 if (draining || attempt == RESUBMITS) {
-                    throw countedError(ApiError.UNAVAILABLE, e.getMessage(), t0);
+                    throw new ApiError(ApiError.UNAVAILABLE, e.getMessage());
                 }
             }
         }
@@ -283,21 +287,6 @@ public final class SolveServer implements AutoCloseable {
                         (System.nanoTime() - t0) / 1e9);
             }
         });
-    }
-
-    /** A request refused before it was queued is counted too. */
-    private <T> T counted(java.util.function.Supplier<T> decode, long t0) {
-        try {
-            return decode.get();
-        } catch (ApiError e) {
-            metrics.request(e.status, (System.nanoTime() - t0) / 1e9);
-            throw e;
-        }
-    }
-
-    private ApiError countedError(int status, String message, long t0) {
-        metrics.request(status, (System.nanoTime() - t0) / 1e9);
-        return new ApiError(status, message);
     }
 
     private static Throwable unwrap(Throwable e) {
