@@ -5,8 +5,9 @@
 # beside offline `trm eval` on the same puzzles, effort and policy; then an overload run; then,
 # with SOAK=SECONDS, a soak at concurrency 16 that samples the server's resident memory.
 #
-#   bench/serve/load.sh                 # about 6 minutes on 2 cores
+#   bench/serve/load.sh                 # about 9 minutes on 2 cores
 #   SOAK=300 bench/serve/load.sh        # and a 5-minute soak
+#   ONLY=network bench/serve/load.sh    # only the network section: tokens + TLS, /v2, reload under load
 #
 # Settings (environment): SECONDS_PER_RUN (20), MAX_REQUESTS per wrk thread and run (100000: a
 # safety bound; a thread that reaches it stops sending, and its run still lasts SECONDS_PER_RUN),
@@ -60,7 +61,7 @@ start_server() {
 # that they do not run into the next measurement
 idle() {
   for _ in $(seq 1 1200); do
-    curl -s "$url/metrics" | awk '/^trm_queue_depth/ {q += $2} /^trm_batch_lanes/ {l += $2} END {exit !(q == 0 && l == 0)}' && return 0
+    curl -sk "$url/metrics" | awk '/^trm_queue_depth/ {q += $2} /^trm_batch_lanes/ {l += $2} END {exit !(q == 0 && l == 0)}' && return 0
     sleep 0.1
   done
   echo "load.sh: the server did not go idle" >&2
@@ -93,6 +94,62 @@ n_puzzles=$(wc -l <"$PUZZLES")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "puzzles: $n_puzzles everyday Sudoku (one per request); effort $EFFORT, policy $POLICY; runs of ${SECONDS_PER_RUN} s or $MAX_REQUESTS requests"
 echo
+
+# network: at concurrency 16, side by side in this run (each kind twice, interleaved, so drift hits all
+# alike): plain /v1/solve; the same with a token over TLS; /v2 inference (JSON); and /v1 while the
+# model reloads every 2 s. Prints a table.
+network() {
+  echo "## Network and protocol at concurrency 16 (runs of ${SECONDS_PER_RUN} s, each kind twice, interleaved)"
+  echo
+  local tls="$OUT/tls"
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/key.pem" -out "$tls/cert.pem" -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+  printf '# load benchmark\nbench-%s\n' "$RANDOM$RANDOM" >"$tls/tokens"
+  chmod 600 "$tls/tokens"
+  local token
+  token="$(sed -n 2p "$tls/tokens")"
+  echo "| run | puzzles/s | p50 ms | p95 ms | p99 ms | non-200 | socket errors |" >"$OUT/network.md"
+  echo "|---|---|---|---|---|---|---|" >>"$OUT/network.md"
+  for round in 1 2; do
+    for kind in plain tls-token v2 reload; do
+      case "$kind" in
+        tls-token) start_server 32 --max-queue 4096 --token-file "$tls/tokens" --tls-cert "$tls/cert.pem" --tls-key "$tls/key.pem" ;;
+        *) start_server 32 --max-queue 4096 ;;
+      esac
+      local api=v1 tok=""
+      [ "$kind" = v2 ] && api=v2
+      [ "$kind" = tls-token ] && tok="$token"
+      API="$api" TOKEN="$tok" load 4 5 >/dev/null # warm-up
+      local reloads=0 reloader=""
+      if [ "$kind" = reload ]; then
+        ( while true; do sleep 2; curl -s -o /dev/null -X POST "$url/v1/models/sudoku-default/reload"; done ) &
+        reloader=$!
+      fi
+      r=$(API="$api" TOKEN="$tok" load 16 "$SECONDS_PER_RUN")
+      if [ -n "$reloader" ]; then
+        kill "$reloader"; wait "$reloader" 2>/dev/null || true
+        reloads=$(curl -s "$url/metrics" | awk '/^trm_model_reloads_total.*outcome="loaded"/ {n += $2} END {print n + 0}')
+      fi
+      req=$(field requests "$r"); secs=$(field seconds "$r")
+      nonok=$(( $(field other "$r") + $(field s429 "$r") + $(field s503 "$r") ))
+      sock=$(( $(field connect "$r") + $(field read "$r") + $(field write "$r") + $(field timeout "$r") ))
+      label="$kind"
+      [ "$kind" = reload ] && label="reload every 2 s ($reloads reloads)"
+      echo "| $label, round $round | $(awk -v n="$req" -v s="$secs" 'BEGIN {printf "%.1f", n / s}') | $(field p50_ms "$r") | $(field p95_ms "$r") | $(field p99_ms "$r") | $nonok | $sock |" \
+        >>"$OUT/network.md"
+      stop_server
+    done
+  done
+  cat "$OUT/network.md"
+  echo
+}
+
+if [ "${ONLY:-}" = network ]; then
+  network
+  echo "raw results: $OUT"
+  exit 0
+fi
 
 echo "## Offline: trm eval on the same puzzles (batch 32, 2 threads)"
 ./trm eval models/sudoku-default.onnx "$csv" --efforts "$EFFORT" --policies "$POLICY" --batch 32 --threads 2 2>/dev/null \
@@ -151,6 +208,8 @@ echo "$r"
 echo "answered 200: $(field ok "$r"), 429: $(field s429 "$r"), 503: $(field s503 "$r"), other statuses: $(field other "$r"), socket errors or timeouts: $(( $(field connect "$r") + $(field read "$r") + $(field write "$r") + $(field timeout "$r") ))"
 stop_server
 echo
+
+network
 
 if [ "$SOAK" -gt 0 ]; then
   echo "## Soak: concurrency 16 for $SOAK s, resident memory of the server every 10 s"

@@ -1,6 +1,7 @@
 -- wrk script for trm serve's load benchmark (bench/serve/load.sh runs it).
--- Each request POSTs one puzzle to /v1/solve, cycling through the lines of $PUZZLES, with $EFFORT
--- and $POLICY. Each wrk thread stops after $MAX_REQUESTS responses, so a run is bounded in requests
+-- Each request POSTs one puzzle to /v1/solve (or, with API=v2, to the Open Inference Protocol's
+-- /v2/models/$MODEL/infer as a one-element BYTES tensor), cycling through the lines of $PUZZLES, with
+-- $EFFORT and $POLICY; with TOKEN set, it sends 'Authorization: Bearer $TOKEN'. Each wrk thread stops after $MAX_REQUESTS responses, so a run is bounded in requests
 -- as well as in seconds (wrk -d). done() prints one line of key=value pairs for the script to read.
 
 local puzzles = {}
@@ -12,6 +13,9 @@ local max_requests = tonumber(os.getenv("MAX_REQUESTS") or "100000")
 -- an open-loop load that does not speed up when the server answers 429 at once; unset: closed loop
 local rate = tonumber(os.getenv("RATE") or "0")
 local connections = tonumber(os.getenv("CONNECTIONS") or "1")
+local api = os.getenv("API") or "v1"
+local model = os.getenv("MODEL") or "sudoku-default"
+local token = os.getenv("TOKEN")
 local threads = {}
 
 function setup(thread)
@@ -26,10 +30,16 @@ function init(args)
    responses, ok, queue_full, unavailable, other = 0, 0, 0, 0, 0
    wrk.method = "POST"
    wrk.headers["Content-Type"] = "application/json"
+   if token and #token > 0 then wrk.headers["Authorization"] = "Bearer " .. token end
 end
 
 function request()
    next_puzzle = next_puzzle % #puzzles + 1
+   if api == "v2" then
+      local body = string.format('{"inputs":[{"name":"puzzle","datatype":"BYTES","shape":[1],"data":["%s"]}],'
+         .. '"parameters":{"effort":"%s","policy":"%s","timeout_ms":%s}}', puzzles[next_puzzle], effort, policy, timeout_ms)
+      return wrk.format(nil, "/v2/models/" .. model .. "/infer", nil, body)
+   end
    local body = string.format('{"puzzles":["%s"],"effort":"%s","policy":"%s","timeout_ms":%s}',
       puzzles[next_puzzle], effort, policy, timeout_ms)
    return wrk.format(nil, "/v1/solve", nil, body)
