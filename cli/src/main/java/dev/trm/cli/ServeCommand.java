@@ -33,6 +33,9 @@ import sun.misc.Signal;
                 + " /readyz, /metrics), batching the puzzles of all callers into shared steps. Prints 'listening on URL' once ready;"
                 + " SIGTERM drains and exits 0; SIGHUP reloads the models from their files.")
 final class ServeCommand implements Callable<Integer> {
+    /** The exit code when a drain ran out of time and answered requests short (504). */
+    static final int DRAIN_CUT_SHORT = 3;
+
     @Option(names = {"-m", "--model"}, paramLabel = "NAME=FILE",
             description = "a model to serve, by name (repeatable; the first is the default). None: the bundled model as '"
                     + BundledModel.NAME + "'")
@@ -62,6 +65,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-threads", defaultValue = "" + ServeConfig.DEFAULT_HTTP_THREADS,
             description = "event-loop threads reading requests and writing answers (default: ${DEFAULT-VALUE})")
     int httpThreads;
+
+    @Option(names = "--max-copies", defaultValue = "" + ServeConfig.Limits.DEFAULT_MAX_COPIES,
+            description = "copies of one puzzle a request's effort may run at once (default: ${DEFAULT-VALUE})")
+    int maxCopies;
+
+    @Option(names = "--max-steps", defaultValue = "" + ServeConfig.Limits.DEFAULT_MAX_STEPS_PER_COPY,
+            description = "supervision steps one copy may take (default: ${DEFAULT-VALUE})")
+    int maxSteps;
+
+    @Option(names = "--max-timeout", defaultValue = "600000",
+            description = "the longest timeout_ms a request may ask for, in ms (default: ${DEFAULT-VALUE})")
+    long maxTimeoutMs;
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "bearer tokens, one per line (# comments): every /v1 and /v2 request but the probes needs 'Authorization: Bearer TOKEN'")
@@ -105,6 +120,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--drain-timeout must not be negative, got " + drainSeconds);
         }
         ServeConfig config = ServeConfig.defaults().withHost(host).withPort(port).withMaxBatch(maxBatch).withMaxQueue(maxQueue)
+                .withLimits(new ServeConfig.Limits(maxCopies, maxSteps, Duration.ofMillis(maxTimeoutMs)))
                 .withTimeout(Duration.ofMillis(timeoutMs)).withHttpThreads(httpThreads).withAccess(access());
         RuntimeConfig options = RuntimeConfig.cpu().withProvider(Provider.parse(provider)).withThreads(threads).withSpinning(spin);
         Map<String, Path> files = modelFiles();
@@ -127,10 +143,11 @@ final class ServeCommand implements Callable<Integer> {
             err.println("trm serve: draining (up to " + drainSeconds + " s)");
             err.flush();
             boolean all = server.drain(Duration.ofSeconds(drainSeconds));
-            err.println(all ? "trm serve: every request answered; stopped" : "trm serve: drain timeout passed; stopped with requests unanswered");
+            err.println(all ? "trm serve: every request answered; stopped"
+                    : "trm serve: the drain timeout passed; the requests still running were answered 504 with what had finished; stopped");
             err.flush();
+            return all ? 0 : DRAIN_CUT_SHORT;
         }
-        return 0;
     }
 
     private ServeConfig.Access access() {

@@ -106,4 +106,58 @@ class ContinuousSolverTest {
             assertThrows(IllegalStateException.class, solver::solutions);
         }
     }
+
+    @Test
+    void copiesPastTheLaneBoundWaitTheirTurnAndEveryPuzzleGetsItsAnswerAlone() {
+        Effort escalating = Effort.parse("1x2,3x4"); // a puzzle not verified in 2 steps brings 3 copies, which run together
+        HaltPolicy verified = HaltPolicy.parse("verified");
+        Map<Integer, Solution> got = new HashMap<>();
+        int most = 0;
+        int waited = 0;
+        try (Solver solver = model.continuousSolver(null, 4)) {
+            for (String p : puzzles.subList(0, 3)) {
+                solver.add(p, verified, escalating);
+            }
+            while (!solver.isDone()) {
+                most = Math.max(most, solver.batchSize());
+                waited = Math.max(waited, solver.waitingLanes());
+                solver.step();
+                solver.takeFinished().forEach(f -> got.put(f.id(), f.solution()));
+            }
+        }
+        assertTrue(most <= 4, "never past the bound: " + most);
+        assertTrue(waited > 0, "copies waited their turn");
+        for (int i = 0; i < 3; i++) {
+            Solution alone = model.solve(puzzles.get(i), verified, escalating);
+            assertEquals(alone.answer(), got.get(i).answer(), "puzzle " + i);
+            assertEquals(alone.copies(), got.get(i).copies(), "puzzle " + i);
+            assertEquals(alone.totalSteps(), got.get(i).totalSteps(), "puzzle " + i);
+            assertEquals(alone.steps(), got.get(i).steps(), "puzzle " + i);
+        }
+    }
+
+    @Test
+    void aParkedPuzzleRunsOnFromWhereItWasWithTheAnswerItHasAlone() {
+        Effort forty = Effort.parse("1x40");
+        Map<Integer, Solution> got = new HashMap<>();
+        try (Solver solver = model.continuousSolver(null, 2)) {
+            int parked = solver.add(puzzles.get(0), HaltPolicy.fixed(), forty);
+            for (int i = 0; i < 10; i++) {
+                solver.step();
+            }
+            assertTrue(solver.park(parked));
+            assertFalse(solver.park(parked), "parked once only");
+            assertTrue(solver.isDone(), "a parked puzzle runs no step");
+            int other = solver.add(puzzles.get(1), HaltPolicy.fixed(), Effort.parse("1x5"));
+            runOut(solver, got);
+            assertEquals(List.of(other), new ArrayList<>(got.keySet()));
+            assertTrue(solver.resume(parked));
+            runOut(solver, got);
+        }
+        Solution alone = model.solve(puzzles.get(0), HaltPolicy.fixed(), forty);
+        assertEquals(alone.answer(), got.get(0).answer());
+        assertEquals(40, got.get(0).steps());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(alone.haltProbabilities(), got.get(0).haltProbabilities(),
+                "every step's halt probability is the one it has alone");
+    }
 }

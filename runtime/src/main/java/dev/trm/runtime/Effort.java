@@ -287,6 +287,17 @@ public record Effort(List<Stage> stages, long seed, boolean fallback, Pick pick,
         return new Effort(stages, seed, fallback, pick, on);
     }
 
+    /** The most copies any stage runs of one puzzle (each a lane of the batch). */
+    public int maxCopies() {
+        return stages.stream().mapToInt(Stage::copies).max().orElse(0);
+    }
+
+    /** The most supervision steps one copy may take for a model with the given N_sup (its last stage's budget). */
+    public int maxStepsPerCopy(int nSup) {
+        int[] b = budgets(nSup);
+        return b[b.length - 1];
+    }
+
     /** The step budgets of the stages for a model with the given N_sup, checked never to shrink. */
     int[] budgets(int nSup) {
         int[] out = new int[stages.size()];

@@ -2,6 +2,7 @@ package dev.trm.runtime;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,19 @@ public final class Solver implements AutoCloseable {
     private int nextId;
     /** The lanes of the next step, in batch order. */
     private List<Lane> lanes = new ArrayList<>();
+    /** The most lanes a step runs: copies past it wait their turn (unbounded but for a continuous solver given a bound). */
+    private final int maxLanes;
+    /**
+     * Lanes that wait for room in the batch, in groups in the order they asked: the copies a puzzle's
+     * stage runs (new and going on), or a resumed puzzle's. A group joins whole, so a puzzle's copies
+     * run in step with each other as they do alone, and its answer, steps and copies are the ones it
+     * has alone; only a group larger than the bound itself joins in parts (its answer is then still
+     * the one its copies agree on, but a copy may verify before its siblings have run as many steps).
+     * A waiting lane keeps its rows.
+     */
+    private final ArrayDeque<List<Lane>> waiting = new ArrayDeque<>();
+    /** Parked puzzles' lanes, by puzzle id ({@link #park}). */
+    private final Map<Integer, List<Lane>> parked = new HashMap<>();
     /** Whether the lanes changed since the last step (the batch tensors must be rebuilt). */
     private boolean batchChanged = true;
     private int step;
@@ -75,12 +89,23 @@ public final class Solver implements AutoCloseable {
         }
     }
 
-    /** A continuous solver: it starts empty, puzzles join with {@link #add}, and it forgets each once taken. */
-    Solver(TrmModel model, StepObserver observer) {
-        this(model, observer, null);
+    /**
+     * A continuous solver: it starts empty, puzzles join with {@link #add}, and it forgets each once
+     * taken. No step runs more than {@code maxLanes} lanes: copies past it wait their turn.
+     */
+    Solver(TrmModel model, StepObserver observer, int maxLanes) {
+        this(model, observer, null, maxLanes);
     }
 
     private Solver(TrmModel model, StepObserver observer, List<Puzzle> submitted) {
+        this(model, observer, submitted, Integer.MAX_VALUE);
+    }
+
+    private Solver(TrmModel model, StepObserver observer, List<Puzzle> submitted, int maxLanes) {
+        if (maxLanes < 1) {
+            throw new IllegalArgumentException("max lanes: at least 1, got " + maxLanes);
+        }
+        this.maxLanes = maxLanes;
         this.model = model;
         this.info = model.info();
         this.task = model.task();
@@ -119,8 +144,67 @@ public final class Solver implements AutoCloseable {
             submitted.add(p);
         }
         running.put(p.index, p);
-        lanes.addAll(addCopies(p));
+        seat(addCopies(p), lanes);
         return p.index;
+    }
+
+    /** A group of lanes joins {@code batch} whole if it has room, or waits its turn behind the groups waiting already. */
+    private void seat(List<Lane> joining, List<Lane> batch) {
+        if (joining.isEmpty()) {
+            return;
+        }
+        waiting.addLast(new ArrayList<>(joining));
+        fillFromWaiting(batch);
+    }
+
+    /**
+     * Parks a running puzzle: its lanes leave the batch with their rows kept, and run on from where
+     * they were when {@link #resume} brings them back (a scheduler's way to give other callers their
+     * share of the lanes). Its answer is the one it would have had without the pause. False if it is
+     * not running or parked already.
+     */
+    public boolean park(int id) {
+        Puzzle p = running.get(id);
+        if (p == null || parked.containsKey(id)) {
+            return false;
+        }
+        holdRows();
+        List<Lane> out = new ArrayList<>();
+        for (Lane lane : p.lanes) {
+            if (lanes.remove(lane) || unwait(lane)) {
+                out.add(lane);
+            }
+        }
+        parked.put(id, out);
+        batchChanged = true;
+        return true;
+    }
+
+    /** Brings a parked puzzle's lanes back (those past the bound wait their turn); false if it is not parked. */
+    public boolean resume(int id) {
+        List<Lane> back = parked.remove(id);
+        if (back == null) {
+            return false;
+        }
+        holdRows();
+        seat(back, lanes);
+        batchChanged = true;
+        return true;
+    }
+
+    /** Lanes waiting for room in the batch. */
+    public int waitingLanes() {
+        return waiting.stream().mapToInt(List::size).sum();
+    }
+
+    /** Takes a lane out of the waiting groups; whether it was waiting. */
+    private boolean unwait(Lane lane) {
+        boolean was = false;
+        for (List<Lane> group : waiting) {
+            was |= group.remove(lane);
+        }
+        waiting.removeIf(List::isEmpty);
+        return was;
     }
 
     /** Takes a running puzzle out of the batch (its deadline passed, say); false if it is not running. */
@@ -131,9 +215,32 @@ public final class Solver implements AutoCloseable {
         }
         holdRows();
         lanes.removeAll(p.lanes);
+        p.lanes.forEach(this::unwait);
+        parked.remove(id);
         p.lanes.forEach(lane -> lane.hold(null, null));
         batchChanged = true;
+        fillFromWaiting(lanes);
         return true;
+    }
+
+    /**
+     * Waiting groups join, first come first served, each whole while there is room; a group larger
+     * than the bound joins in parts (it could never join whole).
+     */
+    private void fillFromWaiting(List<Lane> batch) {
+        while (!waiting.isEmpty()) {
+            List<Lane> group = waiting.peekFirst();
+            if (batch.size() + group.size() <= maxLanes) {
+                batch.addAll(waiting.pollFirst());
+            } else if (group.size() > maxLanes && batch.size() < maxLanes) {
+                List<Lane> part = group.subList(0, maxLanes - batch.size());
+                batch.addAll(part);
+                part.clear();
+            } else {
+                return;
+            }
+            batchChanged = true;
+        }
     }
 
     /** The puzzles that finished since the last call, in the order they finished; a continuous solver forgets them. */
@@ -184,8 +291,9 @@ public final class Solver implements AutoCloseable {
         return added;
     }
 
+    /** No lane runs or waits (parked puzzles do not count: they run again only when resumed). */
     public boolean isDone() {
-        return lanes.isEmpty();
+        return lanes.isEmpty() && waiting.isEmpty();
     }
 
     /** Time spent inside ONNX Runtime's run call in the last step (the rest of a step is the runtime's overhead). */
@@ -245,6 +353,7 @@ public final class Solver implements AutoCloseable {
             for (Puzzle p : puzzlesOf(ran)) {
                 settle(p, next);
             }
+            fillFromWaiting(next);
             advance(out, ran, next);
         } catch (OrtException | RuntimeException e) {
             out.result().close();
@@ -292,15 +401,17 @@ public final class Solver implements AutoCloseable {
                 return;
             }
             p.stage++;
+            List<Lane> goOn = new ArrayList<>();
             for (Lane lane : p.lanes) {
                 lane.budget = p.budgets[p.stage];
                 if (lane.steps < lane.budget) {
                     lane.stopReason = null; // thinks on from where it stopped
-                    next.add(lane);
+                    goOn.add(lane);
                     batchChanged = true;
                 }
             }
-            next.addAll(addCopies(p));
+            goOn.addAll(addCopies(p));
+            seat(goOn, next);
         }
     }
 
@@ -321,6 +432,7 @@ public final class Solver implements AutoCloseable {
         running.remove(p.index);
         finished.add(new Finished(p.index, p.solution));
         next.removeAll(p.lanes);
+        p.lanes.forEach(this::unwait);
         p.lanes.forEach(lane -> lane.hold(null, null));
         batchChanged = true;
     }

@@ -134,7 +134,15 @@ public final class TrmModel implements AutoCloseable {
      * What a server's scheduler drives.
      */
     public Solver continuousSolver(StepObserver observer) {
-        return new Solver(this, observer);
+        return new Solver(this, observer, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A continuous solver whose steps run at most {@code maxLanes} lanes: the copies an escalating
+     * puzzle adds past it wait their turn (a server's memory and step time stay bounded).
+     */
+    public Solver continuousSolver(StepObserver observer, int maxLanes) {
+        return new Solver(this, observer, maxLanes);
     }
 
     /**

@@ -33,7 +33,15 @@ import java.util.logging.Logger;
  * ({@link QueueFullException}). A request whose deadline passes is answered with what finished, and
  * its other puzzles leave the batch at once.
  *
- * <p>A request whose caller left ({@link #cancel}) leaves the batch before the next step.
+ * <p>Fair by time too: while requests wait and the batch is full, a request that holds more than its
+ * share of the lanes (the batch over the requests that want lanes) parks its longest-running puzzle,
+ * once that has run for N_sup steps (the plain effort's whole budget, so everyday puzzles are never
+ * parked); the parked puzzle waits its turn like a queued one and runs on from where it was, with
+ * the answer it would have had. No copy ever runs past {@code maxBatch}: an escalating puzzle's new
+ * copies wait their turn, before any new puzzle joins.
+ *
+ * <p>A request whose caller left ({@link #cancel}) leaves the batch before the next step; on a drain
+ * that runs out of time every open request is answered at once as at its deadline ({@link #cutShort}).
  *
  * <p>One thread owns the {@link Solver}; requests arrive from any thread.
  */
@@ -63,6 +71,8 @@ final class Scheduler implements AutoCloseable {
     private boolean closing;
     /** The loop ends (close). Guarded by lock. */
     private boolean stopped;
+    /** Every open request is answered at the next step boundary as at its deadline (a drain ran out of time). Guarded by lock. */
+    private boolean cutShort;
 
     /** Lanes in the batch after the scheduler's last change to it (for tests and draining checks). */
     private volatile int lanes;
@@ -70,6 +80,10 @@ final class Scheduler implements AutoCloseable {
     /** The scheduler thread's own: the batch, and which request each puzzle in it belongs to. */
     private Solver solver;
     private final Map<Integer, Seat> seats = new HashMap<>();
+    /** The solver's step count when each seated, unparked puzzle (re)joined the batch. */
+    private final Map<Integer, Integer> joinedAt = new HashMap<>();
+    /** Steps a puzzle runs before it may be parked for others: the model's N_sup. */
+    private final int parkAfterSteps;
 
     /** Where a puzzle in the batch belongs: its request and its position there. */
     private record Seat(Request request, int index) {
@@ -135,6 +149,8 @@ final class Scheduler implements AutoCloseable {
         int remaining;
         /** Solver ids of its puzzles in the batch. Scheduler thread only. */
         final List<Integer> ids = new ArrayList<>();
+        /** Solver ids of its puzzles parked for others, in the order they were parked. Guarded by the scheduler's lock. */
+        final ArrayDeque<Integer> parked = new ArrayDeque<>();
 
         Request(List<Question> puzzles, SolveConfig spec, long deadline) {
             this.puzzles = puzzles;
@@ -151,7 +167,8 @@ final class Scheduler implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.maxQueue = maxQueue;
         this.metrics = metrics;
-        this.solver = model.continuousSolver(null);
+        this.parkAfterSteps = model.info().haltMaxSteps();
+        this.solver = model.continuousSolver(null, maxBatch);
         this.thread = new Thread(this::loop, "trm-scheduler-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -199,6 +216,17 @@ final class Scheduler implements AutoCloseable {
                 r.cancelled = true;
                 work.signal();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Answers every open request at the next step boundary as at its deadline: 504 with what finished. */
+    void cutShort() {
+        lock.lock();
+        try {
+            cutShort = true;
+            work.signal();
         } finally {
             lock.unlock();
         }
@@ -261,6 +289,7 @@ final class Scheduler implements AutoCloseable {
                     expire(expired, cancelled);
                 }
                 admit();
+                rebalance();
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -292,7 +321,7 @@ final class Scheduler implements AutoCloseable {
             }
             if (r.cancelled) {
                 cancelled.add(r);
-            } else if (now - r.deadline >= 0) {
+            } else if (cutShort || now - r.deadline >= 0) {
                 expired.add(r);
             }
         }
@@ -312,21 +341,64 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Waiting puzzles join the batch, one per request in turn, while it has room. Holds the lock. */
+    /**
+     * Waiting puzzles join the batch, one per request in turn (a parked one first, then a new one),
+     * while it has room; copies that wait go first. Holds the lock.
+     */
     private void admit() {
-        while (solver.batchSize() < maxBatch && !waiting.isEmpty()) {
+        while (solver.batchSize() < maxBatch && solver.waitingLanes() == 0 && !waiting.isEmpty()) {
             Request r = waiting.pollFirst();
-            int index = r.next++;
-            queued--;
-            metrics.queueSeconds(name, (System.nanoTime() - r.arrival) / NANOS_PER_SECOND);
-            int id = solver.add(r.puzzles.get(index), r.spec.policy(), r.spec.effort());
-            seats.put(id, new Seat(r, index));
-            r.ids.add(id);
-            if (r.next < r.puzzles.size()) {
+            if (!r.parked.isEmpty()) {
+                int id = r.parked.pollFirst();
+                solver.resume(id);
+                joinedAt.put(id, solver.steps());
+            } else {
+                int index = r.next++;
+                queued--;
+                metrics.queueSeconds(name, (System.nanoTime() - r.arrival) / NANOS_PER_SECOND);
+                int id = solver.add(r.puzzles.get(index), r.spec.policy(), r.spec.effort());
+                seats.put(id, new Seat(r, index));
+                joinedAt.put(id, solver.steps());
+                r.ids.add(id);
+            }
+            if (r.next < r.puzzles.size() || !r.parked.isEmpty()) {
                 waiting.addLast(r);
             }
         }
         metrics.queueDepth(name, queued);
+    }
+
+    /**
+     * Time-slicing: while requests wait and the batch is full, the request holding the most puzzles
+     * in the batch, if more than its share, parks the one that has run longest (once it ran N_sup
+     * steps); it then waits its turn like a queued puzzle. One puzzle per step at most. Holds the lock.
+     */
+    private void rebalance() {
+        if (waiting.isEmpty() || solver.batchSize() < maxBatch) {
+            return;
+        }
+        Map<Request, Integer> held = new HashMap<>();
+        joinedAt.keySet().forEach(id -> held.merge(seats.get(id).request(), 1, Integer::sum));
+        long wanting = held.size() + waiting.stream().filter(r -> !held.containsKey(r)).count();
+        int share = (int) Math.max(1, maxBatch / wanting);
+        Request greedy = held.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        if (greedy == null || held.get(greedy) <= share) {
+            return;
+        }
+        Integer longest = null;
+        for (int id : greedy.ids) {
+            Integer since = joinedAt.get(id);
+            if (since != null && solver.steps() - since >= parkAfterSteps && (longest == null || since < joinedAt.get(longest))) {
+                longest = id;
+            }
+        }
+        if (longest != null && solver.park(longest)) {
+            joinedAt.remove(longest);
+            greedy.parked.addLast(longest);
+            if (!waiting.contains(greedy)) {
+                waiting.addLast(greedy);
+            }
+        }
     }
 
     private void step() {
@@ -342,6 +414,7 @@ final class Scheduler implements AutoCloseable {
         metrics.step(name, batch, (System.nanoTime() - t0) / 1e9);
         for (Solver.Finished f : solver.takeFinished()) {
             Seat seat = seats.remove(f.id());
+            joinedAt.remove(f.id());
             if (seat == null) {
                 continue;
             }
@@ -358,6 +431,7 @@ final class Scheduler implements AutoCloseable {
     /** A request's puzzles still in the batch leave it (a passed deadline, a caller who left). */
     private void leave(Request r) {
         for (int id : r.ids) {
+            joinedAt.remove(id);
             if (seats.remove(id) != null) {
                 solver.cancel(id);
             }
@@ -384,8 +458,9 @@ final class Scheduler implements AutoCloseable {
             hit.add(seat.request());
         }
         seats.clear();
+        joinedAt.clear();
         solver.close();
-        solver = model.continuousSolver(null);
+        solver = model.continuousSolver(null, maxBatch);
         lock.lock();
         try {
             for (Request r : hit) {

@@ -22,9 +22,11 @@ import java.time.Duration;
  * @param readTimeout    time a caller has to send a whole request once its first byte arrived; past it 408 and the connection closes
  * @param idleTimeout    a kept-alive connection with no request in flight closes after this long
  * @param maxConnections connections open at once, over all callers; past it a new one is closed at once
+ * @param limits         what one request may ask for: copies, steps, deadline
  */
 public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int maxBodyBytes, Duration timeout, int httpThreads,
-                          int maxRequestSize, Access access, Duration readTimeout, Duration idleTimeout, int maxConnections) {
+                          int maxRequestSize, Access access, Duration readTimeout, Duration idleTimeout, int maxConnections,
+                          Limits limits) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 32;
@@ -36,6 +38,30 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
     public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
+    /**
+     * What one request may ask for, so that no caller can take the server's memory or its lanes for
+     * hours: a request past a limit gets 400 naming it.
+     *
+     * @param maxCopies       copies of one puzzle (lanes) any stage of its effort may run; the {@code max} preset runs 32
+     * @param maxStepsPerCopy supervision steps one copy may take; the {@code max} preset gives 4 N_sup (64 for the default model)
+     * @param maxTimeout      the longest deadline ({@code timeout_ms}) a request may set
+     */
+    public record Limits(int maxCopies, int maxStepsPerCopy, Duration maxTimeout) {
+        public static final int DEFAULT_MAX_COPIES = 32;
+        public static final int DEFAULT_MAX_STEPS_PER_COPY = 1024;
+        public static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofMinutes(10);
+
+        public Limits {
+            positive("max copies", maxCopies);
+            positive("max steps per copy", maxStepsPerCopy);
+            positive("max timeout", maxTimeout);
+        }
+
+        public static Limits defaults() {
+            return new Limits(DEFAULT_MAX_COPIES, DEFAULT_MAX_STEPS_PER_COPY, DEFAULT_MAX_TIMEOUT);
+        }
+    }
 
     /**
      * Who may call and how the server is reached.
@@ -89,6 +115,13 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
         positive("timeout", timeout);
         positive("read timeout", readTimeout);
         positive("idle timeout", idleTimeout);
+        if (limits == null) {
+            throw new IllegalArgumentException("limits: required (Limits.defaults())");
+        }
+        if (limits.maxTimeout().compareTo(timeout) < 0) {
+            throw new IllegalArgumentException("the default timeout (" + timeout.toMillis() + " ms) is longer than the longest a request may ask ("
+                    + limits.maxTimeout().toMillis() + " ms)");
+        }
         if (access == null) {
             throw new IllegalArgumentException("access: required (Access.open() for loopback's defaults)");
         }
@@ -114,57 +147,63 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
     public static ServeConfig defaults() {
         return new ServeConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_BATCH, DEFAULT_MAX_QUEUE, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
                 DEFAULT_HTTP_THREADS, DEFAULT_MAX_REQUEST_SIZE, Access.open(), DEFAULT_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_MAX_CONNECTIONS,
+                Limits.defaults());
     }
 
     public ServeConfig withPort(int p) {
         return new ServeConfig(host, p, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withHost(String h) {
         return new ServeConfig(h, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withMaxBatch(int b) {
         return new ServeConfig(host, port, b, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withMaxQueue(int q) {
         return new ServeConfig(host, port, maxBatch, q, maxBodyBytes, timeout, httpThreads, Math.min(maxRequestSize, q), access,
-                readTimeout, idleTimeout, maxConnections);
+                readTimeout, idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withMaxBodyBytes(int bytes) {
         return new ServeConfig(host, port, maxBatch, maxQueue, bytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withTimeout(Duration t) {
         return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, t, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withHttpThreads(int n) {
         return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, n, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withAccess(Access a) {
         return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, a, readTimeout,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
+    }
+
+    public ServeConfig withLimits(Limits l) {
+        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
+                idleTimeout, maxConnections, l);
     }
 
     public ServeConfig withReadTimeout(Duration t) {
         return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, t,
-                idleTimeout, maxConnections);
+                idleTimeout, maxConnections, limits);
     }
 
     public ServeConfig withMaxConnections(int n) {
         return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, n);
+                idleTimeout, n, limits);
     }
 
     /**

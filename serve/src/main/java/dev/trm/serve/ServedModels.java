@@ -20,8 +20,6 @@ import java.util.logging.Logger;
  */
 final class ServedModels implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ServedModels.class.getName());
-    /** How long a replaced model may take to answer the requests it had: their longest deadline. */
-    private static final Duration RETIRE_TIMEOUT = Duration.ofMillis(SolveRequest.MAX_TIMEOUT_MS);
 
     /** A model being served and its batch. */
     record Entry(String name, ServedModel served, Scheduler scheduler) {
@@ -143,7 +141,7 @@ final class ServedModels implements AutoCloseable {
     private void retire(Entry old) {
         Thread t = new Thread(() -> {
             try {
-                old.scheduler().drain(RETIRE_TIMEOUT);
+                old.scheduler().drain(config.limits().maxTimeout()); // its requests' longest deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -171,6 +169,11 @@ final class ServedModels implements AutoCloseable {
             all &= e.scheduler().drain(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
         }
         return all;
+    }
+
+    /** Answers every open request at once as at its deadline (504 with what finished). */
+    void cutShort() {
+        entries.values().forEach(e -> e.scheduler().cutShort());
     }
 
     /** Stops every batch; the models the server loaded itself are closed, those handed to it stay open. */

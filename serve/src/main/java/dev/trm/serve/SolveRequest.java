@@ -34,8 +34,6 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
             .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** The fields a solve request may have. */
     static final List<String> FIELDS = List.of("puzzles", "effort", "policy", "fallback", "model", "timeout_ms", "seed");
-    /** The longest deadline a request may ask for: a day (a longer one only holds lanes for a caller long gone). */
-    static final long MAX_TIMEOUT_MS = Duration.ofDays(1).toMillis();
 
     /**
      * Decodes a body.
@@ -55,7 +53,10 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
         if (model == null) {
             throw new ApiError(ApiError.BAD_REQUEST, "model: no model '" + name + "' (have " + models.keySet() + ")");
         }
-        return new SolveRequest(name, puzzles(body, model, limits.maxRequestSize()), config(body), timeout(body, limits.timeout()));
+        SolveConfig config = config(body);
+        withinLimits(config, model, limits.limits());
+        return new SolveRequest(name, puzzles(body, model, limits.maxRequestSize()), config,
+                timeout(body, limits.timeout(), limits.limits().maxTimeout()));
     }
 
     /** The body as a JSON object with known fields only; its bytes must be well-formed UTF-8 (no overlong forms). */
@@ -128,13 +129,28 @@ record SolveRequest(String model, List<Question> puzzles, SolveConfig config, Du
         }
     }
 
-    private static Duration timeout(JsonNode body, Duration otherwise) {
+    /** The effort's copies and steps per copy within the server's limits (an effort's lanes are memory and time). */
+    private static void withinLimits(SolveConfig config, TrmModel model, ServeConfig.Limits limits) {
+        int copies = config.effort().maxCopies();
+        if (copies > limits.maxCopies()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "effort: " + copies + " copies of a puzzle, this server allows at most "
+                    + limits.maxCopies() + " (--max-copies)");
+        }
+        int steps = config.effort().maxStepsPerCopy(model.info().haltMaxSteps());
+        if (steps > limits.maxStepsPerCopy()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "effort: " + steps + " steps per copy, this server allows at most "
+                    + limits.maxStepsPerCopy() + " (--max-steps)");
+        }
+    }
+
+    private static Duration timeout(JsonNode body, Duration otherwise, Duration most) {
         JsonNode t = body.get("timeout_ms");
         if (t == null) {
             return otherwise;
         }
-        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > MAX_TIMEOUT_MS) {
-            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a whole number of milliseconds from 1 to " + MAX_TIMEOUT_MS + ", got " + t);
+        if (!t.canConvertToLong() || !t.isIntegralNumber() || t.asLong() < 1 || t.asLong() > most.toMillis()) {
+            throw new ApiError(ApiError.BAD_REQUEST, "timeout_ms: a whole number of milliseconds from 1 to " + most.toMillis()
+                    + " (--max-timeout), got " + t);
         }
         return Duration.ofMillis(t.asLong());
     }

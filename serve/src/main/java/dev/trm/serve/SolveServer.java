@@ -37,6 +37,8 @@ public final class SolveServer implements AutoCloseable {
     private static final String VERSION = "0.1.0";
     /** How often a request retries on the new batch when a reload retired the one it found. */
     private static final int RESUBMITS = 3;
+    /** How long a drain past its timeout waits for the requests it cut short to be answered (one step each). */
+    private static final Duration CUT_SHORT_GRACE = Duration.ofSeconds(5);
     private static final String GET = "GET";
     private static final String POST = "POST";
 
@@ -102,13 +104,19 @@ public final class SolveServer implements AutoCloseable {
 
     /**
      * Stops taking solve requests ({@code /readyz} fails, new ones get 503) and waits until those in
-     * flight are answered, or the timeout.
+     * flight are answered, or the timeout; past it, each is answered at once as at its deadline (504
+     * with the solutions that finished), so that no caller is left without an answer.
      *
-     * @return whether all were answered in time
+     * @return whether all were answered in full before the timeout
      */
     public boolean drain(Duration timeout) throws InterruptedException {
         draining = true;
-        return models.drain(timeout);
+        if (models.drain(timeout)) {
+            return true;
+        }
+        models.cutShort();
+        models.drain(CUT_SHORT_GRACE);
+        return false;
     }
 
     /** Reloads every model from its file (SIGHUP); each line says what happened to one model. */

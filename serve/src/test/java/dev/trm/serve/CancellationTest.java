@@ -66,7 +66,8 @@ class CancellationTest {
 
     @Test
     void aCallerWhoDisconnectsLeavesTheBatchWithinAStepAndIsCounted() throws Exception {
-        try (SolveServer server = SolveServer.start(ServeConfig.defaults().withPort(0).withMaxBatch(1), Map.of(MODEL, model))) {
+        try (SolveServer server = SolveServer.start(ServeConfig.defaults().withPort(0).withMaxBatch(1)
+                .withLimits(new ServeConfig.Limits(1, 2000, ServeConfig.Limits.DEFAULT_MAX_TIMEOUT)), Map.of(MODEL, model))) {
             Http http = new Http(server);
             Socket running = longRequest(server);
             awaitTrue(() -> server.lanes(MODEL) == 1, "the long request runs");

@@ -200,7 +200,7 @@ class SolveServerTest {
     void aPassedDeadlineAnswers504WithThePuzzlesFinishedInTimeAndTakesTheOthersOutOfTheBatch() throws Exception {
         start(ServeConfig.defaults());
         String easy = everyday.get(0);
-        HttpResponse<String> r = post("/v1/solve", "{\"puzzles\": [\"" + easy + "\", \"" + hard + "\"], \"effort\": \"1x5000\","
+        HttpResponse<String> r = post("/v1/solve", "{\"puzzles\": [\"" + easy + "\", \"" + hard + "\"], \"effort\": \"1x1000\","
                 + " \"policy\": \"verified\", \"timeout_ms\": 1000}");
         assertEquals(504, r.statusCode(), r.body());
         JsonNode body = JSON.readTree(r.body());
