@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code trm serve} as a process: it says where it listens, and SIGTERM drains it to exit 0. */
+/** {@code trm serve} as a process: it says where it listens, SIGTERM drains it to exit 0, SIGHUP reloads. */
 class ServeCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -87,5 +87,49 @@ class ServeCommandTest {
         }
         assertTrue(TrmCommandTest.trm("serve", "--model", "nofile").err().contains("expected NAME=FILE"));
         assertTrue(TrmCommandTest.trm("serve", "--max-batch", "0").err().contains("max batch: must be at least 1"));
+    }
+
+    @Test
+    void sighupReloadsTheModelFileAndAnAddressBeyondLoopbackNeedsTokens() throws Exception {
+        Path served = dir.resolve("model.onnx");
+        Files.copy(MODEL, served);
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), Trm.class.getName(),
+                "serve", "--port", "0", "--model", "sudoku=" + served, "--access-log", "off");
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        Path errFile = dir.resolve("serve.err");
+        pb.redirectError(errFile.toFile());
+        Process server = pb.start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertTrue(line != null && line.startsWith("listening on "), "first line: " + line + Files.readString(errFile));
+            String base = line.substring("listening on ".length());
+            HttpClient client = HttpClient.newHttpClient();
+            String before = sha256(client, base);
+            Path int8 = MODEL.resolveSibling("sudoku-default-int8.onnx");
+            Files.copy(int8, dir.resolve("incoming"));
+            Files.move(dir.resolve("incoming"), served, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).start().waitFor();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sha256(client, base).equals(before)) {
+                assertTrue(System.nanoTime() < end, "SIGHUP reloaded nothing: " + Files.readString(errFile));
+                Thread.sleep(20);
+            }
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(int8))),
+                    sha256(client, base));
+            server.destroy();
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(Files.readString(errFile).contains("trm serve: reload sudoku: reloaded"), Files.readString(errFile));
+        } finally {
+            server.destroyForcibly();
+        }
+        // listening beyond loopback without tokens is refused before anything binds
+        TrmCommandTest.Run open = TrmCommandTest.trm("serve", "--host", "0.0.0.0", "--port", "0", "--model", "a=" + MODEL);
+        assertEquals(1, open.code(), open.err());
+        assertTrue(open.err().contains("--token-file") && open.err().contains("--allow-unauthenticated"), open.err());
+    }
+
+    private static String sha256(HttpClient client, String base) throws Exception {
+        String body = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return JSON.readTree(body).get("models").get(0).get("sha256").asText();
     }
 }

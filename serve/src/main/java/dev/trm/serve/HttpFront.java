@@ -66,6 +66,10 @@ final class HttpFront implements AutoCloseable {
     private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers;
     private final Channel listener;
+    /** Requests read whose answers are not yet written out (a drain waits for them). */
+    private final AtomicInteger unanswered = new AtomicInteger();
+    /** How often {@link #awaitAnswered} looks. */
+    private static final long POLL_MILLIS = 5;
 
     /**
      * Binds and starts serving.
@@ -89,7 +93,7 @@ final class HttpFront implements AutoCloseable {
                         ch.pipeline().addLast(new RequestDeadline(config.readTimeout().toNanos()),
                                 new IdleStateHandler(0, 0, config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS),
                                 new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, MAX_HEADER_BYTES),
-                                new HttpServerKeepAliveHandler(), new BoundedBody(config.maxBodyBytes()), new Calls(routes, log));
+                                new HttpServerKeepAliveHandler(), new BoundedBody(config.maxBodyBytes()), new Calls(routes, log, unanswered));
                     }
                 });
         try {
@@ -102,6 +106,23 @@ final class HttpFront implements AutoCloseable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /**
+     * Waits until every request read so far has its answer written to its connection (or the
+     * connection closed), or the timeout.
+     *
+     * @return whether all were written in time
+     */
+    boolean awaitAnswered(java.time.Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (unanswered.get() > 0) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        return true;
     }
 
     @Override
@@ -210,14 +231,16 @@ final class HttpFront implements AutoCloseable {
     private static final class Calls extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Function<Call, CompletableFuture<Reply>> routes;
         private final AccessLog log;
+        private final AtomicInteger unanswered;
         private final CompletableFuture<Void> gone = new CompletableFuture<>();
         /** The last answer written or waiting to be: the next is written after it. Event loop only. */
         private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
         private int inFlight;
 
-        Calls(Function<Call, CompletableFuture<Reply>> routes, AccessLog log) {
+        Calls(Function<Call, CompletableFuture<Reply>> routes, AccessLog log, AtomicInteger unanswered) {
             this.routes = routes;
             this.log = log;
+            this.unanswered = unanswered;
         }
 
         @Override
@@ -234,6 +257,7 @@ final class HttpFront implements AutoCloseable {
                 ctx.close();
                 return;
             }
+            unanswered.incrementAndGet();
             String remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
             Call call = new Call(request.method().name(), new QueryStringDecoder(request.uri()).rawPath(), request.headers().copy(),
                     ByteBufUtil.getBytes(request.content()), remote, gone);
@@ -267,6 +291,7 @@ final class HttpFront implements AutoCloseable {
             FullHttpResponse res = response(reply);
             HttpUtil.setKeepAlive(res, keepAlive);
             var written = ctx.writeAndFlush(res);
+            written.addListener(done -> unanswered.decrementAndGet()); // written, or the connection failed
             if (!keepAlive) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }

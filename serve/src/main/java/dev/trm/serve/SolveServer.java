@@ -111,11 +111,13 @@ public final class SolveServer implements AutoCloseable {
      */
     public boolean drain(Duration timeout) throws InterruptedException {
         draining = true;
-        if (models.drain(timeout)) {
+        long end = System.nanoTime() + timeout.toNanos();
+        if (models.drain(timeout) && front.awaitAnswered(Duration.ofNanos(Math.max(0, end - System.nanoTime())))) {
             return true;
         }
         models.cutShort();
         models.drain(CUT_SHORT_GRACE);
+        front.awaitAnswered(CUT_SHORT_GRACE);
         return false;
     }
 
