@@ -373,7 +373,9 @@ public final class Solver implements AutoCloseable {
         lane.record(prob);
         String answer = lane.augmentation.restore(task.decode(pred));
         Puzzle p = lane.puzzle;
-        StepState seen = new StepState(p.question, p.effort.checked(), p.index, lane.steps, answer, prob, lane.copy);
+        float[] confidence = observer != null && lane.augmentation == Augmentation.IDENTITY && observer.wantsConfidence(p.index)
+                ? confidence(logits, row) : null;
+        StepState seen = new StepState(p.question, p.effort.checked(), p.index, lane.steps, answer, prob, lane.copy, confidence);
         lane.last = seen;
         if (observer != null) {
             observer.onStep(seen);
@@ -383,6 +385,23 @@ public final class Solver implements AutoCloseable {
         } else if (lane.steps >= lane.budget) {
             lane.stopReason = HaltPolicy.MAX_STEPS;
         }
+    }
+
+    /** Each cell's largest softmax probability over the vocabulary, for one row of the step's logits. */
+    private float[] confidence(float[] logits, int row) {
+        int s = info.seqLen();
+        int v = info.vocabSize();
+        float[] out = new float[s];
+        for (int c = 0; c < s; c++) {
+            int at = (row * s + c) * v;
+            float max = logits[at + StepContract.argmax(logits, at, v)];
+            double sum = 0;
+            for (int k = 0; k < v; k++) {
+                sum += Math.exp(logits[at + k] - max);
+            }
+            out[c] = (float) (1 / sum); // exp(max - max) / sum
+        }
+        return out;
     }
 
     /** After a step: ends a puzzle with a verified copy, moves one whose copies all stopped to its next stage, or picks. */

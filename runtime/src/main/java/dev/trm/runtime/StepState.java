@@ -9,10 +9,17 @@ public final class StepState {
     private final String answer;
     private final float haltProbability;
     private final int copy;
+    private final float[] confidence;
     private Boolean solved;
 
     /** {@code checked} is false when the effort turns the checker off: no answer is then solved as far as a policy can see. */
     StepState(Question question, boolean checked, int puzzleIndex, int step, String answer, float haltProbability, int copy) {
+        this(question, checked, puzzleIndex, step, answer, haltProbability, copy, null);
+    }
+
+    StepState(Question question, boolean checked, int puzzleIndex, int step, String answer, float haltProbability, int copy,
+              float[] confidence) {
+        this.confidence = confidence;
         this.question = question;
         this.checked = checked;
         this.puzzleIndex = puzzleIndex;
@@ -44,6 +51,16 @@ public final class StepState {
     /** The arg-max answer after this step, in the puzzle's own frame (a copy's answer is mapped back). */
     public String answer() {
         return answer;
+    }
+
+    /**
+     * Each cell's confidence after this step: the largest softmax probability of its logits, in the
+     * order of {@link #answer()}'s cells; null unless the observer asked for it
+     * ({@link StepObserver#wantsConfidence}), and for a copy solved under an augmentation (its cells
+     * are in another frame).
+     */
+    public float[] confidence() {
+        return confidence == null ? null : confidence.clone();
     }
 
     /** sigmoid(q_halt): the model's belief that the answer is right. */

@@ -17,10 +17,10 @@ final class AccessLog {
         this.out = out;
     }
 
-    void write(Call call, Reply reply, long startNanos) {
+    void write(Call call, Reply reply, long bytes, long startNanos) {
         String line = JSON.createObjectNode().put("time", Instant.now().toString()).put("remote", call.remote())
                 .put("method", call.method()).put("path", call.path()).put("status", reply.status()).put("puzzles", reply.puzzles())
-                .put("ms", Math.round((System.nanoTime() - startNanos) / NANOS_PER_MS * 10) / 10.0).put("bytes", reply.body().length)
+                .put("ms", Math.round((System.nanoTime() - startNanos) / NANOS_PER_MS * 10) / 10.0).put("bytes", bytes)
                 .toString();
         synchronized (out) {
             out.println(line);

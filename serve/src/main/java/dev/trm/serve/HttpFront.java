@@ -17,6 +17,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -36,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -62,6 +66,8 @@ final class HttpFront implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16384;
     /** Requests one connection may have waiting for their answers (pipelined); past it the connection closes. */
     static final int MAX_IN_FLIGHT = 64;
+    /** The kernel's send buffer of a connection that carries a stream. */
+    static final int STREAM_SEND_BUFFER_BYTES = 64 * 1024;
 
     private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers;
@@ -270,7 +276,7 @@ final class HttpFront implements AutoCloseable {
                 reply = answer(call);
             }
             boolean keep = keepAlive;
-            tail = tail.thenCompose(done -> reply).thenAcceptAsync(r -> write(ctx, call, r, keep, t0), ctx.executor());
+            tail = tail.thenCompose(done -> reply).thenComposeAsync(r -> write(ctx, call, r, keep, t0), ctx.executor());
         }
 
         private CompletableFuture<Reply> answer(Call call) {
@@ -286,8 +292,12 @@ final class HttpFront implements AutoCloseable {
             return Reply.error(new ApiError(ApiError.FAILED, "the server failed on this request (its log says why)"));
         }
 
-        private void write(ChannelHandlerContext ctx, Call call, Reply reply, boolean keepAlive, long t0) {
+        /** Writes an answer; the future completes when the next answer on this connection may follow (a stream's end). */
+        private CompletableFuture<Void> write(ChannelHandlerContext ctx, Call call, Reply reply, boolean keepAlive, long t0) {
             inFlight--;
+            if (reply.streamed() != null) {
+                return stream(ctx, call, reply, keepAlive, t0);
+            }
             FullHttpResponse res = response(reply);
             HttpUtil.setKeepAlive(res, keepAlive);
             var written = ctx.writeAndFlush(res);
@@ -296,8 +306,54 @@ final class HttpFront implements AutoCloseable {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
             if (log != null) {
-                log.write(call, reply, t0);
+                log.write(call, reply, reply.body().length, t0);
             }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        /** The headers now, chunked; then each part as the body sends it, until it ends or the caller leaves. */
+        private CompletableFuture<Void> stream(ChannelHandlerContext ctx, Call call, Reply reply, boolean keepAlive, long t0) {
+            DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()));
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+            reply.headers().forEach(head.headers()::set);
+            HttpUtil.setTransferEncodingChunked(head, true);
+            HttpUtil.setKeepAlive(head, keepAlive);
+            ctx.writeAndFlush(head);
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            AtomicLong bytes = new AtomicLong();
+            Channel channel = ctx.channel();
+            // a fixed kernel send buffer (no autotuning to megabytes): with Netty's own bound, what a stream that
+            // is not read can hold stays small, and past it step events are dropped (StepStream)
+            channel.config().setOption(ChannelOption.SO_SNDBUF, STREAM_SEND_BUFFER_BYTES);
+            channel.closeFuture().addListener(closed -> ended.complete(null));
+            ended.thenRun(() -> {
+                unanswered.decrementAndGet();
+                if (log != null) {
+                    log.write(call, reply, bytes.get(), t0);
+                }
+            });
+            reply.streamed().open(new Reply.EventSink() {
+                @Override
+                public boolean writable() {
+                    return channel.isWritable();
+                }
+
+                @Override
+                public void send(byte[] part) {
+                    bytes.addAndGet(part.length);
+                    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(part)));
+                }
+
+                @Override
+                public void end() {
+                    var last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                    last.addListener(done -> ended.complete(null));
+                    if (!keepAlive) {
+                        last.addListener(ChannelFutureListener.CLOSE);
+                    }
+                }
+            });
+            return ended;
         }
 
         @Override

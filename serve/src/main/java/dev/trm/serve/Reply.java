@@ -9,9 +9,27 @@ import java.util.Map;
 
 /**
  * An answer to a {@link Call}: status, content type, extra headers and body, and the number of
- * puzzles it answered (for the access log).
+ * puzzles it answered (for the access log); or, for a stream, a body written in parts as they come.
+ *
+ * @param streamed null for a whole body; else what writes the parts
  */
-record Reply(int status, String contentType, Map<String, String> headers, byte[] body, int puzzles) {
+record Reply(int status, String contentType, Map<String, String> headers, byte[] body, int puzzles, Streamed streamed) {
+    /** A body written in parts, as they come, through the sink the connection gives it. */
+    interface Streamed {
+        /** Starts writing: parts go to {@code sink} until it calls {@link EventSink#end()}. */
+        void open(EventSink sink);
+    }
+
+    /** Where a streamed body's parts go; safe to call from any thread, and never blocks. */
+    interface EventSink {
+        /** Whether the connection takes more now (its buffer is below its bound); parts that may be dropped are dropped when not. */
+        boolean writable();
+
+        void send(byte[] part);
+
+        /** The body is complete. */
+        void end();
+    }
     static final String JSON_TYPE = "application/json";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Seconds a refused caller is told to wait ({@code Retry-After}). */
@@ -19,6 +37,15 @@ record Reply(int status, String contentType, Map<String, String> headers, byte[]
 
     Reply {
         headers = Map.copyOf(headers);
+    }
+
+    Reply(int status, String contentType, Map<String, String> headers, byte[] body, int puzzles) {
+        this(status, contentType, headers, body, puzzles, null);
+    }
+
+    /** A 200 whose body is written in parts as they come. */
+    static Reply stream(String contentType, int puzzles, Streamed body) {
+        return new Reply(ApiError.OK, contentType, Map.of("Cache-Control", "no-cache"), new byte[0], puzzles, body);
     }
 
     static Reply json(int status, JsonNode body) {
@@ -50,10 +77,10 @@ record Reply(int status, String contentType, Map<String, String> headers, byte[]
     Reply withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new Reply(status, contentType, h, body, puzzles);
+        return new Reply(status, contentType, h, body, puzzles, streamed);
     }
 
     Reply withPuzzles(int n) {
-        return new Reply(status, contentType, headers, body, n);
+        return new Reply(status, contentType, headers, body, n, streamed);
     }
 }

@@ -4,6 +4,8 @@ import dev.trm.runtime.Question;
 import dev.trm.runtime.Solution;
 import dev.trm.runtime.SolveConfig;
 import dev.trm.runtime.Solver;
+import dev.trm.runtime.StepObserver;
+import dev.trm.runtime.StepState;
 import dev.trm.runtime.TrmModel;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -89,6 +91,23 @@ final class Scheduler implements AutoCloseable {
     private record Seat(Request request, int index) {
     }
 
+    /** Passes each step to the listener of the puzzle's request; only those puzzles pay for per-cell confidence. */
+    private final StepObserver observer = new StepObserver() {
+        @Override
+        public void onStep(StepState state) {
+            Seat seat = seats.get(state.puzzleIndex());
+            if (seat != null && seat.request().listener != null) {
+                seat.request().listener.onStep(seat.index(), state);
+            }
+        }
+
+        @Override
+        public boolean wantsConfidence(int puzzleIndex) {
+            Seat seat = seats.get(puzzleIndex);
+            return seat != null && seat.request().listener != null;
+        }
+    };
+
     /** A request refused because the queue is full. */
     static final class QueueFullException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -132,11 +151,22 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Hears a request's puzzles think: every step of every copy, and each solution as it comes (a step stream). */
+    interface Listener {
+        /** A copy of puzzle {@code index} (its place in the request) after a step. Called on the scheduler's thread. */
+        void onStep(int index, StepState state);
+
+        /** Puzzle {@code index} finished. Called on the scheduler's thread. */
+        void onSolution(int index, Solution solution);
+    }
+
     /** One caller's puzzles on their way through the batch. */
     static final class Request {
         final List<Question> puzzles;
         final SolveConfig spec;
         final long deadline;
+        /** Who hears its steps (null: nobody, and no confidence is computed for it). */
+        final Listener listener;
         /** When it was queued (System.nanoTime), for the queue-time histogram. */
         final long arrival = System.nanoTime();
         /** Its caller left: take it out at the next step boundary. Guarded by the scheduler's lock. */
@@ -152,7 +182,8 @@ final class Scheduler implements AutoCloseable {
         /** Solver ids of its puzzles parked for others, in the order they were parked. Guarded by the scheduler's lock. */
         final ArrayDeque<Integer> parked = new ArrayDeque<>();
 
-        Request(List<Question> puzzles, SolveConfig spec, long deadline) {
+        Request(List<Question> puzzles, SolveConfig spec, long deadline, Listener listener) {
+            this.listener = listener;
             this.puzzles = puzzles;
             this.spec = spec;
             this.deadline = deadline;
@@ -168,7 +199,7 @@ final class Scheduler implements AutoCloseable {
         this.maxQueue = maxQueue;
         this.metrics = metrics;
         this.parkAfterSteps = model.info().haltMaxSteps();
-        this.solver = model.continuousSolver(null, maxBatch);
+        this.solver = model.continuousSolver(observer, maxBatch);
         this.thread = new Thread(this::loop, "trm-scheduler-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -185,7 +216,12 @@ final class Scheduler implements AutoCloseable {
      * @throws ClosingException   if the scheduler is draining
      */
     Request submit(List<Question> puzzles, SolveConfig spec, Duration timeout) {
-        Request r = new Request(List.copyOf(puzzles), spec, System.nanoTime() + timeout.toNanos());
+        return submit(puzzles, spec, timeout, null);
+    }
+
+    /** Queues a request whose steps {@code listener} hears. */
+    Request submit(List<Question> puzzles, SolveConfig spec, Duration timeout, Listener listener) {
+        Request r = new Request(List.copyOf(puzzles), spec, System.nanoTime() + timeout.toNanos(), listener);
         lock.lock();
         try {
             if (closing) {
@@ -422,6 +458,9 @@ final class Scheduler implements AutoCloseable {
             metrics.puzzle(name, !s.solved() ? "unsolved" : s.solvedBy());
             Request r = seat.request();
             r.solutions[seat.index()] = s;
+            if (r.listener != null) {
+                r.listener.onSolution(seat.index(), s);
+            }
             if (--r.remaining == 0) {
                 answer(r, false);
             }
@@ -460,7 +499,7 @@ final class Scheduler implements AutoCloseable {
         seats.clear();
         joinedAt.clear();
         solver.close();
-        solver = model.continuousSolver(null, maxBatch);
+        solver = model.continuousSolver(observer, maxBatch);
         lock.lock();
         try {
             for (Request r : hit) {

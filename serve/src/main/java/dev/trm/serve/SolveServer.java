@@ -46,6 +46,7 @@ public final class SolveServer implements AutoCloseable {
     private final ServedModels models;
     private final ServeMetrics metrics;
     private final HttpFront front;
+    private final PageAssets page = new PageAssets();
     private volatile boolean draining;
 
     private SolveServer(ServeConfig config, Function<ServeMetrics, ServedModels> models) throws IOException {
@@ -142,12 +143,17 @@ public final class SolveServer implements AutoCloseable {
             if (v2) {
                 return v2(call);
             }
+            if (path.equals("/") || path.startsWith("/ui/")) {
+                require(call, GET);
+                return done(page.get(path));
+            }
             if (path.startsWith("/v1/models/") && path.endsWith("/reload")) {
                 require(call, POST);
                 return done(reload(path.substring("/v1/models/".length(), path.length() - "/reload".length())));
             }
             switch (path) {
                 case "/v1/solve": require(call, POST); return solve(call);
+                case "/v1/solve/stream": require(call, POST); return stream(call);
                 case "/v1/models": require(call, GET); return done(Reply.json(ApiError.OK, ModelList.of(models.entries())));
                 case "/healthz": require(call, GET); return done(Reply.json(ApiError.OK, JSON.createObjectNode().put("status", "ok")));
                 case "/readyz": require(call, GET); return done(ready());
@@ -155,7 +161,7 @@ public final class SolveServer implements AutoCloseable {
                 default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
             }
         } catch (ApiError e) {
-            if (path.equals("/v1/solve") || v2 && path.endsWith("/infer")) { // refused before it was queued: counted here
+            if (path.startsWith("/v1/solve") || v2 && path.endsWith("/infer")) { // refused before it was queued: counted here
                 metrics.request(e.status, (System.nanoTime() - t0) / 1e9);
             }
             return done(v2 ? OpenInference.error(e) : Reply.error(e));
@@ -166,7 +172,7 @@ public final class SolveServer implements AutoCloseable {
     private void authorize(Call call) {
         Tokens tokens = config.access().tokens();
         String path = call.path();
-        boolean open = path.equals("/healthz") || path.equals("/readyz") || path.startsWith("/v2/health/")
+        boolean open = path.equals("/") || path.startsWith("/ui/") || path.equals("/healthz") || path.equals("/readyz") || path.startsWith("/v2/health/")
                 || path.equals("/metrics") && !config.access().metricsNeedToken();
         if (tokens != null && !open && !tokens.accepts(call.header("Authorization"))) {
             throw new ApiError(ApiError.UNAUTHORIZED, call.header("Authorization") == null
@@ -212,10 +218,32 @@ public final class SolveServer implements AutoCloseable {
     private CompletableFuture<Reply> solve(Call call) {
         long t0 = System.nanoTime();
         SolveRequest request = SolveRequest.decode(call.body(), models.models(), config);
-        return submit(call, request, t0).thenApply(outcome -> {
+        return submit(call, request, t0, null).thenApply(outcome -> {
             Reply reply = Reply.json(outcome.deadlinePassed() ? ApiError.DEADLINE : ApiError.OK, request.answer(outcome));
             return reply.withPuzzles(request.puzzles().size());
         }).exceptionally(e -> Reply.error(apiError(e)));
+    }
+
+    /**
+     * The step stream: the body of {@code /v1/solve}, answered as Server-Sent Events while the puzzles
+     * think ({@link StepStream}). A body that fails its checks gets the plain 400 of {@code /v1/solve},
+     * before any event.
+     */
+    private CompletableFuture<Reply> stream(Call call) {
+        long t0 = System.nanoTime();
+        SolveRequest request = SolveRequest.decode(call.body(), models.models(), config);
+        StepStream events = new StepStream(request.puzzles().stream().map(q -> q.text()).toList());
+        submit(call, request, t0, events).whenComplete((outcome, e) -> {
+            if (e != null) {
+                events.error(apiError(e));
+            } else if (outcome.deadlinePassed()) {
+                events.error(new ApiError(ApiError.DEADLINE, "the deadline of " + request.timeout().toMillis() + " ms passed: "
+                        + outcome.finished() + " of " + request.puzzles().size() + " puzzles finished"));
+            } else {
+                events.done((int) outcome.solutions().stream().filter(Solution::solved).count());
+            }
+        });
+        return done(Reply.stream(StepStream.TYPE, request.puzzles().size(), events));
     }
 
     /** The Open Inference Protocol's paths: {@code /v2}, its probes, and a model's metadata, readiness and inference. */
@@ -257,7 +285,7 @@ public final class SolveServer implements AutoCloseable {
         long t0 = System.nanoTime();
         OpenInference.Infer infer = OpenInference.decode(call, name);
         SolveRequest request = SolveRequest.decode(infer.body(), models.models(), config);
-        return submit(call, request, t0).thenApply(outcome -> {
+        return submit(call, request, t0, null).thenApply(outcome -> {
             if (outcome.deadlinePassed()) {
                 throw new ApiError(ApiError.DEADLINE, "the deadline of " + request.timeout().toMillis() + " ms passed: "
                         + outcome.finished() + " of " + request.puzzles().size() + " puzzles finished");
@@ -270,7 +298,7 @@ public final class SolveServer implements AutoCloseable {
      * Queues a request's puzzles on its model's batch (again on the new batch if a reload retired the
      * one it found), takes them out if the caller leaves, and counts the answer.
      */
-    private CompletableFuture<Scheduler.Outcome> submit(Call call, SolveRequest request, long t0) {
+    private CompletableFuture<Scheduler.Outcome> submit(Call call, SolveRequest request, long t0, Scheduler.Listener listener) {
         if (draining) {
             throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
         }
@@ -279,7 +307,7 @@ public final class SolveServer implements AutoCloseable {
         for (int attempt = 0; queued == null; attempt++) {
             scheduler = models.get(request.model()).scheduler();
             try {
-                queued = scheduler.submit(request.puzzles(), request.config(), request.timeout());
+                queued = scheduler.submit(request.puzzles(), request.config(), request.timeout(), listener);
             } catch (Scheduler.QueueFullException e) {
                 throw new ApiError(ApiError.TOO_MANY, e.getMessage());
             } catch (Scheduler.ClosingException e) {

@@ -1,0 +1,136 @@
+package dev.trm.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trm.runtime.Solution;
+import dev.trm.runtime.StepState;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /v1/solve/stream}: Server-Sent Events as a request's puzzles think.
+ * {@code event: step} for every supervision step of every copy (answer, halt probability, the cells
+ * that changed since that copy's last step, each cell's confidence), {@code event: solution} when a
+ * puzzle finishes (the fields of a {@code /v1/solve} solution and its index), then {@code event: done};
+ * or {@code event: error} (the JSON error of {@code /v1/solve} with its status) and the end.
+ *
+ * <p>Never slows the batch: events are handed to the connection without waiting. When the caller
+ * reads slower than steps come (the connection's buffer is past its bound), step events are dropped
+ * and the next one sent says how many ({@code "dropped": N}), the done or error event how many in
+ * all ({@code "dropped_steps"}); solution, error and done events are never dropped. Before the connection takes the body, up to {@link #EARLY_STEPS} step events wait.
+ */
+final class StepStream implements Scheduler.Listener, Reply.Streamed {
+    static final String TYPE = "text/event-stream; charset=utf-8";
+    /** Step events kept while the connection has not taken the body yet. */
+    static final int EARLY_STEPS = 256;
+    /** Digits a confidence is rounded to. */
+    private static final double CONFIDENCE_SCALE = 1000.0;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> puzzles;
+    /** Each copy's last answer, by puzzle index and copy. Scheduler thread only. */
+    private final Map<Long, String> last = new HashMap<>();
+    /** Events written before the connection took the body. Guarded by this. */
+    private final List<byte[]> early = new ArrayList<>();
+    private Reply.EventSink sink;
+    private int earlySteps;
+    private long dropped;
+    private long droppedInAll;
+    private boolean ended;
+
+    StepStream(List<String> puzzles) {
+        this.puzzles = puzzles;
+    }
+
+    @Override
+    public synchronized void open(Reply.EventSink to) {
+        sink = to;
+        early.forEach(to::send);
+        early.clear();
+        if (ended) {
+            to.end();
+        }
+    }
+
+    @Override
+    public void onStep(int index, StepState state) {
+        String before = last.put(((long) index << Integer.SIZE) | state.copy(), state.answer());
+        String previous = before != null ? before : puzzles.get(index); // a first step: against the puzzle as given
+        ObjectNode o = JSON.createObjectNode().put("index", index).put("copy", state.copy()).put("step", state.step())
+                .put("answer", state.answer()).put("halt_probability", state.haltProbability());
+        ArrayNode changed = o.putArray("changed");
+        for (int c = 0; c < state.answer().length() && c < previous.length(); c++) {
+            if (state.answer().charAt(c) != previous.charAt(c)) {
+                changed.add(c);
+            }
+        }
+        float[] confidence = state.confidence();
+        if (confidence != null) {
+            ArrayNode conf = o.putArray("confidence");
+            for (float p : confidence) {
+                conf.add(Math.round(p * CONFIDENCE_SCALE) / CONFIDENCE_SCALE);
+            }
+        } else {
+            o.putNull("confidence"); // a copy under an augmentation: its cells are in another frame
+        }
+        send("step", o, true);
+    }
+
+    @Override
+    public void onSolution(int index, Solution solution) {
+        ObjectNode o = JSON.createObjectNode().put("index", index);
+        o.setAll(SolutionJson.of("puzzles[" + index + "]", solution));
+        send("solution", o, false);
+    }
+
+    /** Every puzzle has its solution. */
+    void done(int solved) {
+        send("done", JSON.createObjectNode().put("puzzles", puzzles.size()).put("solved", solved), false);
+        end();
+    }
+
+    /** The request failed (a passed deadline, a failed step, a drain): the error, then the end. */
+    void error(ApiError e) {
+        ObjectNode o = JSON.createObjectNode().put("status", e.status).put("error", e.getMessage());
+        send("error", o, false);
+        end();
+    }
+
+    private synchronized void send(String event, ObjectNode data, boolean droppable) {
+        if (ended) {
+            return;
+        }
+        if (droppable && (sink != null ? !sink.writable() : earlySteps >= EARLY_STEPS)) {
+            dropped++;
+            droppedInAll++;
+            return;
+        }
+        if (event.equals("done") || event.equals("error")) {
+            data.put("dropped_steps", droppedInAll);
+        }
+        if (droppable && dropped > 0) {
+            data.put("dropped", dropped);
+            dropped = 0;
+        }
+        byte[] bytes = ("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+        if (sink == null) {
+            early.add(bytes);
+            earlySteps += droppable ? 1 : 0;
+        } else {
+            sink.send(bytes);
+        }
+    }
+
+    private synchronized void end() {
+        if (!ended) {
+            ended = true;
+            if (sink != null) {
+                sink.end();
+            }
+        }
+    }
+}
