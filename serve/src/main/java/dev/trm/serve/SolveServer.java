@@ -1,7 +1,6 @@
 package dev.trm.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
@@ -33,20 +32,19 @@ public final class SolveServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SolveServer.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    /** The server's version in {@code GET /v2}. */
-    private static final String VERSION = "0.1.0";
     /** How often a request retries on the new batch when a reload retired the one it found. */
     private static final int RESUBMITS = 3;
     /** How long a drain past its timeout waits for the requests it cut short to be answered (one step each). */
     private static final Duration CUT_SHORT_GRACE = Duration.ofSeconds(5);
-    private static final String GET = "GET";
-    private static final String POST = "POST";
+    static final String GET = "GET";
+    static final String POST = "POST";
 
     private final ServeConfig config;
     private final ServedModels models;
     private final ServeMetrics metrics;
     private final HttpFront front;
     private final PageAssets page = new PageAssets();
+    private final OpenInferenceRoutes v2;
     private volatile boolean draining;
 
     private SolveServer(ServeConfig config, Function<ServeMetrics, ServedModels> models) throws IOException {
@@ -54,6 +52,7 @@ public final class SolveServer implements AutoCloseable {
         this.config = config;
         this.metrics = new ServeMetrics();
         this.models = models.apply(metrics);
+        this.v2 = new OpenInferenceRoutes(this.models, config, this::submit, () -> draining);
         try {
             this.front = new HttpFront(config, config.access().tls() == null ? null : config.access().tls().serverContext(), this::route,
                     config.access().accessLog() ? new AccessLog(System.err) : null);
@@ -137,11 +136,11 @@ public final class SolveServer implements AutoCloseable {
     private CompletableFuture<Reply> route(Call call) {
         long t0 = System.nanoTime();
         String path = call.path();
-        boolean v2 = path.equals("/v2") || path.startsWith("/v2/");
+        boolean inference = path.equals("/v2") || path.startsWith("/v2/");
         try {
             authorize(call);
-            if (v2) {
-                return v2(call);
+            if (inference) {
+                return v2.route(call);
             }
             if (path.equals("/") || path.startsWith("/ui/")) {
                 require(call, GET);
@@ -161,10 +160,10 @@ public final class SolveServer implements AutoCloseable {
                 default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
             }
         } catch (ApiError e) {
-            if (path.startsWith("/v1/solve") || v2 && path.endsWith("/infer")) { // refused before it was queued: counted here
+            if (path.startsWith("/v1/solve") || inference && path.endsWith("/infer")) { // refused before it was queued: counted here
                 metrics.request(e.status, (System.nanoTime() - t0) / 1e9);
             }
-            return done(v2 ? OpenInference.error(e) : Reply.error(e));
+            return done(inference ? OpenInference.error(e) : Reply.error(e));
         }
     }
 
@@ -180,11 +179,11 @@ public final class SolveServer implements AutoCloseable {
         }
     }
 
-    private static CompletableFuture<Reply> done(Reply reply) {
+    static CompletableFuture<Reply> done(Reply reply) {
         return CompletableFuture.completedFuture(reply);
     }
 
-    private static void require(Call call, String allowed) {
+    static void require(Call call, String allowed) {
         if (!call.method().equals(allowed)) {
             throw new ApiError(ApiError.METHOD_NOT_ALLOWED, call.method() + " is not allowed here: use " + allowed);
         }
@@ -246,59 +245,11 @@ public final class SolveServer implements AutoCloseable {
         return done(Reply.stream(StepStream.TYPE, request.puzzles().size(), events));
     }
 
-    /** The Open Inference Protocol's paths: {@code /v2}, its probes, and a model's metadata, readiness and inference. */
-    private CompletableFuture<Reply> v2(Call call) {
-        String path = call.path();
-        require(call, path.endsWith("/infer") ? POST : GET);
-        switch (path) {
-            case "/v2": return done(Reply.json(ApiError.OK, OpenInference.serverMetadata(VERSION)));
-            case "/v2/health/live": return done(Reply.empty(ApiError.OK));
-            case "/v2/health/ready": return done(Reply.empty(draining ? ApiError.BAD_REQUEST : ApiError.OK));
-            default: break;
-        }
-        String[] parts = path.substring("/v2/models/".length()).split("/", -1);
-        if (!path.startsWith("/v2/models/") || parts[0].isEmpty()) {
-            throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
-        }
-        ServedModels.Entry model = models.get(parts[0]);
-        if (model == null) {
-            throw new ApiError(ApiError.NOT_FOUND, "no model '" + parts[0] + "' (have " + models.entries().keySet() + ")");
-        }
-        int at = 1;
-        if (parts.length > 2 && parts[1].equals("versions")) {
-            if (!parts[2].equals(model.served().version())) {
-                throw new ApiError(ApiError.NOT_FOUND, "model '" + parts[0] + "' has no version '" + parts[2] + "' (it serves "
-                        + model.served().version() + ")");
-            }
-            at = 3;
-        }
-        String rest = String.join("/", java.util.Arrays.asList(parts).subList(at, parts.length));
-        switch (rest) {
-            case "": return done(Reply.json(ApiError.OK, OpenInference.modelMetadata(model)));
-            case "ready": return done(Reply.empty(draining ? ApiError.BAD_REQUEST : ApiError.OK));
-            case "infer": return infer(call, model.name());
-            default: throw new ApiError(ApiError.NOT_FOUND, "no such path: " + path);
-        }
-    }
-
-    private CompletableFuture<Reply> infer(Call call, String name) {
-        long t0 = System.nanoTime();
-        OpenInference.Infer infer = OpenInference.decode(call, name);
-        SolveRequest request = SolveRequest.decode(infer.body(), models.models(), config);
-        return submit(call, request, t0, null).thenApply(outcome -> {
-            if (outcome.deadlinePassed()) {
-                throw new ApiError(ApiError.DEADLINE, "the deadline of " + request.timeout().toMillis() + " ms passed: "
-                        + outcome.finished() + " of " + request.puzzles().size() + " puzzles finished");
-            }
-            return OpenInference.encode(infer, models.get(name), outcome.solutions());
-        }).exceptionally(e -> OpenInference.error(apiError(e)));
-    }
-
     /**
      * Queues a request's puzzles on its model's batch (again on the new batch if a reload retired the
      * one it found), takes them out if the caller leaves, and counts the answer.
      */
-    private CompletableFuture<Scheduler.Outcome> submit(Call call, SolveRequest request, long t0, Scheduler.Listener listener) {
+    CompletableFuture<Scheduler.Outcome> submit(Call call, SolveRequest request, long t0, Scheduler.Listener listener) {
         if (draining) {
             throw new ApiError(ApiError.UNAVAILABLE, "the server is shutting down");
         }
@@ -332,7 +283,7 @@ public final class SolveServer implements AutoCloseable {
     }
 
     /** What a failed answer says to the caller: the details of a failed step stay in the server's log. */
-    private static ApiError apiError(Throwable failure) {
+    static ApiError apiError(Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof ApiError a) {
             return a;
