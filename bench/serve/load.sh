@@ -5,9 +5,10 @@
 # beside offline `trm eval` on the same puzzles, effort and policy; then an overload run; then,
 # with SOAK=SECONDS, a soak at concurrency 16 that samples the server's resident memory.
 #
-#   bench/serve/load.sh                 # about 9 minutes on 2 cores
+#   bench/serve/load.sh                 # about 12 minutes on 2 cores
 #   SOAK=300 bench/serve/load.sh        # and a 5-minute soak
 #   ONLY=network bench/serve/load.sh    # only the network section: tokens + TLS, /v2, reload under load
+#   ONLY=streams bench/serve/load.sh    # only the step streams beside plain clients
 #
 # Settings (environment): SECONDS_PER_RUN (20), MAX_REQUESTS per wrk thread and run (100000: a
 # safety bound; a thread that reaches it stops sending, and its run still lasts SECONDS_PER_RUN),
@@ -145,6 +146,40 @@ network() {
   echo
 }
 
+# streams: 16 plain /v1/solve clients beside 8 more clients, which use the step stream or, for the
+# comparison, plain /v1/solve; the plain 16's puzzles/s is what a stream costs the others. Each kind
+# twice, interleaved, each run on a fresh server.
+streams() {
+  echo "## Step streams beside plain clients (16 plain + 8 others, runs of ${SECONDS_PER_RUN} s, twice, interleaved)"
+  echo
+  echo "| the 8 others use | round | plain 16: puzzles/s | plain p50 ms | plain p99 ms | the 8: requests | errors |"
+  echo "|---|---|---|---|---|---|---|"
+  for round in 1 2; do
+    for others in /v1/solve /v1/solve/stream; do
+      start_server 32 --max-queue 4096 --access-log off
+      API=v1 load 4 5 >/dev/null # warm-up
+      local api=v1
+      [ "$others" = /v1/solve/stream ] && api=stream
+      API="$api" wrk -t 1 -c 8 -d "${SECONDS_PER_RUN}s" --timeout 30s -s "$here/solve.lua" "$url" 2>&1 | sed -n 's/^RESULT //p' >"$OUT/others.txt" &
+      local others_pid=$!
+      r=$(API=v1 wrk -t 1 -c 16 -d "${SECONDS_PER_RUN}s" --timeout 30s --latency -s "$here/solve.lua" "$url" 2>&1 | sed -n 's/^RESULT //p')
+      wait "$others_pid" || true
+      idle
+      o=$(cat "$OUT/others.txt")
+      errs=$(( $(field other "$r") + $(field read "$r") + $(field timeout "$r") + $(field other "$o") + $(field read "$o") + $(field timeout "$o") ))
+      echo "| $others | $round | $(awk -v n="$(field requests "$r")" -v s="$(field seconds "$r")" 'BEGIN {printf "%.1f", n / s}') | $(field p50_ms "$r") | $(field p99_ms "$r") | $(field requests "$o") | $errs |"
+      stop_server
+    done
+  done
+  echo
+}
+
+if [ "${ONLY:-}" = streams ]; then
+  streams
+  echo "raw results: $OUT"
+  exit 0
+fi
+
 if [ "${ONLY:-}" = network ]; then
   network
   echo "raw results: $OUT"
@@ -210,6 +245,7 @@ stop_server
 echo
 
 network
+streams
 
 if [ "$SOAK" -gt 0 ]; then
   echo "## Soak: concurrency 16 for $SOAK s, resident memory of the server every 10 s"

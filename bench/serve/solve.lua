@@ -1,6 +1,6 @@
 -- wrk script for trm serve's load benchmark (bench/serve/load.sh runs it).
 -- Each request POSTs one puzzle to /v1/solve (or, with API=v2, to the Open Inference Protocol's
--- /v2/models/$MODEL/infer as a one-element BYTES tensor), cycling through the lines of $PUZZLES, with
+-- /v2/models/$MODEL/infer as a one-element BYTES tensor; with API=stream, to /v1/solve/stream), cycling through the lines of $PUZZLES, with
 -- $EFFORT and $POLICY; with TOKEN set, it sends 'Authorization: Bearer $TOKEN'. Each wrk thread stops after $MAX_REQUESTS responses, so a run is bounded in requests
 -- as well as in seconds (wrk -d). done() prints one line of key=value pairs for the script to read.
 
@@ -42,7 +42,8 @@ function request()
    end
    local body = string.format('{"puzzles":["%s"],"effort":"%s","policy":"%s","timeout_ms":%s}',
       puzzles[next_puzzle], effort, policy, timeout_ms)
-   return wrk.format(nil, "/v1/solve", nil, body)
+   -- API=stream: the same body to the step stream (wrk reads the chunked events to their end)
+   return wrk.format(nil, api == "stream" and "/v1/solve/stream" or "/v1/solve", nil, body)
 end
 
 if rate > 0 then -- defined only for an open loop: wrk treats a script with delay() differently

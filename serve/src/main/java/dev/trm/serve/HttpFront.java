@@ -339,18 +339,23 @@ final class HttpFront implements AutoCloseable {
                 }
 
                 @Override
-                public void send(byte[] part) {
-                    bytes.addAndGet(part.length);
-                    channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(part)));
+                public void send(java.util.function.Supplier<byte[]> part) {
+                    channel.eventLoop().execute(() -> {
+                        byte[] made = part.get();
+                        bytes.addAndGet(made.length);
+                        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(made)));
+                    });
                 }
 
                 @Override
                 public void end() {
-                    var last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                    last.addListener(done -> ended.complete(null));
-                    if (!keepAlive) {
-                        last.addListener(ChannelFutureListener.CLOSE);
-                    }
+                    channel.eventLoop().execute(() -> { // after the parts handed over before it
+                        var last = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                        last.addListener(done -> ended.complete(null));
+                        if (!keepAlive) {
+                            last.addListener(ChannelFutureListener.CLOSE);
+                        }
+                    });
                 }
             });
             return ended;

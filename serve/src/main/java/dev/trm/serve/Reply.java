@@ -25,7 +25,8 @@ record Reply(int status, String contentType, Map<String, String> headers, byte[]
         /** Whether the connection takes more now (its buffer is below its bound); parts that may be dropped are dropped when not. */
         boolean writable();
 
-        void send(byte[] part);
+        /** Sends a part, made on the connection's own thread (so that the sender only hands it over). */
+        void send(java.util.function.Supplier<byte[]> part);
 
         /** The body is complete. */
         void end();

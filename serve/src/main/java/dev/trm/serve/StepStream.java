@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The body of {@code POST /v1/solve/stream}: Server-Sent Events as a request's puzzles think.
@@ -35,7 +36,7 @@ final class StepStream implements Scheduler.Listener, Reply.Streamed {
     /** Each copy's last answer, by puzzle index and copy. Scheduler thread only. */
     private final Map<Long, String> last = new HashMap<>();
     /** Events written before the connection took the body. Guarded by this. */
-    private final List<byte[]> early = new ArrayList<>();
+    private final List<Supplier<byte[]>> early = new ArrayList<>();
     private Reply.EventSink sink;
     private int earlySteps;
     private long dropped;
@@ -56,51 +57,59 @@ final class StepStream implements Scheduler.Listener, Reply.Streamed {
         }
     }
 
+    /** What a step event says, taken on the scheduler's thread; its JSON is written on the connection's. */
+    private record Step(int index, int copy, int step, String answer, float haltProbability, String previous, float[] confidence) {
+        ObjectNode json() {
+            ObjectNode o = JSON.createObjectNode().put("index", index).put("copy", copy).put("step", step).put("answer", answer)
+                    .put("halt_probability", haltProbability);
+            ArrayNode changed = o.putArray("changed");
+            for (int c = 0; c < answer.length() && c < previous.length(); c++) {
+                if (answer.charAt(c) != previous.charAt(c)) {
+                    changed.add(c);
+                }
+            }
+            if (confidence != null) {
+                ArrayNode conf = o.putArray("confidence");
+                for (float p : confidence) {
+                    conf.add(Math.round(p * CONFIDENCE_SCALE) / CONFIDENCE_SCALE);
+                }
+            } else {
+                o.putNull("confidence"); // a copy under an augmentation: its cells are in another frame
+            }
+            return o;
+        }
+    }
+
     @Override
     public void onStep(int index, StepState state) {
         String before = last.put(((long) index << Integer.SIZE) | state.copy(), state.answer());
         String previous = before != null ? before : puzzles.get(index); // a first step: against the puzzle as given
-        ObjectNode o = JSON.createObjectNode().put("index", index).put("copy", state.copy()).put("step", state.step())
-                .put("answer", state.answer()).put("halt_probability", state.haltProbability());
-        ArrayNode changed = o.putArray("changed");
-        for (int c = 0; c < state.answer().length() && c < previous.length(); c++) {
-            if (state.answer().charAt(c) != previous.charAt(c)) {
-                changed.add(c);
-            }
-        }
-        float[] confidence = state.confidence();
-        if (confidence != null) {
-            ArrayNode conf = o.putArray("confidence");
-            for (float p : confidence) {
-                conf.add(Math.round(p * CONFIDENCE_SCALE) / CONFIDENCE_SCALE);
-            }
-        } else {
-            o.putNull("confidence"); // a copy under an augmentation: its cells are in another frame
-        }
-        send("step", o, true);
+        Step step = new Step(index, state.copy(), state.step(), state.answer(), state.haltProbability(), previous, state.confidence());
+        send("step", step::json, true);
     }
 
     @Override
     public void onSolution(int index, Solution solution) {
         ObjectNode o = JSON.createObjectNode().put("index", index);
         o.setAll(SolutionJson.of("puzzles[" + index + "]", solution));
-        send("solution", o, false);
+        send("solution", () -> o, false);
     }
 
     /** Every puzzle has its solution. */
     void done(int solved) {
-        send("done", JSON.createObjectNode().put("puzzles", puzzles.size()).put("solved", solved), false);
+        send("done", () -> JSON.createObjectNode().put("puzzles", puzzles.size()).put("solved", solved), false);
         end();
     }
 
     /** The request failed (a passed deadline, a failed step, a drain): the error, then the end. */
     void error(ApiError e) {
         ObjectNode o = JSON.createObjectNode().put("status", e.status).put("error", e.getMessage());
-        send("error", o, false);
+        send("error", () -> o, false);
         end();
     }
 
-    private synchronized void send(String event, ObjectNode data, boolean droppable) {
+    /** Sends an event, or drops a droppable one the connection cannot take now; its JSON is made where it is written. */
+    private synchronized void send(String event, Supplier<ObjectNode> data, boolean droppable) {
         if (ended) {
             return;
         }
@@ -109,14 +118,19 @@ final class StepStream implements Scheduler.Listener, Reply.Streamed {
             droppedInAll++;
             return;
         }
-        if (event.equals("done") || event.equals("error")) {
-            data.put("dropped_steps", droppedInAll);
-        }
-        if (droppable && dropped > 0) {
-            data.put("dropped", dropped);
-            dropped = 0;
-        }
-        byte[] bytes = ("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+        long droppedBefore = droppable ? dropped : 0;
+        long droppedTotal = droppedInAll;
+        dropped = droppable ? 0 : dropped;
+        Supplier<byte[]> bytes = () -> {
+            ObjectNode o = data.get();
+            if (event.equals("done") || event.equals("error")) {
+                o.put("dropped_steps", droppedTotal);
+            }
+            if (droppedBefore > 0) {
+                o.put("dropped", droppedBefore);
+            }
+            return ("event: " + event + "\ndata: " + o + "\n\n").getBytes(StandardCharsets.UTF_8);
+        };
         if (sink == null) {
             early.add(bytes);
             earlySteps += droppable ? 1 : 0;
