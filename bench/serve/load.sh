@@ -148,14 +148,16 @@ network() {
 
 # streams: 16 plain /v1/solve clients beside 8 more clients, which use the step stream or, for the
 # comparison, plain /v1/solve; the plain 16's puzzles/s is what a stream costs the others. Each kind
-# twice, interleaved, each run on a fresh server.
+# twice, interleaved (ABBA), each run on a fresh server.
 streams() {
   echo "## Step streams beside plain clients (16 plain + 8 others, runs of ${SECONDS_PER_RUN} s, twice, interleaved)"
   echo
   echo "| the 8 others use | round | plain 16: puzzles/s | plain p50 ms | plain p99 ms | the 8: requests | errors |"
   echo "|---|---|---|---|---|---|---|"
   for round in 1 2; do
-    for others in /v1/solve /v1/solve/stream; do
+    local order="/v1/solve /v1/solve/stream"
+    [ "$round" = 2 ] && order="/v1/solve/stream /v1/solve" # the other order, so that drift within the run hits both alike
+    for others in $order; do
       start_server 32 --max-queue 4096 --access-log off
       API=v1 load 4 5 >/dev/null # warm-up
       local api=v1

@@ -10,6 +10,8 @@
 #   5. 50 puzzles as arguments (a command line over 4 KB) solve, and nothing is written under
 #      ~/.cache/Microsoft: ONNX Runtime's start-up telemetry, which crashed such a JVM (exit 139), is off.
 #   6. `trm solve > /dev/full`: a write error is reported (exit 1), not taken for a closed pipe (141).
+#   7. An adopted archive damaged later (`truncate -s 50%`) is dropped, not mapped: every start used to
+#      die with SIGBUS (rc 134) and leave an hs_err file in the current folder.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 trm="$root/trm"
@@ -55,6 +57,19 @@ check "a start beside a truncated archive works (exit $code: $out)" test "$code"
 check "the truncated archive is dropped" test ! -e "$archive.tmp.$dead"
 check "no final archive was made of it" test ! -e "$archive"
 check "no JVM crash file" test -z "$(ls "$home"/hs_err_pid*.log 2>/dev/null)"
+
+# 7. an adopted archive damaged afterwards
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null # writes an archive again
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null # adopts it
+adopted=$(ls "$home"/.cache/trm/cds-*jsa 2>/dev/null | head -1)
+check "an archive was adopted again" test -n "$adopted" -a -f "$adopted.stamp"
+if [ -n "$adopted" ]; then
+  truncate -s 50% "$adopted"
+  out=$(cd "$home" && HOME="$home" XDG_CACHE_HOME= "$trm" --version 2>&1)
+  code=$?
+  check "a start after the adopted archive was truncated works (exit $code: $out)" test "$code" = 0 -a "$out" = "trm 0.1.0"
+  check "no JVM crash file after it" test -z "$(ls "$home"/hs_err_pid*.log 2>/dev/null)"
+fi
 
 # 4. a closed standard input is an empty one, not the first file the JVM opens
 out=$(HOME="$home" XDG_CACHE_HOME= "$trm" solve <&- 2>&1)

@@ -257,6 +257,8 @@ class ExportCommandTest {
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().contains("the fp32 step solves too few of the verification puzzles to judge"), r.err());
         assertTrue(r.err().contains("CANNOT JUDGE") && !r.err().contains("PASS"), r.err());
+        assertTrue(r.err().contains("--verify-data") && r.err().contains("--no-verify"), "the refusal names the way out: " + r.err());
+        assertTrue(r.err().contains("on 32 puzzles: the fp32 step solves 0"), "it stopped after the first batch: " + r.err());
         assertTrue(Files.notExists(out));
     }
 

@@ -86,17 +86,26 @@ public final class Exporter {
         QuantizedVerifier.Report quantized = null;
         if (verify && !encoding.isFp32()) {
             Answered set = answeredPuzzles(config, verifySamples);
-            quantized = QuantizedVerifier.verify(fp32, bytes, set.puzzles(), set.answers());
+            quantized = QuantizedVerifier.verify(fp32, bytes, set.puzzles(), set.answers(), Exporter::showProgress);
             if (!quantized.passed()) {
                 throw new VerificationException(quantized.table(), quantized.canJudge()
                         ? "the " + encoding.describe() + " step's answers differ from the fp32 step's beyond the bound"
-                        : "the fp32 step solves too few of the verification puzzles to judge the " + encoding.describe() + " step");
+                        : "the fp32 step solves too few of the verification puzzles to judge the " + encoding.describe()
+                        + " step: give puzzles it solves with --verify-data FILE, or skip the check with --no-verify");
             }
         }
         if (out != null) {
             AtomicFile.write(out, o -> o.write(bytes));
         }
         return new Result(bytes, report, quantized);
+    }
+
+    /** On a terminal, a line that counts the quantized step's verification (it solves every puzzle twice). */
+    private static void showProgress(int done, int total) {
+        if (System.console() != null) {
+            System.err.print("\rverifying the quantized step against fp32: " + done + "/" + total + " puzzles" + (done == total ? "\n" : ""));
+            System.err.flush();
+        }
     }
 
     /** Puzzles and their answers as text, in the same order. */

@@ -54,7 +54,8 @@ public final class QuantizedVerifier {
         public String table() {
             if (!canJudge()) {
                 return String.format("against the fp32 step on %d puzzles: the fp32 step solves %d of them, fewer than the %d needed to"
-                        + " compare answers: CANNOT JUDGE (verify on puzzles the model solves: --verify-data, or skip with --no-verify)%n",
+                        + " compare answers: CANNOT JUDGE (give puzzles the model solves with --verify-data FILE, or skip the check with"
+                        + " --no-verify)%n",
                         puzzles, Math.round(fp32Accuracy * puzzles), MIN_SOLVED_TO_JUDGE);
             }
             return String.format("against the fp32 step on %d puzzles (N_sup steps, one copy): same answer on %.2f%% of the puzzles"
@@ -74,11 +75,37 @@ public final class QuantizedVerifier {
      * @param answers   their solutions, same order
      */
     public static Report verify(byte[] fp32, byte[] quantized, List<String> puzzles, List<String> answers) {
+        return verify(fp32, quantized, puzzles, answers, (done, total) -> { });
+    }
+
+    /** What a verification has done so far: puzzles compared, of all. */
+    @FunctionalInterface
+    public interface Progress {
+        void compared(int done, int total);
+    }
+
+    /**
+     * Verifies batch by batch, telling {@code progress} after each. If the fp32 step solves none of
+     * the first batch it stops there: the set cannot judge the quantized step (a model that solves
+     * nothing, or puzzles of the wrong kind), and a report saying so comes back at once.
+     */
+    public static Report verify(byte[] fp32, byte[] quantized, List<String> puzzles, List<String> answers, Progress progress) {
         RuntimeConfig cpu = RuntimeConfig.cpu();
         try (TrmModel reference = TrmModel.load(fp32, cpu); TrmModel q = TrmModel.load(quantized, cpu)) {
             int batch = Math.min(puzzles.size(), Exporter.DEFAULT_VERIFY_PUZZLES * 4);
-            List<Solution> a = reference.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), batch, null);
-            List<Solution> b = q.solveAll(puzzles, HaltPolicy.fixed(), Effort.plain(), batch, null);
+            List<Solution> a = new java.util.ArrayList<>();
+            List<Solution> b = new java.util.ArrayList<>();
+            for (int from = 0; from < puzzles.size(); from += batch) {
+                List<String> part = puzzles.subList(from, Math.min(puzzles.size(), from + batch));
+                List<Solution> ref = reference.solveAll(part, HaltPolicy.fixed(), Effort.plain(), batch, null);
+                if (from == 0 && countRight(ref, answers) == 0) {
+                    progress.compared(part.size(), puzzles.size());
+                    return new Report(part.size(), 1, 1, 1, 0, 0); // solved none: cannot judge, said at once
+                }
+                a.addAll(ref);
+                b.addAll(q.solveAll(part, HaltPolicy.fixed(), Effort.plain(), batch, null));
+                progress.compared(a.size(), puzzles.size());
+            }
             int solved = 0;
             int sameSolved = 0;
             long cells = 0;
@@ -102,6 +129,14 @@ public final class QuantizedVerifier {
             return new Report(puzzles.size(), solved == 0 ? 1 : (double) sameSolved / solved, (double) sameCells / cells,
                     sameHalt / n, solved / n, rightB / n);
         }
+    }
+
+    private static int countRight(List<Solution> solutions, List<String> answers) {
+        int n = 0;
+        for (int i = 0; i < solutions.size(); i++) {
+            n += solutions.get(i).answer().equals(answers.get(i)) ? 1 : 0;
+        }
+        return n;
     }
 
     private static float last(Solution s) {

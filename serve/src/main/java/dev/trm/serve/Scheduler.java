@@ -158,6 +158,9 @@ final class Scheduler implements AutoCloseable {
 
         /** Puzzle {@code index} finished. Called on the scheduler's thread. */
         void onSolution(int index, Solution solution);
+
+        /** A step of the batch ended: what it heard of this request can go out together. Called on the scheduler's thread. */
+        void onStepEnd();
     }
 
     /** One caller's puzzles on their way through the batch. */
@@ -448,6 +451,12 @@ final class Scheduler implements AutoCloseable {
             return;
         }
         metrics.step(name, batch, (System.nanoTime() - t0) / 1e9);
+        Set<Listener> heard = new LinkedHashSet<>();
+        for (Seat seat : seats.values()) {
+            if (seat.request().listener != null) {
+                heard.add(seat.request().listener);
+            }
+        }
         for (Solver.Finished f : solver.takeFinished()) {
             Seat seat = seats.remove(f.id());
             joinedAt.remove(f.id());
@@ -465,6 +474,7 @@ final class Scheduler implements AutoCloseable {
                 answer(r, false);
             }
         }
+        heard.forEach(Listener::onStepEnd);
     }
 
     /** A request's puzzles still in the batch leave it (a passed deadline, a caller who left). */

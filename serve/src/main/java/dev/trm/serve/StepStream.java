@@ -35,6 +35,8 @@ final class StepStream implements Scheduler.Listener, Reply.Streamed {
     private final List<String> puzzles;
     /** Each copy's last answer, by puzzle index and copy. Scheduler thread only. */
     private final Map<Long, String> last = new HashMap<>();
+    /** The steps heard since the last step's end. Scheduler thread only. */
+    private final List<Step> heard = new ArrayList<>();
     /** Events written before the connection took the body. Guarded by this. */
     private final List<Supplier<byte[]>> early = new ArrayList<>();
     private Reply.EventSink sink;
@@ -84,56 +86,74 @@ final class StepStream implements Scheduler.Listener, Reply.Streamed {
     public void onStep(int index, StepState state) {
         String before = last.put(((long) index << Integer.SIZE) | state.copy(), state.answer());
         String previous = before != null ? before : puzzles.get(index); // a first step: against the puzzle as given
-        Step step = new Step(index, state.copy(), state.step(), state.answer(), state.haltProbability(), previous, state.confidence());
-        send("step", step::json, true);
+        heard.add(new Step(index, state.copy(), state.step(), state.answer(), state.haltProbability(), previous, state.confidence()));
     }
 
     @Override
     public void onSolution(int index, Solution solution) {
+        onStepEnd(); // its steps go first
         ObjectNode o = JSON.createObjectNode().put("index", index);
         o.setAll(SolutionJson.of("puzzles[" + index + "]", solution));
-        send("solution", () -> o, false);
+        send("solution", List.of(() -> o), false);
+    }
+
+    /** The step's events go out as one part: one hand-over to the connection per step, not one per copy. */
+    @Override
+    public void onStepEnd() {
+        if (!heard.isEmpty()) {
+            List<Supplier<ObjectNode>> steps = new ArrayList<>();
+            heard.forEach(step -> steps.add(step::json));
+            heard.clear();
+            send("step", steps, true);
+        }
     }
 
     /** Every puzzle has its solution. */
     void done(int solved) {
-        send("done", () -> JSON.createObjectNode().put("puzzles", puzzles.size()).put("solved", solved), false);
+        send("done", List.of(() -> JSON.createObjectNode().put("puzzles", puzzles.size()).put("solved", solved)), false);
         end();
     }
 
     /** The request failed (a passed deadline, a failed step, a drain): the error, then the end. */
     void error(ApiError e) {
         ObjectNode o = JSON.createObjectNode().put("status", e.status).put("error", e.getMessage());
-        send("error", () -> o, false);
+        send("error", List.of(() -> o), false);
         end();
     }
 
-    /** Sends an event, or drops a droppable one the connection cannot take now; its JSON is made where it is written. */
-    private synchronized void send(String event, Supplier<ObjectNode> data, boolean droppable) {
+    /**
+     * Sends events of one kind as one part, or drops droppable ones the connection cannot take now;
+     * their JSON is made where they are written.
+     */
+    private synchronized void send(String event, List<Supplier<ObjectNode>> data, boolean droppable) {
         if (ended) {
             return;
         }
         if (droppable && (sink != null ? !sink.writable() : earlySteps >= EARLY_STEPS)) {
-            dropped++;
-            droppedInAll++;
+            dropped += data.size();
+            droppedInAll += data.size();
             return;
         }
         long droppedBefore = droppable ? dropped : 0;
         long droppedTotal = droppedInAll;
         dropped = droppable ? 0 : dropped;
         Supplier<byte[]> bytes = () -> {
-            ObjectNode o = data.get();
-            if (event.equals("done") || event.equals("error")) {
-                o.put("dropped_steps", droppedTotal);
+            StringBuilder part = new StringBuilder();
+            for (int i = 0; i < data.size(); i++) {
+                ObjectNode o = data.get(i).get();
+                if (event.equals("done") || event.equals("error")) {
+                    o.put("dropped_steps", droppedTotal);
+                }
+                if (i == 0 && droppedBefore > 0) {
+                    o.put("dropped", droppedBefore);
+                }
+                part.append("event: ").append(event).append("\ndata: ").append(o).append("\n\n");
             }
-            if (droppedBefore > 0) {
-                o.put("dropped", droppedBefore);
-            }
-            return ("event: " + event + "\ndata: " + o + "\n\n").getBytes(StandardCharsets.UTF_8);
+            return part.toString().getBytes(StandardCharsets.UTF_8);
         };
         if (sink == null) {
             early.add(bytes);
-            earlySteps += droppable ? 1 : 0;
+            earlySteps += droppable ? data.size() : 0;
         } else {
             sink.send(bytes);
         }
