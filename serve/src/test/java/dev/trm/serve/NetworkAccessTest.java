@@ -219,4 +219,18 @@ class NetworkAccessTest {
             }
         }
     }
+
+    @Test
+    void aBodyShorterThanItsContentLengthGets408AndIsNotCountedAsASolve() throws Exception {
+        server = SolveServer.start(ServeConfig.defaults().withPort(0).withReadTimeout(Duration.ofMillis(500)), Map.of(MODEL, model));
+        try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+            s.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
+            s.getOutputStream().write("POST /v1/solve HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"puzzles\": [".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(answer.contains("did not arrive whole"), answer);
+        }
+        String metrics = new Http(server).get("/metrics").body();
+        assertTrue(!metrics.contains("trm_requests_total{"), "nothing was answered as a solve request:\n" + metrics);
+    }
 }
