@@ -70,12 +70,54 @@ public record OfficialArch(String source, Architecture architecture, int hiddenS
         Fields f = new Fields(arch, source);
         Architecture a = architecture(f.text(NAME, null), source);
         int hidden = f.integer(HIDDEN_SIZE, null);
-        return new OfficialArch(source, a, hidden, f.integer(NUM_HEADS, null), f.real(EXPANSION, null),
+        OfficialArch read = new OfficialArch(source, a, hidden, f.integer(NUM_HEADS, null), f.real(EXPANSION, null),
                 f.integer(H_CYCLES, null), f.integer(L_CYCLES, null), a == Architecture.HRM ? f.integer(H_LAYERS, null) : 0,
                 f.integer(L_LAYERS, null), f.bool(MLP_T, false), f.integer(PUZZLE_EMB_NDIM, 0),
                 f.integer(PUZZLE_EMB_LEN, DEFAULT_PUZZLE_EMB_LEN), posEncodings(f), f.real(RMS_NORM_EPS, DEFAULT_RMS_NORM_EPS),
                 f.real(ROPE_THETA, DEFAULT_ROPE_THETA), f.integer(HALT_MAX_STEPS, null),
                 a == Architecture.TRM && f.bool(NO_ACT_CONTINUE, true));
+        read.withinBounds(f);
+        return read;
+    }
+
+    /** The largest value of each size field this toolkit reads: far past any published TRM/HRM run, short of exhausting memory. */
+    static final int MAX_HIDDEN_SIZE = 16_384;
+    static final int MAX_HEADS = 1024;
+    static final float MAX_EXPANSION = 64f;
+    static final int MAX_CYCLES = 256;
+    static final int MAX_LAYERS = 256;
+    static final int MAX_PUZZLE_EMB_LEN = 4096;
+    static final int MAX_HALT_STEPS = 4096;
+
+    /**
+     * Refuses sizes past sane limits before anything is built from them (a billion H_cycles grew
+     * memory to gigabytes with no output; a huge halt_max_steps verified forever).
+     */
+    private void withinBounds(Fields f) throws IOException {
+        within(f, HIDDEN_SIZE, hiddenSize, 1, MAX_HIDDEN_SIZE);
+        within(f, NUM_HEADS, numHeads, 1, MAX_HEADS);
+        within(f, H_CYCLES, hCycles, 1, MAX_CYCLES);
+        within(f, L_CYCLES, lCycles, 1, MAX_CYCLES);
+        within(f, L_LAYERS, lLayers, 1, MAX_LAYERS);
+        if (architecture == Architecture.HRM) {
+            within(f, H_LAYERS, hLayers, 1, MAX_LAYERS);
+        }
+        within(f, PUZZLE_EMB_NDIM, puzzleEmbNdim, 0, MAX_HIDDEN_SIZE);
+        within(f, PUZZLE_EMB_LEN, puzzleEmbLen, 0, MAX_PUZZLE_EMB_LEN);
+        within(f, HALT_MAX_STEPS, haltMaxSteps, 1, MAX_HALT_STEPS);
+        if (!(expansion > 0 && expansion <= MAX_EXPANSION)) { // NaN fails too
+            throw new IOException(f.where(EXPANSION) + " is " + expansion + ": this toolkit reads a positive number up to " + MAX_EXPANSION);
+        }
+        if (!Float.isFinite(rmsNormEps) || rmsNormEps <= 0 || !Float.isFinite(ropeTheta) || ropeTheta <= 0) {
+            throw new IOException(source + ": arch." + RMS_NORM_EPS + " and arch." + ROPE_THETA + " must be positive finite numbers, got "
+                    + rmsNormEps + " and " + ropeTheta);
+        }
+    }
+
+    private static void within(Fields f, String field, int value, int min, int max) throws IOException {
+        if (value < min || value > max) {
+            throw new IOException(f.where(field) + " is " + value + ": this toolkit reads " + min + " to " + max);
+        }
     }
 
     private static PosEncoding posEncodings(Fields f) throws IOException {

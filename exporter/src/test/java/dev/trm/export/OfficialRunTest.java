@@ -121,6 +121,17 @@ class OfficialRunTest {
     }
 
     @Test
+    void sizesPastSaneLimitsAreRefusedNamingTheFieldBeforeAnythingIsBuilt() throws IOException {
+        Map<String, String> cases = Map.of("H_cycles: 2", "H_cycles: 1000000000", "halt_max_steps: 4", "halt_max_steps: 2147483647",
+                "expansion: 2", "expansion: 1e30", "hidden_size: 32", "hidden_size: -32");
+        for (var c : cases.entrySet()) {
+            String field = c.getKey().substring(0, c.getKey().indexOf(':'));
+            IOException e = assertThrows(IOException.class, () -> OfficialRun.read(runWith("trm-att", c.getKey(), c.getValue()), FROM_CONFIG));
+            assertTrue(e.getMessage().contains("arch." + field + " is ") && e.getMessage().contains("this toolkit reads"), e.getMessage());
+        }
+    }
+
+    @Test
     void anUnknownArchitectureIsRefusedByName() throws IOException {
         Path run = runWith("trm-att", "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1",
                 "recursive_reasoning.trm_singlez@TinyRecursiveReasoningModel_ACTV1_SingleZ");
