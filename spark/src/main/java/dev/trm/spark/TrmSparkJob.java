@@ -95,7 +95,39 @@ public final class TrmSparkJob {
                 description = "ONNX Runtime intra-op threads per executor model; tasks already run one per core (default: ${DEFAULT-VALUE})")
         int threads;
 
+        /** A master URL Spark knows: local, local[N], local[N,M], local[*], spark://HOST:PORT[,...], yarn, k8s://..., mesos://... */
+        private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+                "local|local\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?]|local-cluster\\[.*]|spark://.+|yarn|k8s://.+|mesos://.+");
+        /** How long the check that a standalone master answers may wait. */
+        private static final int MASTER_CONNECT_MILLIS = 3000;
+
+        /**
+         * What can be checked before Spark starts: the master URL's form, and that a standalone master
+         * answers at all (Spark itself retries for a minute, then prints a long trace).
+         */
+        void checkMaster() {
+            if (master == null) {
+                return;
+            }
+            if (!MASTER.matcher(master).matches()) {
+                throw new IllegalArgumentException("--master: '" + master + "' is not a master URL (local[N] with N >= 1, local[*],"
+                        + " spark://HOST:PORT, yarn or k8s://...)");
+            }
+            if (master.startsWith("spark://")) {
+                String first = master.substring("spark://".length()).split(",")[0];
+                int colon = first.lastIndexOf(':');
+                try (java.net.Socket probe = new java.net.Socket()) {
+                    probe.connect(new java.net.InetSocketAddress(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1))),
+                            MASTER_CONNECT_MILLIS);
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new IllegalArgumentException("--master " + master + ": no master answers there (" + e.getMessage()
+                            + "); start one with ./trm-spark cluster start, or check the URL");
+                }
+            }
+        }
+
         SparkSession session(String app) {
+            checkMaster();
             SparkSession.Builder b = SparkSession.builder().appName(app);
             if (master != null) {
                 b.master(master);
@@ -121,6 +153,10 @@ public final class TrmSparkJob {
         Dataset<Row> read(SparkSession spark) {
             boolean parquet = in.toLowerCase(Locale.ROOT).endsWith(".parquet");
             Dataset<Row> rows = parquet ? spark.read().parquet(in) : spark.read().option("header", "true").csv(in);
+            if (!List.of(rows.columns()).contains(column)) {
+                throw new IllegalArgumentException(in + ": no column '" + column + "' (it has " + List.of(rows.columns())
+                        + "); name the puzzle column with --column");
+            }
             rows = rows.withColumn(WHERE, functions.input_file_name()); // while the rows still come straight from their files
             return partitions != null ? rows.repartition(partitions) : rows;
         }
@@ -169,6 +205,7 @@ public final class TrmSparkJob {
                 throw new IllegalArgumentException("--format: parquet, csv or json, got '" + format + "'");
             }
             SolveConfig spec = common.solve.config();
+            checkLocalOutput(out);
             SparkSession spark = common.session("trm-spark solve");
             try {
                 Dataset<Row> input = common.read(spark);
@@ -190,12 +227,37 @@ public final class TrmSparkJob {
                     removeHalfWritten(spark, out);
                     throw e;
                 }
-                long errors = spark.read().format(format).option("header", "true").load(out).filter(functions.col(TrmSpark.ERROR).isNotNull())
-                        .count();
+                Dataset<Row> written = spark.read().format(format).option("header", "true").load(out);
+                long errors = List.of(written.columns()).contains(TrmSpark.ERROR) // an input without rows writes no columns
+                        ? written.filter(functions.col(TrmSpark.ERROR).isNotNull()).count() : 0;
                 System.out.printf("wrote %s (%s)%s%n", out, format, errors == 0 ? "" : "; " + errors + " rows have an error");
                 return 0;
             } finally {
                 spark.stop();
+            }
+        }
+
+        /**
+         * A local output folder (no scheme, or file:) is checked before Spark starts: it must not exist,
+         * and its parent must be a folder this user can write (the job used to run to its end first).
+         */
+        static void checkLocalOutput(String out) {
+            if (out.contains("://") && !out.startsWith("file:")) {
+                return; // hdfs://, s3a://, ...: Spark checks it
+            }
+            java.nio.file.Path path = java.nio.file.Path.of(out.startsWith("file:") ? java.net.URI.create(out).getPath() : out)
+                    .toAbsolutePath();
+            if (java.nio.file.Files.exists(path)) {
+                throw new IllegalArgumentException("-o: " + out + " exists already; give a new folder");
+            }
+            java.nio.file.Path parent = path.getParent();
+            if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("-o: " + out + ": " + parent + " is not a folder");
+            }
+            try { // a folder made and removed at once: permission bits do not tell for root, nor for /proc
+                java.nio.file.Files.delete(java.nio.file.Files.createTempDirectory(parent, ".trm-spark-check"));
+            } catch (java.io.IOException | SecurityException e) {
+                throw new IllegalArgumentException("-o: " + out + ": the folder " + parent + " is not writable");
             }
         }
 

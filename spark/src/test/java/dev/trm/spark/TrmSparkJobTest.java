@@ -102,4 +102,36 @@ class TrmSparkJobTest {
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("effort: "), r[1]);
     }
+
+    @Test
+    void aBadOutputMasterOrColumnIsOneLineBeforeAnyJobRuns() throws IOException {
+        String in = csv(2, false).toString();
+        for (String[] c : new String[][] {
+                {"-o", "/dev/null/out", "is not a folder"},
+                {"-o", "/proc/out", "is not writable"},
+                {"-o", in, "exists already"},
+                {"--master", "local[0]", "is not a master URL"},
+                {"--master", "nonsense://x", "is not a master URL"},
+                {"--master", "spark://127.0.0.1:1", "no master answers there"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("solve", in, "-m", MODEL));
+            if (!c[0].equals("-o")) {
+                args.addAll(List.of("-o", dir.resolve("o-" + Math.abs(c[1].hashCode())).toString()));
+            }
+            args.addAll(List.of(c[0], c[1]));
+            if (c[0].equals("-o")) {
+                args.addAll(List.of("--master", "local[2]"));
+            }
+            String[] r = run(args.toArray(new String[0]));
+            assertEquals("1", r[0], String.join(" ", args) + ": " + r[1]);
+            assertTrue(r[1].contains(c[2]), r[1]);
+            assertTrue(r[1].strip().lines().count() <= 2, "one line, no trace: " + r[1]);
+        }
+        Path headerOnly = dir.resolve("header-only.csv");
+        Files.writeString(headerOnly, "source,question,answer\n");
+        String[] r = run("solve", headerOnly.toString(), "-m", MODEL, "-o", dir.resolve("empty").toString(), "--master", "local[2]");
+        assertEquals("0", r[0], r[1]);
+        r = run("solve", headerOnly.toString(), "-m", MODEL, "--column", "puzzle", "-o", dir.resolve("nocol").toString(), "--master", "local[2]");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("no column 'puzzle'"), r[1]);
+    }
 }
