@@ -141,17 +141,39 @@ public final class OfficialRun {
 
     /** The step_N with the largest N in a folder. */
     static Path newestStep(Path folder) throws IOException {
+        List<Path> steps;
         try (Stream<Path> files = Files.list(folder)) {
-            Optional<Path> newest = files.filter(p -> STEP.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p))
-                    .max(Comparator.comparingLong(OfficialRun::stepOf));
-            return newest.orElseThrow(() -> new IOException(folder + ": no step_N checkpoint in this folder"));
+            steps = files.filter(p -> STEP.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)).toList();
+        }
+        for (Path p : steps) {
+            stepNumber(p); // a step number past a long is an error naming the file
+        }
+        Path newest = steps.stream().max(Comparator.comparingLong(OfficialRun::stepOf))
+                .orElseThrow(() -> new IOException(folder + ": no step_N checkpoint in this folder"));
+        List<Path> same = steps.stream().filter(p -> stepOf(p) == stepOf(newest)).sorted().toList();
+        if (same.size() > 1) {
+            throw new IOException(folder + ": " + same.stream().map(p -> p.getFileName().toString()).toList() + " are the same step "
+                    + stepOf(newest) + "; give the one to read");
+        }
+        return newest;
+    }
+
+    private static long stepNumber(Path checkpoint) throws IOException {
+        Matcher m = STEP.matcher(checkpoint.getFileName().toString());
+        try {
+            return m.matches() ? Long.parseLong(m.group(1)) : -1;
+        } catch (NumberFormatException e) {
+            throw new IOException(checkpoint + ": the step number " + m.group(1) + " is too large", e);
         }
     }
 
-    /** N of a step_N file. */
+    /** N of a step_N file (-1 for another name, or a number past a long). */
     public static long stepOf(Path checkpoint) {
-        Matcher m = STEP.matcher(checkpoint.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+        try {
+            return stepNumber(checkpoint);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static JsonNode readYaml(Path file) throws IOException {

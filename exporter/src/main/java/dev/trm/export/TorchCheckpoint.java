@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,7 +246,7 @@ public final class TorchCheckpoint {
             Object root;
             try (InputStream in = zip.getInputStream(zip.getEntry(prefix + PICKLE))) {
                 root = new TorchUnpickler().load(in);
-            } catch (PickleException | ClassCastException e) {
+            } catch (PickleException | ClassCastException | IOException | IllegalStateException e) {
                 throw new IOException(file + ": " + PICKLE + " could not be read: " + e.getMessage(), e);
             }
             if (!(root instanceof Map<?, ?> dict)) {
@@ -285,14 +286,24 @@ public final class TorchCheckpoint {
 
     /** Reads a view's elements from its storage; the view must be dense (row-major strides). */
     private static SafeTensors.Tensor materialize(ZipFile zip, String prefix, View v, String key, Path file) throws IOException {
+        String shape = java.util.Arrays.toString(v.shape());
+        if (v.offset() < 0 || Arrays.stream(v.shape()).anyMatch(d -> d < 0)) {
+            throw new IOException(file + ": tensor '" + key + "' has a negative offset (" + v.offset() + ") or size in its shape " + shape);
+        }
         long count = 1;
         long expected = 1;
-        for (int i = v.shape().length - 1; i >= 0; i--) {
-            if (v.shape()[i] != 1 && v.stride()[i] != expected) {
-                throw new IOException(file + ": tensor '" + key + "' is a strided view; save it contiguous (tensor.contiguous())");
+        try {
+            for (int i = v.shape().length - 1; i >= 0; i--) {
+                if (v.shape()[i] != 1 && v.stride()[i] != expected) {
+                    throw new IOException(file + ": tensor '" + key + "' is a strided view; save it contiguous (tensor.contiguous())");
+                }
+                expected = Math.multiplyExact(expected, v.shape()[i]);
+                count = Math.multiplyExact(count, v.shape()[i]);
             }
-            expected *= v.shape()[i];
-            count *= v.shape()[i];
+            Math.addExact(v.offset(), count);
+            Math.multiplyExact(v.storage().elements(), (long) SafeTensors.width(v.storage().dtype()));
+        } catch (ArithmeticException e) {
+            throw new IOException(file + ": tensor '" + key + "' of shape " + shape + " has more elements than can be counted", e);
         }
         Storage s = v.storage();
         if (v.offset() + count > s.elements()) {
@@ -304,18 +315,39 @@ public final class TorchCheckpoint {
             throw new IOException(file + ": tensor '" + key + "' points at storage " + s.key() + ", which the file does not hold");
         }
         int width = SafeTensors.width(s.dtype());
+        long declared = s.elements() * width;
+        if (declared > MAX_STORAGE_BYTES || entry.getSize() > declared) {
+            throw new IOException(file + ": storage " + s.key() + " of tensor '" + key + "' would inflate to " + Math.max(declared,
+                    entry.getSize()) + " bytes; its storage declares " + declared + " (at most " + MAX_STORAGE_BYTES + " are read)");
+        }
         byte[] bytes;
         try (InputStream in = zip.getInputStream(entry)) {
-            bytes = in.readAllBytes();
+            bytes = in.readNBytes((int) declared); // never inflates past what the storage declares (a zip bomb stops here)
+            if (in.read() >= 0) {
+                throw new IOException(file + ": storage " + s.key() + " of tensor '" + key + "' holds more than the " + declared
+                        + " bytes its storage declares");
+            }
         }
-        if (bytes.length < s.elements() * width) {
+        if (bytes.length < declared) {
             throw new IOException(file + ": storage " + s.key() + " of tensor '" + key + "' holds " + bytes.length + " bytes, "
-                    + s.elements() * width + " expected (truncated?)");
+                    + declared + " expected (truncated?)");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, Math.toIntExact(v.offset() * width), Math.toIntExact(count * width))
                 .slice().order(ByteOrder.LITTLE_ENDIAN);
-        return SafeTensors.decode(s.dtype(), v.shape(), b, Math.toIntExact(count));
+        SafeTensors.Tensor t = SafeTensors.decode(s.dtype(), v.shape(), b, Math.toIntExact(count));
+        if (t.floats() != null) {
+            for (int i = 0; i < t.floats().length; i++) {
+                if (!Float.isFinite(t.floats()[i])) {
+                    throw new IOException(file + ": tensor '" + key + "' holds " + t.floats()[i] + " at element " + i
+                            + "; weights must be finite numbers");
+                }
+            }
+        }
+        return t;
     }
+
+    /** The largest storage read: past protobuf's 2 GB an ONNX file could not hold it anyway. */
+    static final long MAX_STORAGE_BYTES = Integer.MAX_VALUE - 8;
 
     /** {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks, ...)}. */
     private static Object rebuildTensor(Object[] args) {
@@ -325,8 +357,19 @@ public final class TorchCheckpoint {
         return new View(storage, number(args[1]), longs(args[2]), longs(args[3]));
     }
 
+    /** A whole number of the pickle (a shape's size, an offset); a float such as 11.5 is refused, not cut to 11. */
     private static long number(Object o) {
-        return ((Number) o).longValue();
+        if (o instanceof Integer || o instanceof Long || o instanceof Short || o instanceof Byte) {
+            return ((Number) o).longValue();
+        }
+        if (o instanceof java.math.BigInteger big) {
+            try {
+                return big.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new PickleException("a tensor's size or offset " + big + " is too large");
+            }
+        }
+        throw new PickleException("a tensor's size or offset is " + o + " (" + typeName(o) + "), not a whole number");
     }
 
     private static long[] longs(Object tuple) {

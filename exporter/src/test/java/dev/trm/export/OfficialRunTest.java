@@ -132,6 +132,20 @@ class OfficialRunTest {
     }
 
     @Test
+    void twoFilesOfOneStepOrAStepNumberPastALongAreNamed() throws IOException {
+        Path run = runWith("trm-att", "hidden_size: 32", "hidden_size: 32");
+        Files.copy(run.resolve("step_1234"), run.resolve("step_01234"));
+        IOException same = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
+        assertTrue(same.getMessage().contains("step_01234") && same.getMessage().contains("step_1234")
+                && same.getMessage().contains("the same step 1234"), same.getMessage());
+        Files.delete(run.resolve("step_01234"));
+        Files.copy(run.resolve("step_1234"), run.resolve("step_99999999999999999999"));
+        IOException huge = assertThrows(IOException.class, () -> OfficialRun.read(run, FROM_CONFIG));
+        assertTrue(huge.getMessage().contains("step_99999999999999999999: the step number") && huge.getMessage().contains("too large"),
+                huge.getMessage());
+    }
+
+    @Test
     void anUnknownArchitectureIsRefusedByName() throws IOException {
         Path run = runWith("trm-att", "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1",
                 "recursive_reasoning.trm_singlez@TinyRecursiveReasoningModel_ACTV1_SingleZ");
