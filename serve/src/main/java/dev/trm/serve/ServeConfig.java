@@ -213,14 +213,14 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
      * @throws IllegalArgumentException naming the flags
      */
     public void checkExposure() {
-        if (access.tokens() != null || access.allowUnauthenticated()) {
-            return;
-        }
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("--host: cannot resolve '" + host + "'");
+            throw new IllegalArgumentException("--host: '" + host + "' is not an address of this machine or a name that resolves");
+        }
+        if (access.tokens() != null || access.allowUnauthenticated()) {
+            return;
         }
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("--host " + host + " is reachable from other machines, and without --token-file anyone"

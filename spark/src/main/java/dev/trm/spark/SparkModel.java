@@ -3,7 +3,6 @@ package dev.trm.spark;
 import dev.trm.runtime.ModelLoadException;
 import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.TrmModel;
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,16 +47,12 @@ public record SparkModel(String path, int threads) implements Serializable {
     /** The model, loaded once per JVM (the first task to ask loads it; the others wait for it). */
     TrmModel load() {
         Path file = resolve();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelLoadException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        byte[] bytes = dev.trm.runtime.ModelLoader.read(file); // a regular ONNX file of a sane size, or an error naming it
         String hash = sha256(bytes);
         return LOADED.computeIfAbsent(hash + "/" + threads, k -> {
             LOADS.incrementAndGet();
-            TrmModel m = TrmModel.load(bytes, RuntimeConfig.cpu().withThreads(threads).withSpinning(false));
+            TrmModel m = dev.trm.runtime.ModelLoader.load(bytes, RuntimeConfig.cpu().withThreads(threads).withSpinning(false),
+                    file.toString());
             // one line in the executor's log per load: on a cluster, each executor's stderr shows it loaded the model once
             System.err.printf("trm-spark: loaded model %s (sha256 %s) in process %d%n", file.toAbsolutePath(), hash,
                     ProcessHandle.current().pid());
@@ -67,8 +62,8 @@ public record SparkModel(String path, int threads) implements Serializable {
 
     private Path resolve() {
         Path direct = Path.of(path);
-        if (Files.isRegularFile(direct)) {
-            return direct;
+        if (Files.exists(direct)) {
+            return direct; // a device or a folder is named as such by the loader's checks
         }
         try {
             Path shipped = Path.of(SparkFiles.get(direct.getFileName().toString()));

@@ -98,6 +98,13 @@ class TrmSparkJobTest {
         r = run("solve", csv(2, false).toString(), "-o", dir.resolve("o").toString(), "--master", "local[2]");
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("--model: give the exported model"), r[1]);
+        r = run("solve", csv(2, false).toString(), "-m", "/dev/zero", "-o", dir.resolve("z").toString(), "--master", "local[2]");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("/dev/zero: not a model file"), r[1]);
+        String checkpoint = Path.of(MODEL).resolveSibling("sudoku-default.ckpt").toString();
+        r = run("solve", csv(2, false).toString(), "-m", checkpoint, "-o", dir.resolve("c").toString(), "--master", "local[2]");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains(checkpoint + ": not an ONNX model"), r[1]);
         r = run("eval", csv(2, false).toString(), "-m", MODEL, "--efforts", "lots", "--master", "local[2]");
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("effort: "), r[1]);
