@@ -40,10 +40,47 @@ public final class ModelLoader {
      * {@code OrtEnvironment.getEnvironment()}, whose other log level ONNX Runtime would warn about.
      */
     public static OrtEnvironment environment() {
+        requireSafeCommandLine();
         OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+        environmentMade = true;
         telemetryOffOnce(env);
         return env;
     }
+
+    /** The environment variable that keeps ONNX Runtime's start-up telemetry from running at all. */
+    public static final String TELEMETRY_VARIABLE = "ORT_DISABLE_TELEMETRY";
+    /**
+     * The longest command line (bytes of /proc/self/cmdline) with which ONNX Runtime 1.29's start-up
+     * telemetry is known not to crash: past about 3.5 KB it kills the JVM with SIGSEGV while the
+     * environment is made (a regex over the command line recurses past the stack), unless
+     * {@link #TELEMETRY_VARIABLE} was set before the JVM started. Kept below the measured edge.
+     */
+    static final int SAFE_COMMAND_LINE_BYTES = 3000;
+
+    /**
+     * Refuses to make ONNX Runtime's environment where it would crash the JVM: on Linux, a command
+     * line longer than {@link #SAFE_COMMAND_LINE_BYTES} without {@code ORT_DISABLE_TELEMETRY=1}. A
+     * clear exception naming the cause and the fix, instead of a dead process with no message.
+     */
+    static void requireSafeCommandLine() {
+        if (environmentMade || "1".equals(System.getenv(TELEMETRY_VARIABLE))) {
+            return;
+        }
+        long length;
+        try {
+            length = Files.readAllBytes(java.nio.file.Paths.get("/proc/self/cmdline")).length; // procfs reports a size of 0: read it
+        } catch (IOException | RuntimeException e) {
+            return; // not Linux, or no procfs: the crash is a Linux one
+        }
+        if (length > SAFE_COMMAND_LINE_BYTES) {
+            throw new ModelLoadException("this process's command line is " + length + " bytes; ONNX Runtime 1.29's start-up telemetry"
+                    + " crashes the JVM (SIGSEGV) on command lines past about 3.5 KB. Set " + TELEMETRY_VARIABLE + "=1 in the"
+                    + " environment before the JVM starts (the trm launchers do), or shorten the command line (a long class path can"
+                    + " go in the CLASSPATH variable or a java @argfile)");
+        }
+    }
+
+    private static volatile boolean environmentMade;
 
     /** Set to {@code true} to leave ONNX Runtime's usage telemetry on (it is off unless asked for). */
     public static final String TELEMETRY_PROPERTY = "trm.onnxruntime.telemetry";
