@@ -29,7 +29,18 @@ import java.util.stream.Stream;
 public final class OfficialRun {
     public static final String CONFIG = "all_config.yaml";
     private static final Pattern STEP = Pattern.compile("step_(\\d+)");
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** An all_config.yaml is a few kilobytes: longer input or deeper nesting is refused at once, not parsed for minutes. */
+    static final int MAX_CONFIG_CODE_POINTS = 1 << 20;
+    static final int MAX_CONFIG_NESTING = 64;
+    private static final YAMLMapper YAML = new YAMLMapper(com.fasterxml.jackson.dataformat.yaml.YAMLFactory.builder()
+            .loaderOptions(yamlLimits()).build());
+
+    private static org.yaml.snakeyaml.LoaderOptions yamlLimits() {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setCodePointLimit(MAX_CONFIG_CODE_POINTS);
+        o.setNestingDepthLimit(MAX_CONFIG_NESTING);
+        return o;
+    }
     /** cfg_pretrain.yaml's training settings, written into an exported run's config. */
     private static final int OFFICIAL_BATCH = 768;
     private static final int OFFICIAL_EPOCHS = 100000;
@@ -177,6 +188,10 @@ public final class OfficialRun {
     }
 
     private static JsonNode readYaml(Path file) throws IOException {
+        if (Files.size(file) > MAX_CONFIG_CODE_POINTS) { // SnakeYAML takes minutes over a 10 MB key before it says anything
+            throw new IOException(file + ": " + Files.size(file) + " bytes; an all_config.yaml this toolkit reads is at most "
+                    + MAX_CONFIG_CODE_POINTS);
+        }
         try {
             JsonNode root = YAML.readTree(file.toFile());
             if (root == null || !root.isObject()) {
@@ -184,7 +199,11 @@ public final class OfficialRun {
             }
             return root;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + ": not valid YAML at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new IOException(file + ": not valid YAML" + at + ": " + e.getOriginalMessage(), e);
+        } catch (RuntimeException e) { // SnakeYAML's own limits (code points, nesting) throw unchecked
+            throw new IOException(file + ": not a config this toolkit reads (at most " + MAX_CONFIG_CODE_POINTS + " characters, "
+                    + MAX_CONFIG_NESTING + " levels deep): " + e.getMessage(), e);
         }
     }
 

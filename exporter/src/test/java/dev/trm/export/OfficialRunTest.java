@@ -146,6 +146,18 @@ class OfficialRunTest {
     }
 
     @Test
+    void aConfigNestedTooDeepOrWithAHugeKeyIsRefusedNamingTheFile() throws IOException {
+        Path deep = runWith("trm-att", "hidden_size: 32", "hidden_size: 32");
+        Files.writeString(deep.resolve(OfficialRun.CONFIG), "a: " + "[".repeat(100_000) + "]".repeat(100_000) + "\n");
+        IOException nested = assertThrows(IOException.class, () -> OfficialRun.read(deep, FROM_CONFIG));
+        assertTrue(nested.getMessage().contains(OfficialRun.CONFIG) && nested.getMessage().contains("YAML")
+                || nested.getMessage().contains("deep"), nested.getMessage());
+        Files.writeString(deep.resolve(OfficialRun.CONFIG), "k".repeat(10 << 20) + ": 1\n");
+        IOException huge = assertThrows(IOException.class, () -> OfficialRun.read(deep, FROM_CONFIG));
+        assertTrue(huge.getMessage().contains(OfficialRun.CONFIG), huge.getMessage());
+    }
+
+    @Test
     void anUnknownArchitectureIsRefusedByName() throws IOException {
         Path run = runWith("trm-att", "recursive_reasoning.trm@TinyRecursiveReasoningModel_ACTV1",
                 "recursive_reasoning.trm_singlez@TinyRecursiveReasoningModel_ACTV1_SingleZ");
