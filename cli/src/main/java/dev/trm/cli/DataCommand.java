@@ -172,12 +172,18 @@ final class DataCommand {
             }
             AtomicFile.requireWritableFolder(out);
             long[] g = range("--givens", givens);
+            if (g[0] < 0 || g[1] > SUDOKU_CELLS || g[0] > g[1]) { // a Sudoku has 81 cells (a long cut to int read 99999999999 as 1215752191)
+                throw new IllegalArgumentException("--givens: MIN-MAX within 0-" + SUDOKU_CELLS + ", MIN <= MAX, got '" + givens + "'");
+            }
             long[] r = range("--rating", rating);
             SudokuGenerator.Difficulty difficulty = new SudokuGenerator.Difficulty((int) g[0], (int) g[1], r[0], r[1]);
             PuzzleCsv.write(out, PuzzleSet.generateSudoku(count, difficulty, seed));
             spec.commandLine().getOut().printf("wrote %d puzzles (givens %s, seed %d) to %s%n", count, givens, seed, out);
             return 0;
         }
+
+        /** Cells of a Sudoku: the most givens a puzzle can have. */
+        static final int SUDOKU_CELLS = 81;
 
         static long[] range(String option, String text) {
             String[] parts = text.split("-", -1);

@@ -199,6 +199,9 @@ class TrmCommandTest {
         assertEquals(1, badRange.code());
         assertTrue(badRange.err().contains("givens range must lie in 17..81"), badRange.err());
         assertFalse(Files.exists(dir.resolve("c.csv")));
+        Run huge = trm("data", "generate", "--count", "2", "--givens", "99999999999-1", "-o", dir.resolve("c.csv").toString());
+        assertEquals(1, huge.code());
+        assertTrue(huge.err().contains("--givens: MIN-MAX within 0-81") && huge.err().contains("'99999999999-1'"), huge.err());
         Run unreachable = trm("data", "generate", "--count", "2", "--givens", "17-20", "-o", dir.resolve("c.csv").toString());
         assertEquals(1, unreachable.code());
         assertTrue(unreachable.err().contains("give a range whose maximum is at least 22"), unreachable.err());
