@@ -132,7 +132,11 @@ final class ServeCommand implements Callable<Integer> {
         try (SolveServer server = SolveServer.start(config, List.copyOf(files.keySet()), name -> read(files.get(name)), options)) {
             Signal.handle(new Signal("TERM"), s -> signals.add("TERM"));
             Signal.handle(new Signal("INT"), s -> signals.add("TERM"));
-            Signal.handle(new Signal("HUP"), s -> signals.add("HUP"));
+            if (Signal.handle(new Signal("HUP"), s -> signals.add("HUP")) == sun.misc.SignalHandler.SIG_IGN) {
+                // started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it ignored and never calls the handler
+                err.println("trm serve: SIGHUP is ignored in this process (started under nohup?); reload with POST /v1/models/NAME/reload");
+                err.flush();
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.println("listening on " + server.url() + (server.address().getAddress().isAnyLocalAddress() ? " (every address)" : ""));
             out.flush();
