@@ -65,11 +65,28 @@ public final class PuzzleFile implements Iterator<PuzzleCsv.Row>, Closeable {
             this.records = csv.iterator();
             this.line = 2;
         } else {
+            if (header != null && looksLikeHeader(header)) {
+                throw new DataFormatException(name, "1", "header has no '" + PuzzleCsv.QUESTION + "' column (found "
+                        + List.of(header.split(",")) + "): a CSV of puzzles names its puzzle column '" + PuzzleCsv.QUESTION + "'");
+            }
             this.csv = null;
             this.columns = null;
             this.records = null;
             this.line = 0;
         }
+    }
+
+    /** Column names separated by commas (no puzzle line has a comma): a CSV header without the question column. */
+    private static boolean looksLikeHeader(String line) {
+        if (!line.contains(",")) {
+            return false;
+        }
+        for (String field : line.split(",", -1)) {
+            if (!field.trim().replace("\"", "").matches("[A-Za-z_][A-Za-z0-9_ .-]*")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A column named twice would be read from one of its places, silently. */
