@@ -396,8 +396,20 @@ public final class TorchCheckpoint {
             return new Storage(type.dtype(), String.valueOf(t[2]), number(t[4]));
         }
 
+        /** A persistent id in words: a tuple's items, and a Python class by its dotted name (not Pyrolite's object). */
         private static String describe(Object pid) {
-            return pid instanceof Object[] t ? java.util.Arrays.deepToString(t) : String.valueOf(pid);
+            if (pid instanceof Object[] t) {
+                List<String> items = new ArrayList<>();
+                for (Object o : t) {
+                    items.add(describe(o));
+                }
+                return "(" + String.join(", ", items) + ")";
+            }
+            if (pid instanceof net.razorvine.pickle.objects.ClassDictConstructor c
+                    && c.construct(new Object[0]) instanceof net.razorvine.pickle.objects.ClassDict d) {
+                return d.getClassName();
+            }
+            return String.valueOf(pid);
         }
     }
 }

@@ -78,4 +78,22 @@ class TorchCheckpointTest {
         IOException e = assertThrows(IOException.class, () -> TorchCheckpoint.read(empty));
         assertTrue(e.getMessage().contains("empty-pickle.pt") && e.getMessage().contains("data.pkl"), e.getMessage());
     }
+
+    @Test
+    void anUnknownStorageTypeIsNamedAsPythonNamesIt() throws IOException {
+        Path ok = written("s.pt", 1f);
+        byte[] pickle;
+        try (ZipFile zip = new ZipFile(ok.toFile())) {
+            ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith("/data.pkl")).findFirst().orElseThrow();
+            try (InputStream in = zip.getInputStream(entry)) {
+                pickle = in.readAllBytes();
+            }
+        }
+        String text = new String(pickle, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains("FloatStorage"), "the pickle names its storage class");
+        byte[] other = text.replace("FloatStorage", "ComplexFloatStorage").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path odd = withEntry(ok, "/data.pkl", other, "complex.pt");
+        IOException e = assertThrows(IOException.class, () -> TorchCheckpoint.read(odd));
+        assertTrue(e.getMessage().contains("torch.ComplexFloatStorage") && !e.getMessage().contains("@"), e.getMessage());
+    }
 }
