@@ -42,6 +42,10 @@ import java.util.logging.Logger;
  * the answer it would have had. No copy ever runs past {@code maxBatch}: an escalating puzzle's new
  * copies wait their turn, before any new puzzle joins.
  *
+ * <p>A step that fails (ONNX Runtime's error) fails no request by itself: the requests in that batch
+ * run again from their unfinished puzzles' start, each alone in the batch, so that only a request
+ * whose own step fails again is answered with the error ({@link #MAX_FAILED_STEPS}).
+ *
  * <p>A request whose caller left ({@link #cancel}) leaves the batch before the next step; on a drain
  * that runs out of time every open request is answered at once as at its deadline ({@link #cutShort}).
  *
@@ -52,6 +56,10 @@ final class Scheduler implements AutoCloseable {
     /** How long the idle loop sleeps before it looks at deadlines again. */
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final double NANOS_PER_SECOND = 1e9;
+    /** Failed steps a request may be in before it fails: the first may be a batch-mate's fault, the second, alone, is its own. */
+    static final int MAX_FAILED_STEPS = 1;
+    /** For tests: a step fails when a puzzle in the batch matches (ONNX Runtime's own failures cannot be caused on purpose). */
+    static volatile java.util.function.Predicate<String> faultForTests = puzzle -> false;
 
     private final String name;
     private final TrmModel model;
@@ -184,6 +192,14 @@ final class Scheduler implements AutoCloseable {
         final List<Integer> ids = new ArrayList<>();
         /** Solver ids of its puzzles parked for others, in the order they were parked. Guarded by the scheduler's lock. */
         final ArrayDeque<Integer> parked = new ArrayDeque<>();
+        /** Steps that failed while it had puzzles in the batch. Guarded by the scheduler's lock. */
+        int failedSteps;
+        /** Its puzzles to run again from their start after a failed step, in order. Guarded by the scheduler's lock. */
+        final ArrayDeque<Integer> rerun = new ArrayDeque<>();
+
+        boolean hasWaitingPuzzles() {
+            return !rerun.isEmpty() || !parked.isEmpty() || next < puzzles.size();
+        }
 
         Request(List<Question> puzzles, SolveConfig spec, long deadline, Listener listener) {
             this.listener = listener;
@@ -368,7 +384,8 @@ final class Scheduler implements AutoCloseable {
         leaving.addAll(cancelled);
         for (Request r : leaving) {
             if (waiting.remove(r)) {
-                queued -= r.puzzles.size() - r.next;
+                queued -= r.puzzles.size() - r.next + r.rerun.size();
+                r.rerun.clear();
             }
             open.remove(r);
         }
@@ -381,30 +398,59 @@ final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Waiting puzzles join the batch, one per request in turn (a parked one first, then a new one),
-     * while it has room; copies that wait go first. Holds the lock.
+     * Waiting puzzles join the batch, one per request in turn (a puzzle to run again first, then a
+     * parked one, then a new one), while it has room; copies that wait go first. A request that was in
+     * a failed step runs alone: it joins an empty batch, and nothing else joins until it is answered.
+     * Holds the lock.
      */
     private void admit() {
+        Request alone = suspectInBatch();
+        if (alone == null && !waiting.isEmpty() && waiting.peekFirst().failedSteps > 0 && solver.isDone()) {
+            alone = waiting.peekFirst();
+        }
         while (solver.batchSize() < maxBatch && solver.waitingLanes() == 0 && !waiting.isEmpty()) {
-            Request r = waiting.pollFirst();
-            if (!r.parked.isEmpty()) {
-                int id = r.parked.pollFirst();
-                solver.resume(id);
-                joinedAt.put(id, solver.steps());
-            } else {
-                int index = r.next++;
-                queued--;
-                metrics.queueSeconds(name, (System.nanoTime() - r.arrival) / NANOS_PER_SECOND);
-                int id = solver.add(r.puzzles.get(index), r.spec.policy(), r.spec.effort());
-                seats.put(id, new Seat(r, index));
-                joinedAt.put(id, solver.steps());
-                r.ids.add(id);
+            Request r = waiting.peekFirst();
+            if (alone != null ? r != alone : r.failedSteps > 0) {
+                break; // the suspect runs alone; or one waits for the batch to empty
             }
-            if (r.next < r.puzzles.size() || !r.parked.isEmpty()) {
-                waiting.addLast(r);
+            waiting.pollFirst();
+            admitOne(r);
+            if (r.hasWaitingPuzzles()) {
+                if (r == alone) {
+                    waiting.addFirst(r);
+                } else {
+                    waiting.addLast(r);
+                }
             }
         }
         metrics.queueDepth(name, queued);
+    }
+
+    /** The request in the batch that was in a failed step, or null. */
+    private Request suspectInBatch() {
+        for (Seat seat : seats.values()) {
+            if (seat.request().failedSteps > 0) {
+                return seat.request();
+            }
+        }
+        return null;
+    }
+
+    /** One of a request's waiting puzzles joins the batch. Holds the lock. */
+    private void admitOne(Request r) {
+        if (!r.rerun.isEmpty() || r.parked.isEmpty()) {
+            int index = !r.rerun.isEmpty() ? r.rerun.pollFirst() : r.next++;
+            queued--;
+            metrics.queueSeconds(name, (System.nanoTime() - r.arrival) / NANOS_PER_SECOND);
+            int id = solver.add(r.puzzles.get(index), r.spec.policy(), r.spec.effort());
+            seats.put(id, new Seat(r, index));
+            joinedAt.put(id, solver.steps());
+            r.ids.add(id);
+        } else {
+            int id = r.parked.pollFirst();
+            solver.resume(id);
+            joinedAt.put(id, solver.steps());
+        }
     }
 
     /**
@@ -413,7 +459,7 @@ final class Scheduler implements AutoCloseable {
      * steps); it then waits its turn like a queued puzzle. One puzzle per step at most. Holds the lock.
      */
     private void rebalance() {
-        if (waiting.isEmpty() || solver.batchSize() < maxBatch) {
+        if (waiting.isEmpty() || solver.batchSize() < maxBatch || suspectInBatch() != null) {
             return;
         }
         Map<Request, Integer> held = new HashMap<>();
@@ -444,9 +490,14 @@ final class Scheduler implements AutoCloseable {
         int batch = solver.batchSize();
         long t0 = System.nanoTime();
         try {
+            for (Seat seat : seats.values()) {
+                if (faultForTests.test(seat.request().puzzles.get(seat.index()).text())) {
+                    throw new IllegalStateException("a step failure injected by a test");
+                }
+            }
             solver.step();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "model " + name + ": a step failed; its requests fail", e);
+            LOG.log(Level.WARNING, "model " + name + ": a step failed; its requests run again, each alone", e);
             failBatch(e);
             return;
         }
@@ -500,7 +551,11 @@ final class Scheduler implements AutoCloseable {
         r.answer.complete(new Outcome(Arrays.asList(r.solutions.clone()), deadlinePassed));
     }
 
-    /** A step failed in ONNX Runtime: every request with a puzzle in the batch fails, and a fresh batch starts. */
+    /**
+     * A step failed in ONNX Runtime: a fresh batch starts, and each request that had puzzles in the
+     * failed one runs its unfinished puzzles again from their start, alone; a request already in a
+     * failed step before (so, alone) fails with the error.
+     */
     private void failBatch(RuntimeException e) {
         Set<Request> hit = new LinkedHashSet<>();
         for (Seat seat : seats.values()) {
@@ -510,12 +565,29 @@ final class Scheduler implements AutoCloseable {
         joinedAt.clear();
         solver.close();
         solver = model.continuousSolver(observer, maxBatch);
+        List<Request> failed = new ArrayList<>();
         lock.lock();
         try {
             for (Request r : hit) {
+                r.ids.clear();
+                r.parked.clear();
                 waiting.remove(r);
-                queued -= r.puzzles.size() - r.next;
-                open.remove(r);
+                if (++r.failedSteps > MAX_FAILED_STEPS) {
+                    queued -= r.puzzles.size() - r.next + r.rerun.size();
+                    r.rerun.clear();
+                    open.remove(r);
+                    failed.add(r);
+                    continue;
+                }
+                queued -= r.rerun.size(); // counted again below, with the puzzles that were running
+                r.rerun.clear();
+                for (int i = 0; i < r.next; i++) {
+                    if (r.solutions[i] == null) {
+                        r.rerun.addLast(i);
+                    }
+                }
+                queued += r.rerun.size();
+                waiting.addFirst(r);
             }
             metrics.queueDepth(name, queued);
             if (open.isEmpty()) {
@@ -524,7 +596,7 @@ final class Scheduler implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        for (Request r : hit) {
+        for (Request r : failed) {
             r.answer.completeExceptionally(e);
         }
     }

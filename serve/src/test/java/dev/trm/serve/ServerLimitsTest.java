@@ -161,4 +161,38 @@ class ServerLimitsTest {
             assertTrue(ms < 400 + 2 * stepMs + 500, "answered after " + ms + " ms (a step: " + stepMs + " ms)");
         }
     }
+
+    @Test
+    void aFailedStepFailsOnlyTheRequestWhoseOwnStepFailsAgainAlone() throws Exception {
+        String poison = hard.get(7);
+        Scheduler.faultForTests = puzzle -> puzzle.equals(poison);
+        try (SolveServer server = SolveServer.start(ServeConfig.defaults().withPort(0), Map.of(MODEL, model))) {
+            HttpClient client = HttpClient.newHttpClient();
+            List<CompletableFuture<HttpResponse<String>>> replies = new java.util.ArrayList<>();
+            List<List<String>> bodies = List.of(hard.subList(0, 2), List.of(poison, everyday), hard.subList(2, 4), hard.subList(4, 6));
+            for (List<String> b : bodies) { // all four in the batch together: the poison's step fails it for everyone
+                replies.add(client.sendAsync(HttpRequest.newBuilder(java.net.URI.create(server.url() + "/v1/solve"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body(b, "policy", "fixed", "effort", "1x12"))).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < bodies.size(); i++) {
+                HttpResponse<String> r = replies.get(i).get();
+                if (i == 1) {
+                    assertEquals(500, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("the model failed on this request's batch"), r.body());
+                    continue;
+                }
+                assertEquals(200, r.statusCode(), "request " + i + ", a batch-mate of the failing one: " + r.body());
+                JsonNode solutions = JSON.readTree(r.body()).get("solutions");
+                for (int k = 0; k < bodies.get(i).size(); k++) {
+                    assertEquals(model.solve(bodies.get(i).get(k), HaltPolicy.fixed(), Effort.parse("1x12")).answer(),
+                            solutions.get(k).get("answer").asText(), "request " + i + " puzzle " + k + ": the answer it has alone");
+                    assertEquals(12, solutions.get(k).get("steps").asInt());
+                }
+            }
+            assertEquals(200, new Http(server).post("/v1/solve", body(List.of(everyday))).statusCode(), "the server goes on");
+        } finally {
+            Scheduler.faultForTests = puzzle -> false;
+        }
+    }
 }
