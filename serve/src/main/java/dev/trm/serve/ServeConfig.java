@@ -151,59 +151,96 @@ public record ServeConfig(String host, int port, int maxBatch, int maxQueue, int
                 Limits.defaults());
     }
 
+    /** The fields of a config being changed by name; {@link #with} builds (and so checks) the new one. */
+    private static final class Draft {
+        String host;
+        int port;
+        int maxBatch;
+        int maxQueue;
+        int maxBodyBytes;
+        Duration timeout;
+        int httpThreads;
+        int maxRequestSize;
+        Access access;
+        Duration readTimeout;
+        Duration idleTimeout;
+        int maxConnections;
+        Limits limits;
+
+        Draft(ServeConfig c) {
+            host = c.host;
+            port = c.port;
+            maxBatch = c.maxBatch;
+            maxQueue = c.maxQueue;
+            maxBodyBytes = c.maxBodyBytes;
+            timeout = c.timeout;
+            httpThreads = c.httpThreads;
+            maxRequestSize = c.maxRequestSize;
+            access = c.access;
+            readTimeout = c.readTimeout;
+            idleTimeout = c.idleTimeout;
+            maxConnections = c.maxConnections;
+            limits = c.limits;
+        }
+
+        ServeConfig build() {
+            return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access,
+                    readTimeout, idleTimeout, maxConnections, limits);
+        }
+    }
+
+    /** This config with the fields {@code change} sets. */
+    private ServeConfig with(java.util.function.Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
     public ServeConfig withPort(int p) {
-        return new ServeConfig(host, p, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.port = p);
     }
 
     public ServeConfig withHost(String h) {
-        return new ServeConfig(h, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.host = h);
     }
 
     public ServeConfig withMaxBatch(int b) {
-        return new ServeConfig(host, port, b, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.maxBatch = b);
     }
 
     public ServeConfig withMaxQueue(int q) {
-        return new ServeConfig(host, port, maxBatch, q, maxBodyBytes, timeout, httpThreads, Math.min(maxRequestSize, q), access,
-                readTimeout, idleTimeout, maxConnections, limits);
+        return with(d -> {
+            d.maxQueue = q;
+            d.maxRequestSize = Math.min(maxRequestSize, q);
+        });
     }
 
     public ServeConfig withMaxBodyBytes(int bytes) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, bytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.maxBodyBytes = bytes);
     }
 
     public ServeConfig withTimeout(Duration t) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, t, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.timeout = t);
     }
 
     public ServeConfig withHttpThreads(int n) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, n, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.httpThreads = n);
     }
 
     public ServeConfig withAccess(Access a) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, a, readTimeout,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.access = a);
     }
 
     public ServeConfig withLimits(Limits l) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, maxConnections, l);
+        return with(d -> d.limits = l);
     }
 
     public ServeConfig withReadTimeout(Duration t) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, t,
-                idleTimeout, maxConnections, limits);
+        return with(d -> d.readTimeout = t);
     }
 
     public ServeConfig withMaxConnections(int n) {
-        return new ServeConfig(host, port, maxBatch, maxQueue, maxBodyBytes, timeout, httpThreads, maxRequestSize, access, readTimeout,
-                idleTimeout, n, limits);
+        return with(d -> d.maxConnections = n);
     }
 
     /**
