@@ -29,8 +29,7 @@ class ServeCommandTest {
 
     @Test
     void sigtermAnswersTheRequestInFlightThenExitsZero() throws Exception {
-        // the class path goes in CLASSPATH, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) while it creates
-        // its environment in a Linux process whose command line is longer than about 3.5 KB (docs/serving.md)
+        // the class path goes in CLASSPATH, as a launcher would pass it (the command line stays short)
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), Trm.class.getName(),
                 "serve", "--port", "0", "--model", "sudoku=" + MODEL);
         pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -53,30 +54,73 @@ public final class ModelLoader {
      * The longest command line (bytes of /proc/self/cmdline) with which ONNX Runtime 1.29's start-up
      * telemetry is known not to crash: past about 3.5 KB it kills the JVM with SIGSEGV while the
      * environment is made (a regex over the command line recurses past the stack), unless
-     * {@link #TELEMETRY_VARIABLE} was set before the JVM started. Kept below the measured edge.
+     * {@link #TELEMETRY_VARIABLE} was set before the JVM started. Kept below the measured edge. The
+     * toolkit pins 1.28.0, which neither crashes nor writes anything; the check is for an app that
+     * chose 1.29 or later itself.
      */
     static final int SAFE_COMMAND_LINE_BYTES = 3000;
+    /** The first ONNX Runtime release with the start-up telemetry that crashes on long command lines (major, minor). */
+    private static final int[] FIRST_CRASHING_RELEASE = {1, 29};
 
     /**
-     * Refuses to make ONNX Runtime's environment where it would crash the JVM: on Linux, a command
-     * line longer than {@link #SAFE_COMMAND_LINE_BYTES} without {@code ORT_DISABLE_TELEMETRY=1}. A
-     * clear exception naming the cause and the fix, instead of a dead process with no message.
+     * Refuses to make ONNX Runtime's environment where it would crash the JVM: on Linux, with ONNX
+     * Runtime 1.29 or later on the class path, a command line longer than {@link #SAFE_COMMAND_LINE_BYTES}
+     * without {@code ORT_DISABLE_TELEMETRY=1}. A clear exception naming the cause and the fix, instead
+     * of a dead process with no message.
      */
     static void requireSafeCommandLine() {
-        if (environmentMade || "1".equals(System.getenv(TELEMETRY_VARIABLE))) {
+        if (environmentMade) {
             return;
         }
-        long length;
-        try {
-            length = Files.readAllBytes(java.nio.file.Paths.get("/proc/self/cmdline")).length; // procfs reports a size of 0: read it
-        } catch (IOException | RuntimeException e) {
-            return; // not Linux, or no procfs: the crash is a Linux one
+        String problem = commandLineProblem(OrtEnvironment.class.getPackage().getImplementationVersion(),
+                System.getenv(TELEMETRY_VARIABLE), ModelLoader::commandLineBytes);
+        if (problem != null) {
+            throw new ModelLoadException(problem);
         }
-        if (length > SAFE_COMMAND_LINE_BYTES) {
-            throw new ModelLoadException("this process's command line is " + length + " bytes; ONNX Runtime 1.29's start-up telemetry"
-                    + " crashes the JVM (SIGSEGV) on command lines past about 3.5 KB. Set " + TELEMETRY_VARIABLE + "=1 in the"
-                    + " environment before the JVM starts (the trm launchers do), or shorten the command line (a long class path can"
-                    + " go in the CLASSPATH variable or a java @argfile)");
+    }
+
+    /**
+     * Why making ONNX Runtime's environment would crash this process, or null.
+     *
+     * @param ortVersion   ONNX Runtime's version (its jar's manifest; null when unknown: taken as one that crashes)
+     * @param variable     the value of {@link #TELEMETRY_VARIABLE}
+     * @param commandLine  the command line's length in bytes, or -1 off Linux
+     */
+    static String commandLineProblem(String ortVersion, String variable, LongSupplier commandLine) {
+        if ("1".equals(variable) || !atLeast(ortVersion, FIRST_CRASHING_RELEASE)) {
+            return null;
+        }
+        long length = commandLine.getAsLong();
+        if (length <= SAFE_COMMAND_LINE_BYTES) {
+            return null;
+        }
+        return "this process's command line is " + length + " bytes; the start-up telemetry of ONNX Runtime " + ortVersion
+                + " crashes the JVM (SIGSEGV) on command lines past about 3.5 KB. Use ONNX Runtime 1.28.0 (the version this toolkit"
+                + " pins), or set " + TELEMETRY_VARIABLE + "=1 in the environment before the JVM starts (the trm launchers do), or"
+                + " shorten the command line (a long class path can go in the CLASSPATH variable or a java @argfile)";
+    }
+
+    /** Whether a version like {@code 1.29.0} is the release {@code least} ({major, minor}) or later; an unknown one counts as later. */
+    private static boolean atLeast(String version, int[] least) {
+        if (version == null) {
+            return true;
+        }
+        String[] parts = version.split("[.-]");
+        try {
+            int major = Integer.parseInt(parts[0]);
+            int minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+            return major > least[0] || major == least[0] && minor >= least[1];
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    /** Bytes of /proc/self/cmdline, or -1 where there is none (not Linux). */
+    private static long commandLineBytes() {
+        try {
+            return Files.readAllBytes(java.nio.file.Paths.get("/proc/self/cmdline")).length; // procfs reports a size of 0: read it
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -217,7 +261,7 @@ public final class ModelLoader {
                 } catch (OrtException e) {
                     if (options.provider() == Provider.CUDA) {
                         throw new ModelLoadException(source + ": the CUDA provider cannot load (" + e.getMessage()
-                                + "); it needs the onnxruntime_gpu artifact, CUDA 12 and cuDNN 9", e);
+                                + "); it needs the onnxruntime_gpu artifact (the trm command: build it with mvn -Pcuda), CUDA 12 and cuDNN 9", e);
                     }
                     LOG.info("CUDA provider unavailable (" + e.getMessage() + "); running on the CPU");
                     session = cpuSession(env, bytes, options, source);

@@ -89,4 +89,17 @@ class RuntimeUnitTest {
         assertTrue(assertThrows(ModelLoadException.class, () -> ModelInfo.of(shortInit, "m.onnx")).getMessage()
                 .contains("holds 2 floats, expected D = 3"));
     }
+
+    @Test
+    void onlyOnnxRuntime129OrLaterWithALongCommandLineAndNoVariableIsRefused() {
+        String refused = ModelLoader.commandLineProblem("1.29.0", null, () -> 4400);
+        assertTrue(refused.contains("4400 bytes") && refused.contains("ONNX Runtime 1.29.0") && refused.contains("ORT_DISABLE_TELEMETRY=1")
+                && refused.contains("1.28.0"), refused);
+        assertTrue(ModelLoader.commandLineProblem("1.30.1", null, () -> 4400) != null, "a later release too");
+        assertTrue(ModelLoader.commandLineProblem(null, null, () -> 4400) != null, "an unknown version counts as one that crashes");
+        assertEquals(null, ModelLoader.commandLineProblem("1.28.0", null, () -> 4400), "the pinned release does not crash");
+        assertEquals(null, ModelLoader.commandLineProblem("1.29.0", "1", () -> 4400), "with the variable set");
+        assertEquals(null, ModelLoader.commandLineProblem("1.29.0", null, () -> 2000), "a short command line");
+        assertEquals(null, ModelLoader.commandLineProblem("1.29.0", null, () -> -1), "no /proc/self/cmdline");
+    }
 }
