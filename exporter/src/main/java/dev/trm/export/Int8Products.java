@@ -1,6 +1,7 @@
 package dev.trm.export;
 
 import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,27 +9,30 @@ import java.util.Map;
 /**
  * The int8 half of {@link OnnxRecorder}: the block matmuls recorded as integer products. Weights are
  * quantized per output channel ahead of time; activations are quantized at run time by
- * DynamicQuantizeLinear, either per row (each row divided by its largest magnitude first, so an
- * answer never depends on its batch-mates) or with one scale per tensor, as the encoding says.
+ * run time, either per row (each row on a uint8 grid from its own smallest to its largest value, so a
+ * row's result is the same in any batch) or by DynamicQuantizeLinear with one scale per tensor, as the
+ * encoding says.
  */
 final class Int8Products {
-    /** Rows whose largest magnitude is below this (all zeros) are divided by it instead, not by zero. */
-    private static final float ROW_MAGNITUDE_FLOOR = 1e-12f;
-    /** Node label of the mixer's products along the sequence axis. */
-    private static final String MIXER = "mix";
+    /** The uint8 grid of a row mapped onto [0, 1]: 255 steps, zero point 0. */
+    private static final float UNIT_GRID_SCALE = 1f / 255;
+    /** Rows whose values are all equal (range zero) are divided by this instead, not by zero. */
+    private static final float ROW_RANGE_FLOOR = 1e-12f;
 
-    /** An activation as DynamicQuantizeLinear leaves it: uint8 values, scale, zero point; and, per row, the rows' magnitudes. */
-    private record Quantized(String values, String scale, String zeroPoint, String magnitude) {
+    /** An activation as DynamicQuantizeLinear leaves it: uint8 values, the tensor's scale and zero point. */
+    private record Quantized(String values, String scale, String zeroPoint) {
+    }
+
+    /** An activation quantized row by row: uint8 values on each row's own grid, the rows' smallest values and ranges. */
+    private record RowQuantized(String values, String rowMin, String range) {
     }
 
     private final OnnxRecorder graph;
     private final WeightEncoding encoding;
     /** Activations already quantized by row, by name: the gate and up halves share them. */
-    private final Map<String, Quantized> rowQuantized = new HashMap<>();
+    private final Map<String, RowQuantized> rowQuantized = new HashMap<>();
     /** Activations already quantized with one scale per tensor, by name: the gate and up halves share them. */
     private final Map<String, Quantized> tensorQuantized = new HashMap<>();
-    /** h^T of the mixer's inputs, by name: its gate and up halves share one transpose. */
-    private final Map<String, String> sequenceMajor = new HashMap<>();
 
     Int8Products(OnnxRecorder graph, WeightEncoding encoding) {
         this.graph = graph;
@@ -47,33 +51,36 @@ final class Int8Products {
     }
 
     /**
-     * W h along the sequence axis, W [I, L] int8 per row: as (h^T W^T)^T, so the activations are the
-     * uint8 left operand and the weights the int8 right one, the pair ONNX Runtime's integer kernels
-     * (and their fusion with the float rescale) take. ONNX Runtime's transpose optimizer cancels the
-     * transposes between consecutive calls.
+     * W [rows, cols] quantized per row, stored transposed as int8 (once) with what its product needs: per
+     * output, its scale (one scale per activation tensor) or its scale over the grid and its column sum
+     * (per-row grids). Returns the int8 name.
      */
-    String leftMatMul(OnnxRecorder.Constant w, String name, String h) {
-        int rows = (int) w.shape()[0];
-        int cols = (int) w.shape()[1];
-        String wq = weight(name, w, rows, cols);
-        String hT = sequenceMajor.computeIfAbsent(h, k -> graph.node("Transpose", MIXER + ".in",
-                List.of(OnnxRecorder.intsAttr("perm", 0, 2, 1)), k));
-        String out = product(hT, wq, name, MIXER);
-        return graph.node("Transpose", MIXER + ".out", List.of(OnnxRecorder.intsAttr("perm", 0, 2, 1)), out);
-    }
-
-    /** W [rows, cols] quantized per row, stored transposed as int8 with its scales (once); returns the int8 name. */
     private String weight(String name, OnnxRecorder.Constant w, int rows, int cols) {
         WeightEncoding.Int8 q = encoding.quantizeRows(w.data(), rows, cols);
         String wq = name + ".int8.T";
         if (graph.addInitializer(WeightEncoding.int8Tensor(wq, WeightEncoding.transpose(q.values(), rows, cols), cols, rows))) {
-            graph.addInitializer(OnnxRecorder.floatTensor(name + ".scale", q.scales(), rows));
+            if (!encoding.activations().perRow(name)) {
+                graph.addInitializer(OnnxRecorder.floatTensor(name + ".scale", q.scales(), rows));
+                return wq;
+            }
+            float[] columnSums = new float[rows]; // each output's sum of its dequantized weights
+            float[] gridScales = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                long sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += q.values()[r * cols + c];
+                }
+                columnSums[r] = sum * q.scales()[r];
+                gridScales[r] = q.scales()[r] * UNIT_GRID_SCALE;
+            }
+            graph.addInitializer(OnnxRecorder.floatTensor(name + ".sum", columnSums, rows));
+            graph.addInitializer(OnnxRecorder.floatTensor(name + ".grid_scale", gridScales, rows));
         }
         return wq;
     }
 
     private String product(String x, String wq, String name, String label) {
-        return encoding.activations().perRow(name) ? integerProduct(x, wq, name + ".scale", label)
+        return encoding.activations().perRow(name) ? integerProduct(x, wq, name, label)
                 : tensorScaledProduct(x, wq, name + ".scale", label);
     }
 
@@ -88,18 +95,20 @@ final class Int8Products {
     }
 
     /**
-     * x times an int8 weight wq, in float. Each row of x (one token's features, or one channel's
-     * sequence in the mixer) is first divided by its largest magnitude, so the uint8 grid that
-     * DynamicQuantizeLinear lays over the whole tensor serves every row alike: a row of small values
-     * keeps its resolution next to a row of large ones. The integer product is scaled back by the
-     * tensor's and the weight's scales and by the row's magnitude. One scale for the whole tensor
-     * instead changed a quarter of the default model's answers (docs/edge.md).
+     * x times an int8 weight wq, in float. Each row of x (one token's features) is laid on its own uint8
+     * grid from its smallest to its largest value, so a row of small values keeps its resolution next to
+     * a row of large ones and no row's grid depends on its batch-mates: x = min + range q / 255, so
+     * x W = min (sum of W's column) + range / 255 (q W). One scale for the whole tensor instead changed
+     * a quarter of the default model's answers (docs/edge.md).
      */
-    private String integerProduct(String x, String wq, String weightScale, String label) {
+    private String integerProduct(String x, String wq, String weight, String label) {
         graph.materialize(x);
-        Quantized xq = rowQuantized.computeIfAbsent(x, k -> quantizeUnitRows(k, label));
-        String unitRows = rescaled(xq, wq, weightScale, label, label + ".unit");
-        return graph.node("Mul", label, List.of(), unitRows, xq.magnitude());
+        RowQuantized xq = rowQuantized.computeIfAbsent(x, k -> quantizeRows(k, label));
+        String product = graph.node("MatMulInteger", label + ".int", List.of(), xq.values(), wq);
+        String onGrid = graph.node("Mul", label + ".grid", List.of(),
+                graph.node("Cast", label + ".float", List.of(OnnxRecorder.castToFloat()), product), weight + ".grid_scale");
+        return graph.node("Add", label, List.of(), graph.node("Mul", label + ".scaled", List.of(), onGrid, xq.range()),
+                graph.node("Mul", label + ".offset", List.of(), xq.rowMin(), weight + ".sum"));
     }
 
     /** MatMulInteger of the quantized x and wq, cast to float and times both scales. */
@@ -110,20 +119,26 @@ final class Int8Products {
                 scale);
     }
 
-    /** x's rows divided by their largest magnitude, then DynamicQuantizeLinear. */
-    private Quantized quantizeUnitRows(String x, String label) {
-        String magnitude = graph.node("Max", label + ".row_max", List.of(), graph.node("ReduceMax", label + ".row_abs_max",
-                List.of(OnnxRecorder.intsAttr("axes", -1), OnnxRecorder.intAttr("keepdims", 1)),
-                graph.node("Abs", label + ".abs", List.of(), x)), graph.scalar(ROW_MAGNITUDE_FLOOR));
-        Quantized q = dynamicQuantize(graph.node("Div", label + ".unit_rows", List.of(), x, magnitude), label);
-        return new Quantized(q.values(), q.scale(), q.zeroPoint(), magnitude);
+    /** Each row of x mapped onto [0, 1] by its smallest value and range, then QuantizeLinear on the fixed grid of [0, 1]. */
+    private RowQuantized quantizeRows(String x, String label) {
+        List<OnnxMl.AttributeProto> lastAxis = List.of(OnnxRecorder.intsAttr("axes", -1), OnnxRecorder.intAttr("keepdims", 1));
+        String rowMin = graph.node("ReduceMin", label + ".row_min", lastAxis, x);
+        String rowMax = graph.node("ReduceMax", label + ".row_max", lastAxis, x);
+        String range = graph.node("Max", label + ".row_range", List.of(), graph.node("Sub", label + ".row_span", List.of(), rowMax, rowMin),
+                graph.scalar(ROW_RANGE_FLOOR));
+        String unit = graph.node("Div", label + ".unit_rows", List.of(), graph.node("Sub", label + ".from_min", List.of(), x, rowMin), range);
+        String zeroPoint = "const.unit_grid_zero_point";
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(zeroPoint).setDataType(OnnxMl.TensorProto.DataType.UINT8.getNumber())
+                .setRawData(ByteString.copyFrom(new byte[1])).build());
+        String values = graph.node("QuantizeLinear", label + ".q", List.of(), unit, graph.scalar(UNIT_GRID_SCALE), zeroPoint);
+        return new RowQuantized(values, rowMin, range);
     }
 
     /** DynamicQuantizeLinear's three outputs. */
     private Quantized dynamicQuantize(String x, String label) {
         graph.materialize(x);
         String name = graph.uniqueName(label + ".q");
-        Quantized q = new Quantized(name, name + ".scale", name + ".zero_point", null);
+        Quantized q = new Quantized(name, name + ".scale", name + ".zero_point");
         graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").addInput(x)
                 .addOutput(q.values()).addOutput(q.scale()).addOutput(q.zeroPoint()).build());
         return q;

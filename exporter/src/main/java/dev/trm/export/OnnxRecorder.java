@@ -251,10 +251,6 @@ public final class OnnxRecorder implements TensorOps<String> {
 
     @Override
     public String matMul(String a, String b) {
-        Constant w = pending.get(a);
-        if (w != null && w.shape().length == 2) {
-            return int8.leftMatMul(w, a, b);
-        }
         return node("MatMul", a, b);
     }
 

@@ -80,6 +80,9 @@ public final class StepExport {
         if (!encoding.isFp32()) {
             md.put(StepContract.ENCODING, encoding.describe());
         }
+        if (encoding.rowInvariant()) {
+            md.put(StepContract.BATCH_INVARIANT, StepContract.INVARIANT_ROWS);
+        }
         for (Map.Entry<String, String> e : md.entrySet()) {
             m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }

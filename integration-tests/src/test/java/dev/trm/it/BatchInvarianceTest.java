@@ -1,6 +1,7 @@
 package dev.trm.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.trm.data.SharedData;
 import dev.trm.runtime.Effort;
@@ -8,8 +9,11 @@ import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.Provider;
 import dev.trm.runtime.RuntimeConfig;
 import dev.trm.runtime.Solution;
+import dev.trm.runtime.Solver;
+import dev.trm.runtime.StepContract;
 import dev.trm.runtime.TrmModel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,5 +54,33 @@ class BatchInvarianceTest {
                 assertEquals(batched.get(i).answer(), one.solve(puzzles.get(i), HaltPolicy.fixed(), Effort.plain()).answer(), "row " + (i + 2) + " alone, 1 thread");
             }
         }
+    }
+
+    @Test
+    void theShippedModelRunsALonePuzzleAloneAndAFileWithoutTheMarkBesideACopy() throws IOException {
+        String puzzle = puzzles().get(0);
+        byte[] file = Files.readAllBytes(MODEL);
+        try (TrmModel shipped = TrmModel.load(file, RuntimeConfig.cpu())) {
+            assertEquals(1, rowsOfALonePuzzlesStep(shipped, puzzle), "the shipped model carries " + StepContract.BATCH_INVARIANT);
+        }
+        // an older file: the same graph, its mark renamed in place (a key of the same length keeps the protobuf valid)
+        byte[] older = replaceOnce(file, StepContract.BATCH_INVARIANT, StepContract.BATCH_INVARIANT.replace("batch", "xxxxx"));
+        try (TrmModel unmarked = TrmModel.load(older, RuntimeConfig.cpu())) {
+            assertEquals(2, rowsOfALonePuzzlesStep(unmarked, puzzle));
+        }
+    }
+
+    private static int rowsOfALonePuzzlesStep(TrmModel model, String puzzle) {
+        try (Solver solver = model.solver(List.of(puzzle), HaltPolicy.fixed(), Effort.plain(), null)) {
+            solver.step();
+            return solver.lastStepRows();
+        }
+    }
+
+    private static byte[] replaceOnce(byte[] bytes, String from, String to) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf(from);
+        assertTrue(at >= 0 && text.indexOf(from, at + 1) < 0, "the key occurs once");
+        return (text.substring(0, at) + to + text.substring(at + from.length())).getBytes(StandardCharsets.ISO_8859_1);
     }
 }

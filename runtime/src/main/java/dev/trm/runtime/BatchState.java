@@ -52,6 +52,8 @@ final class BatchState implements AutoCloseable {
     private OnnxTensor z;
     /** The run whose outputs y and z are (null when they are tensors of our own). */
     private OrtSession.Result owner;
+    /** Rows of the tensors, padding included. */
+    private int rows;
 
     /** The state of a batch of the model {@code info} describes, its tensors made in {@code env}. */
     BatchState(OrtEnvironment env, ModelInfo info) {
@@ -72,6 +74,7 @@ final class BatchState implements AutoCloseable {
     void rebuild(List<? extends Row> rows, int minRows) throws OrtException {
         close();
         int b = Math.max(rows.size(), minRows);
+        this.rows = b;
         int s = info.seqLen();
         float[] y0 = repeat(info.yInit(), info.workingLength());
         float[] z0 = repeat(info.zInit(), info.workingLength());
@@ -100,6 +103,11 @@ final class BatchState implements AutoCloseable {
         z = OnnxTensor.createTensor(env, zs, stateShape);
         tokens = OnnxTensor.createTensor(env, tok, new long[] {b, s});
         ids = OnnxTensor.createTensor(env, idBuf, new long[] {b});
+    }
+
+    /** Rows the tensors hold, padding included. */
+    int rows() {
+        return rows;
     }
 
     /** Runs one supervision step on the tensors; the caller passes the output on with {@link #continueWith} or {@link #holdRows}. */

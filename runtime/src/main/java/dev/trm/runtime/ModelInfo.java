@@ -22,6 +22,7 @@ public final class ModelInfo {
     private final int seqLen;
     private final int vocab;
     private final boolean haltsOnContinue;
+    private final boolean rowInvariant;
     private final float[] yInit;
     private final float[] zInit;
     private final Map<String, String> metadata;
@@ -49,6 +50,12 @@ public final class ModelInfo {
         this.yInit = vector(md, StepContract.Y_INIT, source);
         this.zInit = vector(md, StepContract.Z_INIT, source);
         this.haltsOnContinue = StepContract.HALT_ON_CONTINUE.equals(md.get(StepContract.HALT_RULE));
+        this.rowInvariant = StepContract.INVARIANT_ROWS.equals(md.get(StepContract.BATCH_INVARIANT));
+    }
+
+    /** Whether a row's outputs do not depend on the batch it runs in, a batch of one included ({@code trm.batch_invariant}). */
+    public boolean rowInvariant() {
+        return rowInvariant;
     }
 
     /**

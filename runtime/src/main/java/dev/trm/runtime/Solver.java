@@ -30,13 +30,15 @@ import java.util.Map;
  */
 public final class Solver implements AutoCloseable {
     /**
-     * The fewest rows a step runs. ONNX Runtime's CPU kernels give a batch of one row other float
-     * rounding than any larger batch (and one that changes with the thread count), while every batch
-     * of two or more rows gives each row bit for bit the same values whatever its batch-mates, its
-     * position and the thread count (measured on the shipped models). A lone lane therefore runs
-     * beside a copy of itself, so that a puzzle's answer never depends on what else is running.
+     * The fewest rows a step of an older file runs (one without {@code trm.batch_invariant}). ONNX
+     * Runtime's CPU ReduceMean over the token axis gives a batch of one row other float rounding than
+     * any larger batch (and one that changes with the thread count), while every batch of two or more
+     * rows gives each row bit for bit the same values whatever its batch-mates, its position and the
+     * thread count. In such a file a lone lane therefore runs beside a copy of itself, so that a
+     * puzzle's answer never depends on what else is running; a file whose norms reduce by a product
+     * runs it alone.
      */
-    static final int MIN_ROWS = 2;
+    static final int MIN_ROWS_OF_OLDER_FILES = 2;
 
     private final TrmModel model;
     private final ModelInfo info;
@@ -301,6 +303,11 @@ public final class Solver implements AutoCloseable {
         return lastRunNanos;
     }
 
+    /** Rows the last step ran, padding included: a lone puzzle of a file without {@code trm.batch_invariant} runs on two. */
+    public int lastStepRows() {
+        return state.rows();
+    }
+
     /** Supervision steps run so far. */
     public int steps() {
         return step;
@@ -328,7 +335,7 @@ public final class Solver implements AutoCloseable {
 
     private void runStep(OrtSession session) throws OrtException {
         if (batchChanged) {
-            state.rebuild(lanes, MIN_ROWS);
+            state.rebuild(lanes, info.rowInvariant() ? 1 : MIN_ROWS_OF_OLDER_FILES);
             batchChanged = false;
         }
         step++;

@@ -24,10 +24,8 @@ import java.util.function.Supplier;
  * the H network, and only the last z update and the y update carry gradient.
  */
 public final class TrmStep {
-    /** The hidden axis of [B, L, D]: attention and channel SwiGLU normalise over it. */
+    /** Every norm is over the last axis: the hidden one of [B, L, D], the sequence one of the MLP-mixer's [B, D, L]. */
     private static final int LAST_AXIS = -1;
-    /** The sequence axis of [B, L, D]: the MLP-mixer's token SwiGLU normalises over it. */
-    private static final int SEQUENCE_AXIS = 1;
     /** The reference scales (tokens + learned positions) by this literal, 1/sqrt(2) to 9 digits. */
     private static final float LEARNED_POSITION_SCALE = 0.707106781f;
 
@@ -167,36 +165,32 @@ public final class TrmStep {
             }
         } else {
             try (TensorOps.Scope s = ops.scope("mlp_t")) {
-                // the reference transposes to [B, D, L], applies the SwiGLU and the norm over L, and transposes
-                // back; the same sums written along axis 1 need no transposed copies of the activations
-                h = rmsNorm(ops, ops.add(h, tokenSwiglu(ops, h, p + "mlp_t.")), SEQUENCE_AXIS);
+                // as the reference: transposed to [B, D, L], the SwiGLU and the norm over L, and back. Each
+                // product then has the batch in its rows, as every other product of the step, so a row's
+                // result is the same bits alone as in any batch (ONNX Runtime's CPU products and norms over
+                // the last axis; products with the weight on the left and reductions over the middle axis
+                // round a batch of one differently on two threads)
+                T t = ops.permute(h, 0, 2, 1);
+                t = rmsNorm(ops, ops.add(t, swiglu(ops, t, p + "mlp_t.", config.workingLength())), LAST_AXIS);
+                h = ops.permute(t, 0, 2, 1);
             }
         }
         try (TensorOps.Scope s = ops.scope("mlp")) {
-            return rmsNorm(ops, ops.add(h, swiglu(ops, h, p + "mlp.")), LAST_AXIS);
+            return rmsNorm(ops, ops.add(h, swiglu(ops, h, p + "mlp.", config.hiddenSize())), LAST_AXIS);
         }
     }
 
     /**
-     * SwiGLU over the last axis: down(silu(h gate^T) * (h up^T)), where gate and up are the two halves of
-     * the gate_up_proj rows. Splitting the weight (a constant) rather than the product saves a copy of
-     * the largest activation.
+     * SwiGLU over the last axis (of {@code features} values): down(silu(h gate^T) * (h up^T)), where gate
+     * and up are the two halves of the gate_up_proj rows. Splitting the weight (a constant) rather than
+     * the product saves a copy of the largest activation.
      */
-    private <T> T swiglu(TensorOps<T> ops, T h, String p) {
+    private <T> T swiglu(TensorOps<T> ops, T h, String p, int features) {
         T gateUp = ops.param(p + "gate_up_proj.weight");
-        long inter = config.swigluInter(config.hiddenSize()); // over the hidden axis
+        long inter = config.swigluInter(features);
         T gate = ops.linear(h, ops.slice(gateUp, 0, 0, inter));
         T up = ops.linear(h, ops.slice(gateUp, 0, inter, 2 * inter));
         return ops.linear(ops.mul(silu(ops, gate), up), ops.param(p + "down_proj.weight"));
-    }
-
-    /** The MLP-mixer's SwiGLU along the sequence axis of h [B, L, D]: down (silu(gate h) * (up h)), [B, L, D]. */
-    private <T> T tokenSwiglu(TensorOps<T> ops, T h, String p) {
-        T gateUp = ops.param(p + "gate_up_proj.weight"); // [2I, L]
-        long inter = config.swigluInter(config.workingLength()); // over the sequence axis
-        T gate = ops.matMul(ops.slice(gateUp, 0, 0, inter), h); // [I, L] x [B, L, D] -> [B, I, D]
-        T up = ops.matMul(ops.slice(gateUp, 0, inter, 2 * inter), h);
-        return ops.matMul(ops.param(p + "down_proj.weight"), ops.mul(silu(ops, gate), up)); // [L, I] x [B, I, D]
     }
 
     private static <T> T silu(TensorOps<T> ops, T x) {
