@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "trm", mixinStandardHelpOptions = true, version = "trm 0.1.0",
         description = "Tiny Recursive Models: solve puzzles with a TRM, make data sets, train, export, evaluate and benchmark.",
         subcommands = {SolveCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class, BenchCommand.class,
-            ServeCommand.class})
+            ServeCommand.class, PageCommand.class})
 public final class Trm {
     /** Exit code of bad input or a failed check. */
     public static final int EXIT_BAD_INPUT = 1;

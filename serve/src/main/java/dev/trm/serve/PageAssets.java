@@ -1,5 +1,6 @@
 package dev.trm.serve;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,30 +10,44 @@ import java.util.Map;
 
 /**
  * The "watch it think" page: {@code GET /} and its assets under {@code /ui/}, plain HTML, CSS and
- * JavaScript modules bundled in the serve jar (no CDN, no build step). The files hold no data; every
- * call the page makes goes to the API and needs a token where the API does.
+ * JavaScript modules bundled in the serve jar (no CDN), with ONNX Runtime Web for the in-browser mode
+ * (fetched by the build: fetch-onnxruntime-web.sh). The files hold no data; every call the page makes
+ * goes to the API and needs a token where the API does. {@code /ui/site.json} tells the page that a
+ * server is behind it (a static folder from {@code trm page} says otherwise).
  */
 final class PageAssets {
     private static final String ROOT = "/dev/trm/serve/ui/";
     /** The files served, by name: a fixed list, so no path from a request ever reaches the class path. */
-    private static final List<String> FILES = List.of("index.html", "style.css", "app.js", "board.js", "stream.js");
+    static final List<String> FILES = List.of("index.html", "style.css", "app.js", "board.js", "stream.js",
+            "browser/browser-solver.js", "browser/solver-worker.js", "browser/recursion.js", "browser/sudoku.js", "browser/onnx-metadata.js",
+            "ort/ort.wasm.min.mjs", "ort/ort-wasm-simd-threaded.mjs", "ort/ort-wasm-simd-threaded.wasm", "ort/package.json");
+    /** What the page reads first: whether a server answers its API calls, or it runs only in the browser. */
+    static final String SITE = "site.json";
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8",
-            "js", "text/javascript; charset=utf-8");
+            "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8", "wasm", "application/wasm",
+            "json", "application/json");
 
     private final Map<String, Reply> replies = new LinkedHashMap<>();
 
     PageAssets() {
         for (String name : FILES) {
-            try (InputStream in = PageAssets.class.getResourceAsStream(ROOT + name)) {
-                if (in == null) {
-                    throw new IllegalStateException("the page's " + name + " is missing from this build (" + ROOT + name + ")");
-                }
+            try (InputStream in = open(name)) {
                 String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
                 replies.put(name, new Reply(ApiError.OK, type, Map.of("Cache-Control", "no-cache"), in.readAllBytes(), 0));
             } catch (IOException e) {
                 throw new UncheckedIOException("the page's " + name + " cannot be read", e);
             }
         }
+        replies.put(SITE, Reply.json(ApiError.OK, JsonNodeFactory.instance.objectNode().put("mode", "server")));
+    }
+
+    /** A file of the page as the jar holds it (for {@code trm page}, which writes them to a folder). */
+    static InputStream open(String name) {
+        InputStream in = PageAssets.class.getResourceAsStream(ROOT + name);
+        if (in == null) {
+            throw new IllegalStateException("the page's " + name + " is missing from this build (" + ROOT + name + ")");
+        }
+        return in;
     }
 
     /** {@code /} or {@code /ui/NAME}: the file, or a 404. */

@@ -14,8 +14,9 @@ import java.util.HexFormat;
  * @param model    the loaded model
  * @param sha256   the hex SHA-256 of its file's bytes (null when the server was handed a loaded model)
  * @param loadedAt when it was loaded
+ * @param file     the bytes it was loaded from, which the page's in-browser mode fetches (null with no file)
  */
-record ServedModel(TrmModel model, String sha256, Instant loadedAt) {
+record ServedModel(TrmModel model, String sha256, Instant loadedAt, byte[] file) {
     /** Characters of the SHA-256 used as the model's version in the Open Inference Protocol. */
     private static final int VERSION_CHARS = 12;
     /** The version of a model handed over already loaded (no file to digest). */
@@ -28,7 +29,7 @@ record ServedModel(TrmModel model, String sha256, Instant loadedAt) {
      */
     static ServedModel load(byte[] bytes, RuntimeConfig options, String source) {
         TrmModel model = ModelLoader.load(bytes, options, source);
-        return new ServedModel(model, sha256(bytes), Instant.now());
+        return new ServedModel(model, sha256(bytes), Instant.now(), bytes);
     }
 
     /** The version a client sees: the first characters of the SHA-256 (a reload with new bytes is a new version). */

@@ -58,7 +58,7 @@ final class ServedModels implements AutoCloseable {
     /** Models loaded by the caller, who keeps them (and closes them); no reload. */
     static ServedModels of(Map<String, TrmModel> models, ServeConfig config, ServeMetrics metrics) {
         Map<String, ServedModel> served = new LinkedHashMap<>();
-        models.forEach((name, m) -> served.put(name, new ServedModel(m, null, java.time.Instant.now())));
+        models.forEach((name, m) -> served.put(name, new ServedModel(m, null, java.time.Instant.now(), null)));
         return new ServedModels(config, metrics, null, null, served);
     }
 

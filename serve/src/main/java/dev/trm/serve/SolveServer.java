@@ -44,6 +44,8 @@ public final class SolveServer implements AutoCloseable {
     private final ServeMetrics metrics;
     private final HttpFront front;
     private final PageAssets page = new PageAssets();
+    /** The path after /v1/models/{name} that answers the model's file. */
+    private static final String MODEL_FILE = "/onnx";
     private final OpenInferenceRoutes v2;
     private volatile boolean draining;
 
@@ -121,6 +123,23 @@ public final class SolveServer implements AutoCloseable {
         return false;
     }
 
+    /**
+     * GET /v1/models/{name}/onnx: the bytes the model was loaded from (the page's in-browser mode runs them),
+     * with their SHA-256 as the ETag.
+     */
+    private Reply modelFile(String name) {
+        ServedModels.Entry entry = models.get(name);
+        if (entry == null) {
+            throw new ApiError(ApiError.NOT_FOUND, "no model '" + name + "' (have " + models.entries().keySet() + ")");
+        }
+        ServedModel served = entry.served();
+        if (served.file() == null) {
+            throw new ApiError(ApiError.NOT_FOUND, "model '" + name + "' was handed to the server loaded: there is no file to send");
+        }
+        return new Reply(ApiError.OK, "application/octet-stream", Map.of("ETag", "\"" + served.sha256() + "\"", "Cache-Control", "no-cache"),
+                served.file(), 0);
+    }
+
     /** Reloads every model from its file (SIGHUP); each line says what happened to one model. */
     public List<String> reloadAll() {
         return models.reloadAll().stream().map(r -> r.name() + ": " + r.message()).toList();
@@ -149,6 +168,10 @@ public final class SolveServer implements AutoCloseable {
             if (path.startsWith("/v1/models/") && path.endsWith("/reload")) {
                 require(call, POST);
                 return done(reload(path.substring("/v1/models/".length(), path.length() - "/reload".length())));
+            }
+            if (path.startsWith("/v1/models/") && path.endsWith(MODEL_FILE)) {
+                require(call, GET);
+                return done(modelFile(path.substring("/v1/models/".length(), path.length() - MODEL_FILE.length())));
             }
             switch (path) {
                 case "/v1/solve": require(call, POST); return solve(call);

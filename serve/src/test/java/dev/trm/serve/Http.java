@@ -24,6 +24,10 @@ final class Http {
         return client.send(request(path, headers).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<byte[]> getBytes(String path, String... headers) throws IOException, InterruptedException {
+        return client.send(request(path, headers).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> post(String path, String body, String... headers) throws IOException, InterruptedException {
         return client.send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -94,6 +94,7 @@ class NetworkAccessTest {
         assertUnauthorized(http.get("/v2/models/" + MODEL));
         assertUnauthorized(http.post("/v2/models/" + MODEL + "/infer", "{}"));
         assertUnauthorized(http.post("/v1/models/" + MODEL + "/reload", ""));
+        assertUnauthorized(http.get("/v1/models/" + MODEL + "/onnx"));
         assertEquals(200, http.post("/v1/solve", solveBody(), "Authorization", "Bearer " + TOKEN).statusCode());
         assertEquals(200, http.get("/v1/models", "Authorization", "bearer first-token").statusCode(), "the scheme is case-insensitive");
         for (String probe : List.of("/healthz", "/readyz", "/v2/health/live", "/v2/health/ready", "/metrics")) {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,50 +23,31 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/**
- * The "watch it think" page in a real browser: Debian's headless Chromium driven by its chromedriver
- * (never a downloaded one), against a server the test starts on loopback.
- */
+/** The "watch it think" page in a real browser ({@link Chromium}), against a server the test starts on loopback. */
 class PageBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static TrmModel model;
     private static SolveServer server;
+    private static Chromium chromium;
     private static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("the page's browser test needs Debian's chromium and chromium-driver"
-                    + " (apt-get install chromium chromium-driver; .ci/run installs them)");
-        }
         model = TrmModel.load(Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx"), RuntimeConfig.cpu());
         server = SolveServer.start(ServeConfig.defaults().withPort(0).withAccess(ServeConfig.Access.open().withAccessLog(false)),
                 Map.of("sudoku-default", model));
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,820");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = Chromium.start();
+        browser = chromium.driver;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (server != null) {
             server.close();
@@ -79,8 +59,7 @@ class PageBrowserTest {
 
     /** Opens the page with the browser's console read empty (what earlier tests logged is not this test's). */
     private static void open() {
-        browser.manage().logs().get(LogType.BROWSER);
-        browser.get(server.url() + "/");
+        chromium.open(server.url() + "/");
         new WebDriverWait(browser, WAIT).until(d -> !new Select(d.findElement(By.id("model"))).getOptions().isEmpty());
     }
 
@@ -93,9 +72,8 @@ class PageBrowserTest {
     }
 
     private static void assertNoConsoleErrors() {
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-        assertTrue(errors.isEmpty(), "the console: " + errors.stream().map(LogEntry::getMessage).collect(Collectors.joining("\n")));
+        List<String> errors = chromium.consoleErrors();
+        assertTrue(errors.isEmpty(), "the console: " + String.join("\n", errors));
     }
 
     @Test

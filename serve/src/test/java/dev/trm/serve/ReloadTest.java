@@ -1,5 +1,6 @@
 package dev.trm.serve;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -135,6 +136,10 @@ class ReloadTest {
             Files.delete(served);
             assertTrue(server.reloadAll().get(0).contains("no such file"), "SIGHUP's reload says why too: " + server.reloadAll());
             assertEquals(sha256(FP32), listed(http).get("sha256").asText(), "the old model still serves");
+            HttpResponse<byte[]> file = http.getBytes("/v1/models/" + MODEL + "/onnx");
+            assertEquals(200, file.statusCode());
+            assertArrayEquals(Files.readAllBytes(FP32), file.body(), "the page's in-browser mode gets the bytes that serve, not the broken file");
+            assertEquals("\"" + sha256(FP32) + "\"", file.headers().firstValue("ETag").orElse(null));
             assertEquals(200, http.post("/v1/solve", body(List.of(puzzle))).statusCode());
             assertEquals(404, http.post("/v1/models/other/reload", "").statusCode());
             assertEquals(405, http.get("/v1/models/" + MODEL + "/reload").statusCode());
@@ -148,6 +153,9 @@ class ReloadTest {
             HttpResponse<String> r = new Http(server).post("/v1/models/" + MODEL + "/reload", "");
             assertEquals(409, r.statusCode());
             assertTrue(r.body().contains("no file"), r.body());
+            HttpResponse<String> file = new Http(server).get("/v1/models/" + MODEL + "/onnx");
+            assertEquals(404, file.statusCode());
+            assertTrue(file.body().contains("no file to send"), file.body());
         }
     }
 }

@@ -1,6 +1,9 @@
 // The page: wires the board, the controls and the step stream; keeps the run for the replay slider.
+// A run goes to the server (its step stream) or stays in this browser (ONNX Runtime Web in a Worker);
+// both send the same events. A static folder from `trm page` has no server: browser only.
 import { Board } from "./board.js";
 import { solveStream, getJson } from "./stream.js";
+import { BrowserSolver, POLICIES, EFFORTS } from "./browser/browser-solver.js";
 
 const EXAMPLES = {
   everyday: ".8.1.....16.9785...9...2.8161..5..93.2.....7.....8....246.9....35.6...47.7..356..",
@@ -12,6 +15,10 @@ const $ = (id) => document.getElementById(id);
 const board = new Board($("board"));
 let history = [];
 let running = null;
+/** What ui/site.json says: { mode: "server" }, or { mode: "static", models: [{ name, task, url }] } for a static folder. */
+let site = { mode: "server" };
+let browserSolver = null; // made when the browser first runs a model
+const pickedFile = "file"; // the model select's value for a file from this computer
 
 function status(text, isError = false) {
   $("status").textContent = text;
@@ -29,15 +36,66 @@ function needToken() {
 }
 
 async function loadModels() {
+  if (site.mode === "static") {
+    listModels(site.models);
+    return;
+  }
   try {
     const { models } = await getJson("/v1/models", token());
-    const select = $("model");
-    select.replaceChildren(...models.map((m) => new Option(`${m.name} (${m.task})`, m.name)));
-    select.dataset.tasks = JSON.stringify(Object.fromEntries(models.map((m) => [m.name, m.task])));
+    listModels(models.map((m) => ({ name: m.name, task: m.task, url: `/v1/models/${encodeURIComponent(m.name)}/onnx` })));
   } catch (e) {
     if (e.status === 401) needToken();
     else status(`Could not list the models: ${e.message}`, true);
   }
+}
+
+function listModels(models) {
+  const select = $("model");
+  select.replaceChildren(...models.map((m) => new Option(`${m.name} (${m.task})`, m.name)), new Option("a file from this computer...", pickedFile));
+  select.dataset.models = JSON.stringify(models);
+  modelChosen();
+}
+
+function inBrowser() {
+  return $("where").value === "browser";
+}
+
+/** Shows the controls of the place a run goes: the browser runs the plain effort only, with a halting policy. */
+function whereChosen() {
+  const browser = inBrowser();
+  $("policy-row").hidden = !browser;
+  for (const option of $("effort").options) option.disabled = browser && !EFFORTS.includes(option.value);
+  if (browser && !EFFORTS.includes($("effort").value)) $("effort").value = EFFORTS[0];
+  modelChosen();
+}
+
+function modelChosen() {
+  const file = $("model").value === pickedFile;
+  $("model-file").hidden = !(file && inBrowser());
+  if (file && !inBrowser()) $("model").selectedIndex = 0; // the server runs its own models only
+}
+
+/** The browser solver with the chosen model loaded (loaded again only when the choice changed). */
+async function browserModel() {
+  browserSolver ??= new BrowserSolver();
+  let source;
+  if ($("model").value === pickedFile) {
+    const file = $("model-file").files[0];
+    if (!file) throw new Error("pick a model file (.onnx) first");
+    source = { name: `file:${file.name}:${file.size}:${file.lastModified}`, file };
+  } else {
+    const model = JSON.parse($("model").dataset.models || "[]").find((m) => m.name === $("model").value);
+    if (!model) throw new Error("no model to run");
+    if (model.task !== "sudoku") throw new Error(`this page draws Sudoku models; ${model.name} is a ${model.task} model`);
+    source = { url: model.url };
+  }
+  if (browserSolver.loaded !== (source.url ?? source.name)) {
+    status("Loading the model into this browser...");
+    if (source.file) source.bytes = await source.file.arrayBuffer();
+    const { info, ms } = await browserSolver.load(source, token());
+    status(`Model loaded in this browser (${(info.bytes / 1e6).toFixed(1)} MB, ${Math.round(ms)} ms).`);
+  }
+  return browserSolver;
 }
 
 function show(step) {
@@ -60,38 +118,49 @@ function onEvent(run, name, data) {
     const verdict = data.solved_by === "exact" ? "fallback: the exact solver finished it"
       : data.solved ? "verified" : "unverified";
     board.drawStep(data.answer, [], null);
-    $("result").textContent = `${verdict}, ${data.steps} steps, ${data.copies} ${data.copies === 1 ? "copy" : "copies"}`;
-    status(`${verdict[0].toUpperCase()}${verdict.slice(1)} in ${Math.round(performance.now() - run.t0)} ms.`);
+    $("result").textContent = `${verdict}, ${data.steps} steps, ${data.copies} ${data.copies === 1 ? "copy" : "copies"}`
+      + (data.halted_by ? `, halted by ${data.halted_by}` : "");
+    const where = run.inBrowser ? " in this browser" : "";
+    status(`${verdict[0].toUpperCase()}${verdict.slice(1)}${where} in ${Math.round(performance.now() - run.t0)} ms.`);
   } else if (name === "error") {
     status(`The server says: ${data.error}`, true);
   }
 }
 
 async function solve() {
-  const tasks = JSON.parse($("model").dataset.tasks || "{}");
-  const model = $("model").value;
-  if (model && tasks[model] && tasks[model] !== "sudoku") {
-    status(`This page draws Sudoku models; ${model} is a ${tasks[model]} model (use POST /v1/solve).`, true);
+  const models = JSON.parse($("model").dataset.models || "[]");
+  const chosen = models.find((m) => m.name === $("model").value);
+  if (!inBrowser() && chosen && chosen.task !== "sudoku") {
+    status(`This page draws Sudoku models; ${chosen.name} is a ${chosen.task} model (use POST /v1/solve).`, true);
     return;
   }
   stop();
   history = [];
   $("replay").disabled = true;
   $("result").textContent = "-";
-  const run = { abort: new AbortController(), copies: new Set(), t0: performance.now() };
+  const run = { abort: new AbortController(), copies: new Set(), t0: performance.now(), inBrowser: inBrowser() };
   running = run;
   const puzzle = board.puzzle();
   board.setPuzzle(puzzle);
-  status("Thinking...");
   if ($("token").value) sessionStorage.setItem(TOKEN_KEY, $("token").value);
+  const onRunEvent = (name, data) => onEvent(run, name, data);
   try {
-    const body = { puzzles: [puzzle], effort: $("effort").value };
-    if (model) body.model = model;
-    await solveStream(body, token(), (name, data) => onEvent(run, name, data), run.abort.signal);
+    if (run.inBrowser) {
+      const solver = await browserModel();
+      if (running !== run) return;
+      run.t0 = performance.now(); // from pressing Solve with the model loaded
+      status("Thinking in this browser...");
+      await solver.solve(puzzle, $("policy").value, onRunEvent, run.abort.signal);
+    } else {
+      status("Thinking...");
+      const body = { puzzles: [puzzle], effort: $("effort").value };
+      if (chosen) body.model = chosen.name;
+      await solveStream(body, token(), onRunEvent, run.abort.signal);
+    }
   } catch (e) {
     if (e.name === "AbortError") return;
     if (e.status === 401) needToken();
-    else status(`The server says: ${e.message}`, true);
+    else status(run.inBrowser ? `In this browser: ${e.message}` : `The server says: ${e.message}`, true);
   }
   if (running !== run) return;
   if (history.length > 0) {
@@ -135,6 +204,23 @@ $("replay").addEventListener("input", () => {
   }
 });
 $("token").addEventListener("change", loadModels);
+$("where").addEventListener("change", whereChosen);
+$("model").addEventListener("change", modelChosen);
 window.addEventListener("pagehide", stop);
 board.cells[0].focus();
-loadModels();
+$("policy").replaceChildren(...POLICIES.map((p) => new Option(p, p)));
+
+async function start() {
+  try {
+    site = await getJson("ui/site.json");
+  } catch (e) {
+    status(`Could not read ui/site.json: ${e.message}`, true);
+  }
+  if (site.mode === "static") { // no server behind this folder: the browser runs everything
+    $("where").value = "browser";
+    $("where").querySelector('option[value="server"]').disabled = true;
+  }
+  whereChosen();
+  await loadModels();
+}
+start();
