@@ -212,6 +212,7 @@ class BrowserSolverTest {
         assertTrue(status().startsWith("Thinking"), "the run was still going when the click and the typing were handled: " + status());
         new WebDriverWait(browser, WAIT).until(d -> status().startsWith("Verified") || status().contains("this browser:"));
         assertTrue(status().startsWith("Verified in this browser"), status());
+        System.out.println("BrowserSolverTest: 32 steps (fixed), model loaded: " + status());
         assertTrue(stepSeenDuringTheRun < 32, "typed at step " + stepSeenDuringTheRun + " of 32");
         String expected;
         try (TrmModel model = TrmModel.load(MODELS.resolve(FP32 + ".onnx"), RuntimeConfig.cpu())) {

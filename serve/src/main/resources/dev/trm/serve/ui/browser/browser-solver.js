@@ -44,7 +44,9 @@ export class BrowserSolver {
   /** Loads a model from a URL (with the server's token, if any) or from bytes; resolves { info, ms }. */
   async load(source, token) {
     const name = source.url ?? source.name;
-    const loaded = await this.ask(source.url ? { type: "load", url: source.url, token } : { type: "load", bytes: source.bytes });
+    // a relative URL is the page's: the worker would read it against its own script's address
+    const url = source.url && new URL(source.url, document.baseURI).href;
+    const loaded = await this.ask(url ? { type: "load", url, token } : { type: "load", bytes: source.bytes });
     this.loaded = name;
     return loaded;
   }
