@@ -1,6 +1,7 @@
 package dev.trm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,11 +29,16 @@ class ServeCommandTest {
     private static final Path MODEL = Path.of(System.getProperty("trm.models.dir", "../models"), "sudoku-default.onnx");
 
     @Test
-    void sigtermAnswersTheRequestInFlightThenExitsZero() throws Exception {
-        // the class path goes in CLASSPATH, as a launcher would pass it (the command line stays short)
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), Trm.class.getName(),
-                "serve", "--port", "0", "--model", "sudoku=" + MODEL);
+    void sigtermAnswersTheRequestInFlightThenExitsZeroAndLeavesNothingOfOnnxRuntimesInItsHome() throws Exception {
+        // the class path goes in CLASSPATH, as a launcher would pass it (the command line stays short); an empty home
+        // and no ORT_DISABLE_TELEMETRY: the ONNX Runtime this build pins writes nothing there
+        Path home = Files.createDirectory(dir.resolve("home"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Duser.home=" + home,
+                Trm.class.getName(), "serve", "--port", "0", "--model", "sudoku=" + MODEL);
         pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("XDG_CACHE_HOME");
+        pb.environment().remove("ORT_DISABLE_TELEMETRY");
         Path errFile = dir.resolve("serve.err");
         pb.redirectError(errFile.toFile());
         Process server = pb.start();
@@ -58,6 +64,7 @@ class ServeCommandTest {
             assertEquals(0, server.exitValue());
             String err = Files.readString(errFile);
             assertTrue(err.contains("every request answered"), err);
+            assertFalse(Files.exists(home.resolve(".cache/Microsoft")), "ONNX Runtime wrote under the home's .cache/Microsoft");
         } finally {
             server.destroyForcibly();
         }

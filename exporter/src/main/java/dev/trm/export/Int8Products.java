@@ -8,10 +8,9 @@ import java.util.Map;
 
 /**
  * The int8 half of {@link OnnxRecorder}: the block matmuls recorded as integer products. Weights are
- * quantized per output channel ahead of time; activations are quantized at run time by
- * run time, either per row (each row on a uint8 grid from its own smallest to its largest value, so a
- * row's result is the same in any batch) or by DynamicQuantizeLinear with one scale per tensor, as the
- * encoding says.
+ * quantized per output channel ahead of time; activations at run time, either per row (each row on a
+ * uint8 grid from its own smallest to its largest value, so a row's result is the same in any batch)
+ * or by DynamicQuantizeLinear with one scale per tensor, as the encoding says.
  */
 final class Int8Products {
     /** The uint8 grid of a row mapped onto [0, 1]: 255 steps, zero point 0. */
@@ -39,10 +38,7 @@ final class Int8Products {
         this.encoding = encoding;
     }
 
-    /**
-     * x W^T with W int8 per output channel: DynamicQuantizeLinear(x) -> MatMulInteger -> Cast, times
-     * x's scale and W's per-channel scales.
-     */
+    /** x W^T with W int8 per output channel, x quantized as the encoding says (per row, or per tensor). */
     String linear(String x, String name, OnnxRecorder.Constant w) {
         int out = (int) w.shape()[0];
         int in = (int) w.shape()[1];

@@ -27,12 +27,12 @@ import java.nio.ByteOrder;
  */
 public record WeightEncoding(boolean int8, boolean fp16, ActivationScales activations, float scaleFactor) {
     /**
-     * Where an int8 product gives its activations one scale per row and where one per tensor. Per row
-     * costs five element-wise operations per quantized input; per tensor lets ONNX Runtime fuse the
+     * Where an int8 product gives its activations a grid per row and where one per tensor. Per row
+     * costs a few element-wise operations per quantized input; per tensor lets ONNX Runtime fuse the
      * quantization into the product.
      */
     public enum ActivationScales {
-        /** One scale per row at every product. */
+        /** A grid per row at every product: a row's result is the same in any batch. */
         ROWS,
         /**
          * Per row where the product of two activations enters a projection (the SwiGLU's down
