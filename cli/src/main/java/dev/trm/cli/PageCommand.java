@@ -43,7 +43,8 @@ final class PageCommand implements Callable<Integer> {
                 : model.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
         StaticPage.write(out, shown, task, bytes);
         System.out.printf(Locale.ROOT, "wrote %s: the page, ONNX Runtime Web and %s (%,d bytes in all); host it with any static"
-                + " web server, for example: jwebserver -b 127.0.0.1 -p 8000 -d %s%n", out, shown, StaticPage.size(out), out.toAbsolutePath());
+                + " web server, for example: python3 -m http.server --bind 127.0.0.1 --directory %s 8000%n", out, shown,
+                StaticPage.size(out), out.toAbsolutePath());
         return 0;
     }
 }
