@@ -72,8 +72,9 @@ public final class ModelLoader {
         if (environmentMade) {
             return;
         }
-        String problem = commandLineProblem(OrtEnvironment.class.getPackage().getImplementationVersion(),
-                System.getenv(TELEMETRY_VARIABLE), ModelLoader::commandLineBytes);
+        Package ort = OrtEnvironment.class.getPackage(); // null where the class loader keeps no packages (possible on Android)
+        String problem = commandLineProblem(ort == null ? null : ort.getImplementationVersion(), System.getenv(TELEMETRY_VARIABLE),
+                ModelLoader::commandLineBytes);
         if (problem != null) {
             throw new ModelLoadException(problem);
         }
