@@ -29,7 +29,17 @@ final class PageAssets {
 
     private final Map<String, Reply> replies = new LinkedHashMap<>();
 
-    PageAssets() {
+    /** The files read once per process (ONNX Runtime Web's 14 MB among them), shared by every server it starts. */
+    private static PageAssets shared;
+
+    static synchronized PageAssets shared() {
+        if (shared == null) {
+            shared = new PageAssets();
+        }
+        return shared;
+    }
+
+    private PageAssets() {
         for (String name : FILES) {
             try (InputStream in = open(name)) {
                 String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));

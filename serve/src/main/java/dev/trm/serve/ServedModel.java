@@ -37,7 +37,8 @@ record ServedModel(TrmModel model, String sha256, Instant loadedAt, byte[] file)
         return sha256 == null ? UNVERSIONED : sha256.substring(0, VERSION_CHARS);
     }
 
-    private static String sha256(byte[] bytes) {
+    /** The hex SHA-256 of some bytes (a model file's, as the server names its versions). */
+    static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -43,7 +43,7 @@ public final class SolveServer implements AutoCloseable {
     private final ServedModels models;
     private final ServeMetrics metrics;
     private final HttpFront front;
-    private final PageAssets page = new PageAssets();
+    private final PageAssets page = PageAssets.shared();
     /** The path after /v1/models/{name} that answers the model's file. */
     private static final String MODEL_FILE = "/onnx";
     private final OpenInferenceRoutes v2;

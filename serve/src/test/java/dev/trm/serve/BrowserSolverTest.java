@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,9 +114,9 @@ class BrowserSolverTest {
     @Test
     void theBrowserGivesTheJavaRuntimesAnswersStepsAndHaltingOnTheConformanceCases() throws Exception {
         ObjectNode fixture = Conformance.committed();
-        assertEquals(Conformance.sha256(Files.readAllBytes(MODELS.resolve(FP32 + ".onnx"))), fixture.get("sha256").asText(),
+        assertEquals(ServedModel.sha256(Files.readAllBytes(MODELS.resolve(FP32 + ".onnx"))), fixture.get("sha256").asText(),
                 "the fixture is for the shipped fp32 model (ConformanceTest says how to make it again)");
-        List<Map<String, String>> cases = new java.util.ArrayList<>();
+        List<Map<String, String>> cases = new ArrayList<>();
         fixture.get("cases").forEach(c -> cases.add(Map.of("puzzle", c.get("puzzle").asText(), "policy", c.get("policy").asText())));
         chromium.open(server.url() + "/");
         long t0 = System.nanoTime();
@@ -148,7 +149,7 @@ class BrowserSolverTest {
 
     @Test
     void theInt8FileGivesTheFp32FilesAnswersInTheBrowserOnHeldOutPuzzlesOrTheDifferencesAreCounted() throws Exception {
-        List<Map<String, String>> cases = new java.util.ArrayList<>();
+        List<Map<String, String>> cases = new ArrayList<>();
         Conformance.committed().get("cases").forEach(c -> {
             if (c.get("policy").asText().equals("verified+q-halt")) {
                 cases.add(Map.of("puzzle", c.get("puzzle").asText(), "policy", "verified+q-halt"));

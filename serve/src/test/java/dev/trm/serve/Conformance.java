@@ -15,10 +15,7 @@ import dev.trm.runtime.TrmModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -67,7 +64,7 @@ final class Conformance {
     /** The fixture as the Java runtime computes it now, as read back from its JSON. */
     static ObjectNode generate() throws IOException {
         byte[] file = Files.readAllBytes(MODEL);
-        ObjectNode fixture = JSON.createObjectNode().put("model", MODEL.getFileName().toString()).put("sha256", sha256(file))
+        ObjectNode fixture = JSON.createObjectNode().put("model", MODEL.getFileName().toString()).put("sha256", ServedModel.sha256(file))
                 .put("effort", "plain");
         ArrayNode cases = fixture.putArray("cases");
         try (TrmModel model = TrmModel.load(file, RuntimeConfig.cpu())) {
@@ -94,14 +91,6 @@ final class Conformance {
             throw new IllegalStateException(c + ": answered by " + s.solvedBy() + ", not the model");
         }
         return out.put("answer", s.answer()).put("steps", s.steps()).put("solved", s.solved()).put("halted_by", s.haltReason());
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Writes the fixture as computed now to {@link #WRITTEN}. */
