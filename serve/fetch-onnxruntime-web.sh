@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Puts ONNX Runtime Web (the npm package onnxruntime-web, MIT) where the page loads it from:
-#   fetch-onnxruntime-web.sh DEST    -> DEST/ort.wasm.min.mjs, ort-wasm-simd-threaded.{mjs,wasm}, package.json
+#   fetch-onnxruntime-web.sh DEST    -> DEST/ort.wasm.min.mjs, ort-wasm-simd-threaded.mjs,
+#                                       ort-wasm-simd-threaded.wasm.gz, package.json
 # Called by Maven (serve's generate-resources) as the Android build fetches its AAR: pinned version,
 # checked by sha256, cached in $XDG_CACHE_HOME/trm (else ~/.cache/trm) so that later builds stay offline.
 set -euo pipefail
@@ -22,6 +23,7 @@ if [ ! -f "$tgz" ]; then
   (cd "$npm_dir" && npm pack --silent "$PACKAGE" >/dev/null) || fail "npm pack $PACKAGE failed (is the npm registry reachable?)"
   echo "$SHA256  $(ls "$npm_dir"/*.tgz)" | sha256sum -c --quiet - || fail "$PACKAGE: checksum mismatch"
   mv "$npm_dir"/*.tgz "$tgz.tmp.$$" && mv "$tgz.tmp.$$" "$tgz"
+  rm -rf "$npm_dir"
 fi
 mkdir -p "$dest"
 unpacked="$(mktemp -d)"
@@ -31,3 +33,8 @@ tar -xzf "$tgz" -C "$unpacked" $FILES
 for f in $FILES; do
   mv -f "$unpacked/$f" "$dest/"
 done
+# The WebAssembly ships gzipped, 3.7 MB instead of 14 MB (the page's worker inflates it once; solver-worker.js):
+# a static folder with a model stays small, and any web server hosts it with no compression set up.
+# -n keeps the name and time out, so the same package gives the same bytes.
+wasm="$dest/ort-wasm-simd-threaded.wasm"
+gzip -9 -n -c "$wasm" > "$wasm.gz.tmp.$$" && mv "$wasm.gz.tmp.$$" "$wasm.gz" && rm "$wasm"

@@ -26,7 +26,7 @@ class PageCommandTest {
         TrmCommandTest.Run run = TrmCommandTest.trm("page", "-o", site.toString(), "--model", INT8.toString());
         assertEquals(0, run.code(), run.err());
         for (String file : new String[] {"index.html", "ui/app.js", "ui/browser/recursion.js", "ui/browser/solver-worker.js",
-                "ui/ort/ort.wasm.min.mjs", "ui/ort/ort-wasm-simd-threaded.wasm"}) {
+                "ui/ort/ort.wasm.min.mjs", "ui/ort/ort-wasm-simd-threaded.wasm.gz"}) {
             assertTrue(Files.isRegularFile(site.resolve(file)), file);
         }
         assertArrayEquals(Files.readAllBytes(INT8), Files.readAllBytes(site.resolve("models/sudoku-default-int8.onnx")));

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The "watch it think" page: {@code GET /} and its assets under {@code /ui/}, plain HTML, CSS and
  * JavaScript modules bundled in the serve jar (no CDN), with ONNX Runtime Web for the in-browser mode
- * (fetched by the build: fetch-onnxruntime-web.sh). The files hold no data; every call the page makes
+ * (fetched by the build, its WebAssembly gzipped: fetch-onnxruntime-web.sh). The files hold no data; every call the page makes
  * goes to the API and needs a token where the API does. {@code /ui/site.json} tells the page that a
  * server is behind it (a static folder from {@code trm page} says otherwise).
  */
@@ -20,16 +20,16 @@ final class PageAssets {
     /** The files served, by name: a fixed list, so no path from a request ever reaches the class path. */
     static final List<String> FILES = List.of("index.html", "style.css", "app.js", "board.js", "stream.js",
             "browser/browser-solver.js", "browser/solver-worker.js", "browser/recursion.js", "browser/sudoku.js", "browser/onnx-metadata.js",
-            "ort/ort.wasm.min.mjs", "ort/ort-wasm-simd-threaded.mjs", "ort/ort-wasm-simd-threaded.wasm", "ort/package.json");
+            "ort/ort.wasm.min.mjs", "ort/ort-wasm-simd-threaded.mjs", "ort/ort-wasm-simd-threaded.wasm.gz", "ort/package.json");
     /** What the page reads first: whether a server answers its API calls, or it runs only in the browser. */
     static final String SITE = "site.json";
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8",
-            "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8", "wasm", "application/wasm",
+            "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8", "gz", "application/gzip",
             "json", "application/json");
 
     private final Map<String, Reply> replies = new LinkedHashMap<>();
 
-    /** The files read once per process (ONNX Runtime Web's 14 MB among them), shared by every server it starts. */
+    /** The files read once per process (ONNX Runtime Web's 3.7 MB among them), shared by every server it starts. */
     private static PageAssets shared;
 
     static synchronized PageAssets shared() {
