@@ -12,6 +12,8 @@
 #   6. `trm solve > /dev/full`: a write error is reported (exit 1), not taken for a closed pipe (141).
 #   7. An adopted archive damaged later (`truncate -s 50%`) is dropped, not mapped: every start used to
 #      die with SIGBUS (rc 134) and leave an hs_err file in the current folder.
+#   8. Archives of earlier builds do not pile up: a new build keeps the three most recently used and
+#      drops the rest, and the temporary ones of runs that are gone; a start marks its archive used.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
 trm="$root/trm"
@@ -98,6 +100,31 @@ if [ -w /dev/full ]; then
   check "trm solve > /dev/full exits 1 with a message (exit $code: $err)" \
     test "$code" = 1 -a "$err" = "trm solve: cannot write to standard output (/dev/full): the write failed (a full disk or device?)"
 fi
+
+# 8. archives of earlier builds: a start marks its own used; a new build keeps the three most recent
+cache="$home/.cache/trm"
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null # writes this build's archive, if none
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null # adopts it
+current=$(ls "$cache"/cds-*jsa 2>/dev/null | head -1)
+touch -d '20 days ago' "$current.stamp"
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null
+check "a start with its archive marks it used" test -n "$(find "$current.stamp" -mmin -5)"
+for days in 1 2 3 4 5; do
+  echo "an archive of an earlier build" >"$cache/cds-earlier$days-jsa"
+  touch -d "$days days ago" "$cache/cds-earlier$days-jsa.stamp"
+done
+dead=999999
+while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+echo "left by a run that is gone" >"$cache/cds-earlier9-jsa.tmp.$dead"
+echo "being written by a run" >"$cache/cds-earlier8-jsa.tmp.$$"
+rm -f "$current" "$current.stamp" # this build is new again: its start makes an archive and prunes
+HOME="$home" XDG_CACHE_HOME= "$trm" --version >/dev/null
+check "a new build keeps the three most recently used archives" \
+  test -f "$cache/cds-earlier1-jsa" -a -f "$cache/cds-earlier2-jsa" -a -f "$cache/cds-earlier3-jsa.stamp"
+check "and drops the older ones with their stamps" \
+  test ! -e "$cache/cds-earlier4-jsa" -a ! -e "$cache/cds-earlier5-jsa" -a ! -e "$cache/cds-earlier5-jsa.stamp"
+check "and a temporary archive whose run is gone" test ! -e "$cache/cds-earlier9-jsa.tmp.$dead"
+check "but not one still being written" test -f "$cache/cds-earlier8-jsa.tmp.$$"
 
 echo "launcher: $passed passed, $failed failed"
 [ "$failed" = 0 ]
