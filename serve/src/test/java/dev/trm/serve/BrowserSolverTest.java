@@ -57,7 +57,7 @@ class BrowserSolverTest {
      * the recursion carries the difference from step to step (measured at most 1.5e-4 by the eighth step of the fixture).
      */
     private static final double HALT_PROBABILITY_TOLERANCE = 1e-3;
-    /** The bound on the folder that {@code trm page} writes with the int8 model, ONNX Runtime Web included. */
+    /** The most the folder of {@code trm page} with the int8 model may hold, ONNX Runtime Web included (docs/edge.md). */
     private static final long STATIC_FOLDER_LIMIT = 15_000_000;
     private static final String EVERYDAY = ".8.1.....16.9785...9...2.8161..5..93.2.....7.....8....246.9....35.6...47.7..356..";
     private static SolveServer server;

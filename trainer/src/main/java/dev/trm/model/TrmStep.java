@@ -185,8 +185,8 @@ public final class TrmStep {
      * gate^T) * (h up^T)), where gate and up are the two halves of the gate_up_proj rows. Splitting the
      * weight (a constant) rather than the product saves a copy of the largest activation. The products run
      * on the puzzles' rows as one matrix, [B * rows, features]: fed straight from a transpose, ONNX Runtime
-     * would fold the transpose into the product, which then runs as B small transposed products (10-20%
-     * slower a step at batch 32, measured 2026-12-06).
+     * would fold the transpose into the product, which then runs as B small transposed products (a step
+     * at batch 32 up to a quarter slower in ONNX Runtime's profile, 2026-12-06).
      */
     private <T> T swiglu(TensorOps<T> ops, T h, String p, int rows, int features) {
         T gateUp = ops.param(p + "gate_up_proj.weight");
