@@ -26,8 +26,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batch invariance by construction: in a file the exporter writes today (its norms reduce by a
- * product), a row's outputs are the same bits alone as in the middle of a batch of three, on one
+ * Batch invariance by construction: in a file the exporter writes today (every product has the
+ * batch in its rows, every reduction is over the last axis), a row's outputs are the same bits alone as in the middle of a batch of three, on one
  * thread and on two, for both variants and for fp32 and int8; so the runtime runs a lone puzzle alone.
  */
 class RowInvarianceTest {

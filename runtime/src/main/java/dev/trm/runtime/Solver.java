@@ -35,8 +35,8 @@ public final class Solver implements AutoCloseable {
      * any larger batch (and one that changes with the thread count), while every batch of two or more
      * rows gives each row bit for bit the same values whatever its batch-mates, its position and the
      * thread count. In such a file a lone lane therefore runs beside a copy of itself, so that a
-     * puzzle's answer never depends on what else is running; a file whose norms reduce by a product
-     * runs it alone.
+     * puzzle's answer never depends on what else is running; a file marked batch-invariant (its
+     * products have the batch in their rows, its reductions run over the last axis) runs it alone.
      */
     static final int MIN_ROWS_OF_OLDER_FILES = 2;
 

@@ -73,8 +73,9 @@ public final class StepContract {
     public static final String HALT_ON_CONTINUE = "q_halt>q_continue";
     /**
      * {@code rows} when each row's outputs are the same bits in a batch of one as in any larger batch
-     * on ONNX Runtime's CPU provider (its reductions are products; absent in older files, whose lone
-     * puzzle runs beside a copy of itself so that its answer never depends on its batch-mates).
+     * on ONNX Runtime's CPU provider (every product has the batch in its rows, every reduction runs
+     * over the last axis; absent in older files, whose lone puzzle runs beside a copy of itself so that
+     * its answer never depends on its batch-mates).
      */
     public static final String BATCH_INVARIANT = PREFIX + "batch_invariant";
     public static final String INVARIANT_ROWS = "rows";

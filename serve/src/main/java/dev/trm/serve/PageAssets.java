@@ -12,8 +12,8 @@ import java.util.Map;
  * The "watch it think" page: {@code GET /} and its assets under {@code /ui/}, plain HTML, CSS and
  * JavaScript modules bundled in the serve jar (no CDN), with ONNX Runtime Web for the in-browser mode
  * (fetched by the build, its WebAssembly gzipped: fetch-onnxruntime-web.sh). The files hold no data;
- * every call the page makes goes to the API and needs a token where the API does. {@code /ui/site.json} tells the page that a
- * server is behind it (a static folder from {@code trm page} says otherwise).
+ * every call the page makes goes to the API and needs a token where the API does. {@code /ui/site.json}
+ * tells the page that a server is behind it (a static folder from {@code trm page} says otherwise).
  */
 final class PageAssets {
     private static final String ROOT = "/dev/trm/serve/ui/";
