@@ -11,12 +11,15 @@ import java.util.Map;
 /**
  * The "watch it think" page: {@code GET /} and its assets under {@code /ui/}, plain HTML, CSS and
  * JavaScript modules bundled in the serve jar (no CDN), with ONNX Runtime Web for the in-browser mode
- * (fetched by the build, its WebAssembly gzipped: fetch-onnxruntime-web.sh). The files hold no data;
+ * under {@code ort/} (the ort-web module's jar: fetched by the build, its WebAssembly gzipped). The files hold no data;
  * every call the page makes goes to the API and needs a token where the API does. {@code /ui/site.json}
  * tells the page that a server is behind it (a static folder from {@code trm page} says otherwise).
  */
 final class PageAssets {
     private static final String ROOT = "/dev/trm/serve/ui/";
+    /** Where the ort-web jar keeps ONNX Runtime Web: the page's {@code ort/} files. */
+    private static final String ORT = "ort/";
+    private static final String ORT_ROOT = "/dev/trm/web/ort/";
     /** The files served, by name: a fixed list, so no path from a request ever reaches the class path. */
     static final List<String> FILES = List.of("index.html", "style.css", "app.js", "board.js", "stream.js",
             "browser/browser-solver.js", "browser/solver-worker.js", "browser/recursion.js", "browser/sudoku.js", "browser/onnx-metadata.js",
@@ -53,9 +56,10 @@ final class PageAssets {
 
     /** A file of the page as the jar holds it (for {@code trm page}, which writes them to a folder). */
     static InputStream open(String name) {
-        InputStream in = PageAssets.class.getResourceAsStream(ROOT + name);
+        String resource = name.startsWith(ORT) ? ORT_ROOT + name.substring(ORT.length()) : ROOT + name;
+        InputStream in = PageAssets.class.getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("the page's " + name + " is missing from this build (" + ROOT + name + ")");
+            throw new IllegalStateException("the page's " + name + " is missing from this build (" + resource + ")");
         }
         return in;
     }

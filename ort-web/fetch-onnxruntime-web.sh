@@ -2,7 +2,7 @@
 # Puts ONNX Runtime Web (the npm package onnxruntime-web, MIT) where the page loads it from:
 #   fetch-onnxruntime-web.sh DEST    -> DEST/ort.wasm.min.mjs, ort-wasm-simd-threaded.mjs,
 #                                       ort-wasm-simd-threaded.wasm.gz, package.json
-# Called by Maven (serve's generate-resources) as the Android build fetches its AAR: pinned version,
+# Called by Maven (this module's generate-resources) as the Android build fetches its AAR: pinned version,
 # checked by sha256, and the files made ready once into $XDG_CACHE_HOME/trm (else ~/.cache/trm), so that
 # later builds stay offline and only copy them.
 set -euo pipefail
@@ -34,7 +34,9 @@ if [ ! -d "$ready" ]; then
   # a static folder with a model stays small, and any web server hosts it with no compression set up.
   # -n keeps the name and time out, so the same package gives the same bytes.
   gzip -9 -n "$work/files/$WASM"
-  mv "$work/files" "$ready" # whole or not at all: a build stopped half-way leaves no half-made folder here
+  # whole or not at all: a build stopped half-way leaves no half-made folder here, and of two builds
+  # making it at once the second keeps the first's (-T: never a folder moved inside the other)
+  mv -T "$work/files" "$ready" 2>/dev/null || [ -d "$ready" ] || fail "cannot make $ready"
 fi
 mkdir -p "$dest"
 cp "$ready"/* "$dest/"
