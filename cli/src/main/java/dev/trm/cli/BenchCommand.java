@@ -15,6 +15,7 @@ import dev.trm.data.SudokuGenerator;
 import dev.trm.export.WeightEncoding;
 import dev.trm.model.Flops;
 import dev.trm.model.Presets;
+import dev.trm.model.PyTorchNatives;
 import dev.trm.model.TrmConfig;
 import dev.trm.task.sudoku.SudokuGrid;
 import dev.trm.train.PuzzleSamples;
@@ -77,6 +78,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PyTorchNatives.require("benchmarking");
         byte[] solveModel = model != null ? Files.readAllBytes(model) : BundledModel.bytes();
         List<String> list = new ArrayList<>();
         if (puzzles != null) {
@@ -154,6 +156,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            PyTorchNatives.require("benchmarking");
             PrintWriter out = spec.commandLine().getOut();
             out.printf("ms per step inside ONNX Runtime (kernel times, %d profiled steps, %d cores)%n", runs,
                     Runtime.getRuntime().availableProcessors());
@@ -208,6 +211,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            PyTorchNatives.require("benchmarking");
             PrintWriter out = spec.commandLine().getOut();
             double ceiling = matmulCeiling(20);
             out.printf("fp32 matmul ceiling (%dx%d through PyTorch %s, %d threads): %.1f GFLOP/s%n", CEILING_SIDE, CEILING_SIDE,

@@ -3,6 +3,7 @@ package dev.trm.cli;
 import dev.trm.data.AtomicFile;
 import dev.trm.data.PuzzleCsv;
 import dev.trm.data.PuzzleSet;
+import dev.trm.model.PyTorchNatives;
 import dev.trm.runtime.Effort;
 import dev.trm.runtime.HaltPolicy;
 import dev.trm.runtime.InvalidPuzzleException;
@@ -117,6 +118,7 @@ final class EvalCommand implements Callable<Integer> {
         if (exported) {
             return evalOnnx();
         }
+        PyTorchNatives.require("evaluating a checkpoint (an exported .onnx file needs none)");
         CheckpointEvalTable.print(spec.commandLine().getOut(), checkpoint, data, limit, weights, device.device(), runtime.batch());
         return 0;
     }

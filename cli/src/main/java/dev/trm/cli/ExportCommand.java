@@ -8,6 +8,7 @@ import dev.trm.export.OfficialRun;
 import dev.trm.export.OfficialWeights;
 import dev.trm.export.WeightEncoding;
 import dev.trm.model.Architecture;
+import dev.trm.model.PyTorchNatives;
 import dev.trm.model.TrmConfig;
 import dev.trm.runtime.StepContract;
 import dev.trm.task.TaskKind;
@@ -127,6 +128,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PyTorchNatives.require("exporting");
         PrintWriter stdout = spec.commandLine().getOut();
         AtomicFile.requireWritableFolder(out, checkpoint, other != null ? other.safetensors : null, identifiers, verifyData);
         WeightEncoding encoding = WeightEncoding.of(quantize, weights).withActivations(int8Activations);

@@ -2,6 +2,7 @@ package dev.trm.cli;
 
 import dev.trm.model.DjlOps;
 import dev.trm.model.Presets;
+import dev.trm.model.PyTorchNatives;
 import dev.trm.model.TrmConfig;
 import dev.trm.model.TrmParameters;
 import dev.trm.train.Checkpoint;
@@ -122,6 +123,7 @@ final class TrainCommand implements Callable<Integer> {
             list(stdout);
             return 0;
         }
+        PyTorchNatives.require("training");
         if (threads != null) {
             DjlOps.setThreads(threads);
         }

@@ -1,6 +1,7 @@
 package dev.trm.cli;
 
 import dev.trm.data.DataFormatException;
+import dev.trm.model.PyTorchNatives;
 import dev.trm.runtime.OrtNatives;
 import dev.trm.runtime.TrmRuntimeException;
 import dev.trm.task.PuzzleException;
@@ -26,12 +27,15 @@ public final class Trm {
 
     /** java.util.logging's line format (the runtime logs through it): one line, no timestamp. */
     private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
+    /** DJL's switch that forbids downloading an engine's natives: the command never downloads at run time. */
+    private static final String DJL_OFFLINE_PROPERTY = "ai.djl.offline";
 
     public static void main(String[] args) {
         if (System.getProperty(LOG_FORMAT_PROPERTY) == null) {
             System.setProperty(LOG_FORMAT_PROPERTY, "trm: %5$s%6$s%n");
         }
         OrtNatives.useCache(); // the command, unlike the runtime jar, keeps ONNX Runtime's natives in ~/.cache/trm
+        System.setProperty(DJL_OFFLINE_PROPERTY, "true"); // PyTorch's natives come from the class path or not at all
         System.exit(commandLine().execute(args));
     }
 
@@ -49,7 +53,7 @@ public final class Trm {
         }
         if (e instanceof DataFormatException || e instanceof PuzzleException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof IllegalArgumentException || e instanceof TrmRuntimeException || e instanceof DivergedException
-                || e instanceof RunLock.InUseException) {
+                || e instanceof RunLock.InUseException || e instanceof PyTorchNatives.MissingException) {
             err.println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.flush();
             return EXIT_BAD_INPUT;
