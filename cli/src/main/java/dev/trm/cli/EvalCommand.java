@@ -118,7 +118,7 @@ final class EvalCommand implements Callable<Integer> {
         if (exported) {
             return evalOnnx();
         }
-        PyTorchNatives.require("evaluating a checkpoint (an exported .onnx file needs none)");
+        PyTorchNatives.require("evaluating a checkpoint"); // an exported .onnx file needs no PyTorch
         CheckpointEvalTable.print(spec.commandLine().getOut(), checkpoint, data, limit, weights, device.device(), runtime.batch());
         return 0;
     }
